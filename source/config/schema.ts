@@ -1,0 +1,142 @@
+import {z} from 'zod';
+
+const durationUnits: Record<string, number> = {
+	ms: 1,
+	s: 1000,
+	m: 60_000,
+	h: 3_600_000,
+	d: 86_400_000,
+};
+
+/** Parses `500ms`, `30s`, `5m`, `1h`, `7d` (or a bare number of milliseconds) into milliseconds. */
+export function parseDuration(value: string | number): number | undefined {
+	if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
+	const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/.exec(value);
+	if (!match) return undefined;
+	return Math.round(Number(match[1]) * durationUnits[match[2]!]!);
+}
+
+const sizeUnits: Record<string, number> = {b: 1, kb: 1024, k: 1024, mb: 1024 ** 2, m: 1024 ** 2, gb: 1024 ** 3, g: 1024 ** 3};
+
+/** Parses `512KB`, `10MB`, `1GB` (or a bare number of bytes) into bytes. */
+export function parseSize(value: string | number): number | undefined {
+	if (typeof value === 'number') return Number.isInteger(value) && value >= 0 ? value : undefined;
+	const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value);
+	if (!match) return undefined;
+	const unit = sizeUnits[(match[2] || 'b').toLowerCase()];
+	return unit === undefined ? undefined : Math.round(Number(match[1]) * unit);
+}
+
+export const duration = z
+	.union([z.string(), z.number()])
+	.transform((value, ctx) => {
+		const ms = parseDuration(value);
+		if (ms === undefined) {
+			ctx.addIssue({code: 'custom', message: `expected a duration such as 30s, 5m or 1h, found ${JSON.stringify(value)}`});
+			return z.NEVER;
+		}
+		return ms;
+	});
+
+export const size = z
+	.union([z.string(), z.number()])
+	.transform((value, ctx) => {
+		const bytes = parseSize(value);
+		if (bytes === undefined) {
+			ctx.addIssue({code: 'custom', message: `expected a size such as 512KB or 10MB, found ${JSON.stringify(value)}`});
+			return z.NEVER;
+		}
+		return bytes;
+	});
+
+const positiveInt = z.number().int().min(1);
+
+export const agentProfileSchema = z.strictObject({
+	/** Start from a built-in preset (claude, codex, aider, gemini, shell, demo) and override fields. */
+	preset: z.string().optional(),
+	command: z.string().min(1).optional(),
+	args: z.array(z.string()).optional(),
+	env: z.record(z.string(), z.string()).optional(),
+	cwd: z.string().optional(),
+	timeout: duration.optional(),
+	concurrency: positiveInt.optional(),
+	promptVia: z.enum(['arg', 'stdin']).optional(),
+	shell: z.boolean().optional(),
+});
+export type AgentProfileInput = z.infer<typeof agentProfileSchema>;
+
+/** A profile with every field settled: presets merged, defaults applied. */
+export type AgentProfile = {
+	name: string;
+	command: string;
+	args: string[];
+	env: Record<string, string>;
+	cwd?: string;
+	timeout?: number;
+	concurrency?: number;
+	promptVia: 'arg' | 'stdin';
+	shell: boolean;
+};
+
+export const retrySchema = z.strictObject({
+	attempts: positiveInt.default(3),
+	base: duration.default(2000),
+	factor: z.number().min(1).default(2),
+	max: duration.default(300_000),
+	jitter: z.number().min(0).max(1).default(0.2),
+	nonRetryableExitCodes: z.array(z.number().int()).default([]),
+});
+export type RetryPolicy = z.infer<typeof retrySchema>;
+
+export const weightsSchema = z.strictObject({
+	due: z.number().default(20),
+	dependents: z.number().default(5),
+	user: z.number().default(10),
+	project: z.number().default(5),
+	age: z.number().default(1),
+});
+export type Weights = z.infer<typeof weightsSchema>;
+
+export const prioritySchema = z.strictObject({
+	weights: weightsSchema.prefault({}),
+	/** Project name → importance (any number; higher runs first). */
+	projects: z.record(z.string(), z.number()).default({}),
+});
+
+export const configSchema = z.strictObject({
+	concurrency: positiveInt.default(4),
+	defaultAgent: z.string().default('demo'),
+	agents: z.record(z.string(), agentProfileSchema).default({}),
+	retry: retrySchema.prefault({}),
+	priority: prioritySchema.prefault({}),
+	shutdown: z.strictObject({grace: duration.default(10_000)}).prefault({}),
+	retention: z
+		.strictObject({
+			/** Finished tasks kept in the live state file; older ones move to the archive. */
+			keepFinished: z.number().int().min(0).default(500),
+			/** Finished tasks older than this move to the archive. */
+			maxAge: duration.default(7 * 86_400_000),
+		})
+		.prefault({}),
+	stateDir: z.string().default('state'),
+	logs: z
+		.strictObject({
+			maxBytes: size.default(10 * 1024 ** 2),
+			/** Lines of each live attempt kept in memory for the UI and `orch logs -f`. */
+			ringLines: positiveInt.default(2000),
+		})
+		.prefault({}),
+	/** A task whose attempt a dead supervisor left running more than this often fails. */
+	maxInterruptions: z.number().int().min(0).default(2),
+});
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type ParsedConfig = z.infer<typeof configSchema>;
+
+/** The config the engine runs with: parsed, profiles resolved, paths absolute. */
+export type Config = Omit<ParsedConfig, 'agents' | 'stateDir'> & {
+	agents: Record<string, AgentProfile>;
+	stateDir: string;
+	/** The file it came from, when there was one. */
+	file?: string;
+};

@@ -1,0 +1,100 @@
+// The data model shared by the engine, the store, the control protocol and the UI.
+// Plain JSON-serialisable objects only: tasks are persisted as they are.
+
+export const taskStatuses = [
+	'queued',
+	'running',
+	'retry_wait',
+	'paused',
+	'succeeded',
+	'failed',
+	'cancelled',
+] as const;
+export type TaskStatus = (typeof taskStatuses)[number];
+
+export const finalStatuses: ReadonlySet<TaskStatus> = new Set(['succeeded', 'failed', 'cancelled']);
+
+export const attemptOutcomes = [
+	'succeeded',
+	'failed',
+	'timed_out',
+	'killed',
+	'interrupted',
+	'spawn_error',
+] as const;
+export type AttemptOutcome = (typeof attemptOutcomes)[number];
+
+/** Why the supervisor is stopping a live attempt; decides the attempt's outcome. */
+export type StopReason = 'timeout' | 'kill' | 'cancel' | 'shutdown';
+
+export type TaskSource =
+	| {kind: 'cli'}
+	| {kind: 'tui'}
+	| {kind: 'inbox'; file: string}
+	| {kind: 'trigger'; name: string; key: string}
+	| {kind: 'poll'; name: string; itemId: string};
+
+export type Attempt = {
+	id: string;
+	/** 1-based number of this attempt within the task's whole history. */
+	n: number;
+	startedAt: number;
+	endedAt?: number;
+	pid?: number;
+	pgid?: number;
+	/** Process start time (clock ticks since boot, /proc/PID/stat field 22): tells a reused pid apart. */
+	procStart?: number;
+	exitCode?: number | null;
+	signal?: string | null;
+	outcome?: AttemptOutcome;
+	logPath: string;
+	/** A one-line explanation for outcomes that need one (spawn errors, timeouts). */
+	error?: string;
+};
+
+export type Task = {
+	id: string;
+	title: string;
+	prompt: string;
+	agent: string;
+	/** User priority: higher runs first. */
+	priority: number;
+	project?: string;
+	/** Epoch milliseconds. */
+	due?: number;
+	/** Ids of tasks that must succeed before this one may run. */
+	after: string[];
+	source: TaskSource;
+	status: TaskStatus;
+	createdAt: number;
+	updatedAt: number;
+	/** Monotonic enqueue order, for FIFO among equal scores. */
+	seq: number;
+	attempts: Attempt[];
+	/** Attempt id of the live process (running, or suspended while paused). */
+	current?: string;
+	/** Set while the supervisor is stopping the live attempt, and why. */
+	stopping?: StopReason;
+	/** Attempts started since the task was enqueued or last retried by a person. */
+	budgetUsed: number;
+	/** Per-task override of the retry policy's attempt count. */
+	maxAttempts?: number;
+	/** Per-task override of the agent's timeout, in milliseconds. */
+	timeoutMs?: number;
+	/** How often a dead supervisor left this task's attempt running. */
+	interruptions: number;
+	/** retry_wait: not before this epoch-ms time. */
+	notBefore?: number;
+	/** When a live attempt was suspended (SIGSTOP), to pause its timeout clock. */
+	suspendedAt?: number;
+	/** Milliseconds a live attempt spent suspended; excluded from its timeout. */
+	suspendedMs?: number;
+	/** Last thing worth telling a person about the task's state (why it failed, who paused it). */
+	reason?: string;
+	finishedAt?: number;
+};
+
+export const isFinal = (task: Pick<Task, 'status'>): boolean => finalStatuses.has(task.status);
+export const isLive = (task: Pick<Task, 'current'>): boolean => task.current !== undefined;
+export const currentAttempt = (task: Task): Attempt | undefined =>
+	task.current === undefined ? undefined : task.attempts.find(attempt => attempt.id === task.current);
