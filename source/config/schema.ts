@@ -27,23 +27,26 @@ export function parseSize(value: string | number): number | undefined {
 	return unit === undefined ? undefined : Math.round(Number(match[1]) * unit);
 }
 
+const durationExpected = 'expected a duration such as 30s, 5m or 1h';
+const sizeExpected = 'expected a size such as 512KB or 10MB';
+
 export const duration = z
-	.union([z.string(), z.number()])
+	.union([z.string(), z.number()], {error: durationExpected})
 	.transform((value, ctx) => {
 		const ms = parseDuration(value);
 		if (ms === undefined) {
-			ctx.addIssue({code: 'custom', message: `expected a duration such as 30s, 5m or 1h, found ${JSON.stringify(value)}`});
+			ctx.addIssue({code: 'custom', message: `${durationExpected}, found ${JSON.stringify(value)}`});
 			return z.NEVER;
 		}
 		return ms;
 	});
 
 export const size = z
-	.union([z.string(), z.number()])
+	.union([z.string(), z.number()], {error: sizeExpected})
 	.transform((value, ctx) => {
 		const bytes = parseSize(value);
 		if (bytes === undefined) {
-			ctx.addIssue({code: 'custom', message: `expected a size such as 512KB or 10MB, found ${JSON.stringify(value)}`});
+			ctx.addIssue({code: 'custom', message: `${sizeExpected}, found ${JSON.stringify(value)}`});
 			return z.NEVER;
 		}
 		return bytes;
@@ -109,7 +112,14 @@ export const configSchema = z.strictObject({
 	agents: z.record(z.string(), agentProfileSchema).default({}),
 	retry: retrySchema.prefault({}),
 	priority: prioritySchema.prefault({}),
-	shutdown: z.strictObject({grace: duration.default(10_000)}).prefault({}),
+	shutdown: z
+		.strictObject({
+			/** How long a shutdown waits for running attempts before stopping them. */
+			grace: duration.default(10_000),
+			/** Between SIGTERM and SIGKILL when an attempt is stopped (timeout, kill, shutdown). */
+			killGrace: duration.default(5000),
+		})
+		.prefault({}),
 	retention: z
 		.strictObject({
 			/** Finished tasks kept in the live state file; older ones move to the archive. */

@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// Entry of the `orch` bin: picks the command module and turns user errors into a message and an exit code.
+import {readFileSync} from 'node:fs';
+import type {CommandContext, CommandRun} from './commands/context.js';
+import {controlCommand} from './commands/control.js';
+import {OrchError} from './errors.js';
+
+const help = `
+orch: a terminal supervisor for AI coding agents
+
+Usage: orch <command> [options]        (orch <command> --help for its options)
+
+Commands
+  start            run the supervisor (headless JSON events until the TUI lands)
+  add <prompt>     add a task; --from FILE adds many (JSON lines)
+  ls               list tasks              status     supervisor and queue summary
+  logs <id>        print a task's log (-f follows it)
+  retry <id>       run a finished or waiting task again with a fresh attempt budget
+  kill <id>        stop a running attempt; the task fails
+  cancel <id>      cancel a task (stops it if running)
+  pause [<id>]     pause dispatching, or hold/suspend one task
+  resume [<id>]    resume dispatching, or one task
+  prio <id> <n>    set a task's priority (higher runs first)
+  init             write a commented starter .orchestratorrc
+
+Exit codes: 0 ok, 1 error (unknown id, action that does not apply, state in use), 2 bad usage or config;
+start --exit-when-idle exits with the number of tasks that failed (at most 100).
+`;
+
+const commands: Record<string, () => Promise<CommandRun>> = {
+	start: async () => (await import('./commands/start.js')).run,
+	add: async () => (await import('./commands/add.js')).run,
+	ls: async () => (await import('./commands/ls.js')).run,
+	status: async () => (await import('./commands/status.js')).run,
+	logs: async () => (await import('./commands/logs.js')).run,
+	init: async () => (await import('./commands/init.js')).run,
+	retry: async () => controlCommand('retry'),
+	kill: async () => controlCommand('kill'),
+	cancel: async () => controlCommand('cancel'),
+	pause: async () => controlCommand('pause'),
+	resume: async () => controlCommand('resume'),
+	prio: async () => controlCommand('prio'),
+};
+
+function version(): string {
+	const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {version: string};
+	return pkg.version;
+}
+
+async function main(argv: string[]): Promise<number> {
+	const [name, ...rest] = argv;
+	if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+		process.stdout.write(help.replace(/^\n/, ''));
+		return 0;
+	}
+	if (name === '--version' || name === '-v') {
+		process.stdout.write(`${version()}\n`);
+		return 0;
+	}
+	const load = commands[name];
+	if (!load) {
+		process.stderr.write(`orch: unknown command "${name}"; run \`orch --help\` for the list\n`);
+		return 2;
+	}
+	const ctx: CommandContext = {argv: rest, cwd: process.cwd(), env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr};
+	return (await load())(ctx);
+}
+
+main(process.argv.slice(2)).then(
+	code => {
+		process.exitCode = code;
+	},
+	(error: unknown) => {
+		if (error instanceof OrchError) {
+			process.stderr.write(`orch: ${error.message}\n`);
+			process.exitCode = error.exitCode;
+			return;
+		}
+		process.stderr.write(`orch: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+		process.exitCode = 70;
+	},
+);

@@ -1,0 +1,123 @@
+import {readFile} from 'node:fs/promises';
+import path from 'node:path';
+import {newTaskSchema} from '../engine/actions.js';
+import {TaskInputError, UsageError} from '../errors.js';
+import type {CommandContext, CommandRun} from './context.js';
+import {configFlags, parseArgs} from './parse.js';
+import {loadCommandConfig, runAction} from './session.js';
+
+const help = `
+Usage: orch add <prompt> [options]
+       orch add --from FILE|-
+
+Adds a task and prints its id. Works with a supervisor running (through its socket) and without one.
+
+Options
+  --title T        short title (default: the prompt's first line)
+  --priority N     user priority, higher runs first (default 0)
+  --due D          due time: ISO date/time (2026-12-01T17:00) or a duration from now (2h, 3d)
+  --after IDS      ids of tasks that must succeed first, comma separated
+  --agent A        agent profile (default: defaultAgent from the config)
+  --project P      project name (its importance comes from priority.projects in the config)
+  --timeout T      time limit per attempt (30s, 10m, 1h)
+  --attempts N     attempts before the task fails (default: retry.attempts)
+  --id ID          choose the id instead of the next t<N>
+  --from FILE      add many tasks: one JSON object per line (or a JSON array); - reads stdin
+  --json           print {"ids": [...]} instead of one id per line
+  --config, -c FILE    config file
+  --state-dir DIR      state folder
+`;
+
+async function readSource(ctx: CommandContext, from: string): Promise<{name: string; text: string}> {
+	if (from === '-') {
+		const chunks: Buffer[] = [];
+		for await (const chunk of ctx.stdin) chunks.push(Buffer.from(chunk as Buffer));
+		return {name: 'stdin', text: Buffer.concat(chunks).toString('utf8')};
+	}
+	const file = path.resolve(ctx.cwd, from);
+	try {
+		return {name: file, text: await readFile(file, 'utf8')};
+	} catch (error) {
+		throw new UsageError(`--from: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+	}
+}
+
+/** Parses JSON lines (or one JSON array); every problem names the line. */
+export function parseTaskLines(name: string, text: string): unknown[] {
+	if (text.trimStart().startsWith('[')) {
+		try {
+			const list = JSON.parse(text) as unknown;
+			if (Array.isArray(list)) return list.map((task, index) => check(task, `${name}: item ${index + 1}`));
+		} catch (error) {
+			throw new TaskInputError(`${name}: not valid JSON: ${(error as Error).message}`);
+		}
+	}
+	const tasks: unknown[] = [];
+	text.split('\n').forEach((line, index) => {
+		if (line.trim() === '') return;
+		let value: unknown;
+		try {
+			value = JSON.parse(line);
+		} catch (error) {
+			throw new TaskInputError(`${name}:${index + 1}: not valid JSON: ${(error as Error).message}`);
+		}
+		tasks.push(check(value, `${name}:${index + 1}`));
+	});
+	if (tasks.length === 0) throw new TaskInputError(`${name}: no tasks found (expected one JSON object per line)`);
+	return tasks;
+}
+
+function check(value: unknown, where: string): unknown {
+	const parsed = newTaskSchema.safeParse(value);
+	if (parsed.success) return value;
+	const detail = parsed.error.issues
+		.map(issue => `${issue.path.join('.') || 'task'}: ${issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : issue.message}`)
+		.join('; ');
+	throw new TaskInputError(`${where}: ${detail}`);
+}
+
+export const run: CommandRun = async ctx => {
+	const cli = parseArgs(ctx, help, {
+		...configFlags,
+		title: {type: 'string'},
+		priority: {type: 'number'},
+		due: {type: 'string'},
+		after: {type: 'string'},
+		agent: {type: 'string'},
+		project: {type: 'string'},
+		timeout: {type: 'string'},
+		attempts: {type: 'number'},
+		id: {type: 'string'},
+		from: {type: 'string'},
+		json: {type: 'boolean'},
+	});
+	if (!cli) return 0;
+	const {flags} = cli;
+	let tasks: unknown[];
+	if (flags.from !== undefined) {
+		if (cli.input.length > 0) throw new UsageError('give either a prompt or --from, not both');
+		const source = await readSource(ctx, flags.from);
+		tasks = parseTaskLines(source.name, source.text);
+	} else {
+		const prompt = cli.input.join(' ');
+		if (prompt.trim() === '') throw new UsageError('missing the prompt: orch add "<what the agent should do>" (see orch add --help)');
+		const task = {
+			prompt,
+			title: flags.title,
+			priority: flags.priority,
+			due: flags.due,
+			after: flags.after?.split(',').map(id => id.trim()).filter(Boolean),
+			agent: flags.agent,
+			project: flags.project,
+			timeout: flags.timeout,
+			attempts: flags.attempts,
+			id: flags.id,
+		};
+		tasks = [check(Object.fromEntries(Object.entries(task).filter(([, value]) => value !== undefined)), 'orch add')];
+	}
+	const config = await loadCommandConfig(ctx, flags);
+	const result = await runAction(config, {type: 'enqueue', tasks}, message => ctx.stderr.write(`orch: ${message}\n`));
+	const ids = result.ids ?? [];
+	ctx.stdout.write(flags.json ? `${JSON.stringify({ids})}\n` : `${ids.join('\n')}\n`);
+	return 0;
+};

@@ -1,0 +1,106 @@
+import {createReadStream} from 'node:fs';
+import {stat} from 'node:fs/promises';
+import {setTimeout as delay} from 'node:timers/promises';
+import {readLogTail} from '../engine/output.js';
+import type {TaskView} from '../engine/snapshot.js';
+import type {Attempt} from '../engine/types.js';
+import {OrchError, UnknownTaskError, UsageError} from '../errors.js';
+import type {CommandContext, CommandRun} from './context.js';
+import {configFlags, parseArgs} from './parse.js';
+import {loadCommandConfig, readView} from './session.js';
+import type {Config} from '../config/schema.js';
+
+const help = `
+Usage: orch logs <id> [-f] [--attempt N] [--lines N]
+
+Prints the log of a task's current (or last) attempt: every byte the agent wrote, up to logs.maxBytes.
+
+Options
+  --follow, -f     keep printing new output until the attempt ends (waits for a first attempt)
+  --attempt N      the Nth attempt instead of the latest
+  --lines, -n N    only the last N lines
+  --config, -c FILE    config file
+  --state-dir DIR      state folder
+`;
+
+const pollMs = 100;
+
+async function findTask(config: Config, id: string): Promise<TaskView> {
+	const {snapshot} = await readView(config);
+	const task = snapshot.tasks.find(candidate => candidate.id === id);
+	if (!task) throw new UnknownTaskError(id);
+	return task;
+}
+
+function pickAttempt(task: TaskView, n: number | undefined): Attempt | undefined {
+	if (n === undefined) return task.attempts.at(-1);
+	const attempt = task.attempts.find(candidate => candidate.n === n);
+	if (!attempt) {
+		throw new UsageError(`task ${task.id} has no attempt ${n}; it has ${task.attempts.length === 0 ? 'none yet' : `1..${task.attempts.length}`}`);
+	}
+	return attempt;
+}
+
+/** Copies bytes [from, end of file) to stdout; returns the new offset. */
+async function copyFrom(ctx: CommandContext, file: string, from: number): Promise<number> {
+	const size = await stat(file).then(
+		info => info.size,
+		() => 0,
+	);
+	if (size <= from) return from;
+	for await (const chunk of createReadStream(file, {start: from, end: size - 1})) ctx.stdout.write(chunk as Buffer);
+	return size;
+}
+
+async function follow(ctx: CommandContext, config: Config, id: string, n: number | undefined): Promise<number> {
+	let task = await findTask(config, id);
+	let attempt = pickAttempt(task, n);
+	while (!attempt) {
+		if (task.status === 'cancelled' || task.status === 'failed') {
+			ctx.stderr.write(`orch: task ${id} ended ${task.status} without running\n`);
+			return 1;
+		}
+		await delay(pollMs * 3);
+		task = await findTask(config, id);
+		attempt = pickAttempt(task, n);
+	}
+	let offset = 0;
+	for (;;) {
+		offset = await copyFrom(ctx, attempt.logPath, offset);
+		const now = pickAttempt((task = await findTask(config, id)), attempt.n);
+		if (now?.endedAt !== undefined) {
+			await copyFrom(ctx, attempt.logPath, offset);
+			ctx.stderr.write(`orch: ${id} attempt ${attempt.n} ended: ${now.outcome ?? 'unknown'}${now.exitCode === undefined || now.exitCode === null ? '' : ` (exit ${now.exitCode})`}${now.signal ? ` (${now.signal})` : ''}\n`);
+			return 0;
+		}
+		await delay(pollMs);
+	}
+}
+
+export const run: CommandRun = async ctx => {
+	const cli = parseArgs(ctx, help, {
+		...configFlags,
+		follow: {type: 'boolean', shortFlag: 'f'},
+		attempt: {type: 'number'},
+		lines: {type: 'number', shortFlag: 'n'},
+	});
+	if (!cli) return 0;
+	const id = cli.input[0];
+	if (id === undefined || cli.input.length > 1) throw new UsageError('usage: orch logs <id> [-f] [--attempt N] [--lines N]');
+	const config = await loadCommandConfig(ctx, cli.flags);
+	if (cli.flags.follow) return follow(ctx, config, String(id), cli.flags.attempt);
+	const task = await findTask(config, String(id));
+	const attempt = pickAttempt(task, cli.flags.attempt);
+	if (!attempt) throw new OrchError(`task ${task.id} has not run yet (it is ${task.status}); use -f to wait for its output`);
+	try {
+		if (cli.flags.lines !== undefined) {
+			for (const line of readLogTail(attempt.logPath, cli.flags.lines)) ctx.stdout.write(`${line}\n`);
+		} else {
+			await copyFrom(ctx, attempt.logPath, 0);
+		}
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+		throw new OrchError(`the log of ${task.id} attempt ${attempt.n} is gone: ${attempt.logPath} does not exist`);
+	}
+	return 0;
+};

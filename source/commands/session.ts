@@ -1,0 +1,74 @@
+// How a command reaches the tasks: through a running supervisor's socket, or directly under the lock.
+import {loadConfig} from '../config/load-config.js';
+import type {Config} from '../config/schema.js';
+import {connectControl} from '../control/client.js';
+import type {Action, ActionResult} from '../engine/actions.js';
+import {buildSnapshot, type Snapshot} from '../engine/snapshot.js';
+import type {Task} from '../engine/types.js';
+import {LockHeldError} from '../errors.js';
+import {openRuntime} from '../runtime.js';
+import {readLock} from '../store/lock.js';
+import {readStateReadOnly} from '../store/store.js';
+import type {CommandContext} from './context.js';
+
+export async function loadCommandConfig(ctx: CommandContext, flags: {config?: string; stateDir?: string; concurrency?: number}): Promise<Config> {
+	return loadConfig({cwd: ctx.cwd, file: flags.config, overrides: {stateDir: flags.stateDir, concurrency: flags.concurrency}});
+}
+
+/**
+ * Runs an action on the live supervisor when one answers on the socket; otherwise takes the lock and
+ * runs it on a supervisor that is opened just for this (it dispatches nothing), so the same code decides.
+ */
+export async function runAction(config: Config, action: Action, onWarning?: (message: string) => void): Promise<ActionResult> {
+	const client = await connectControl(config.stateDir);
+	if (client) {
+		try {
+			return await client.dispatch(action);
+		} finally {
+			client.close();
+		}
+	}
+	let runtime;
+	try {
+		runtime = await openRuntime(config, {onWarning});
+	} catch (error) {
+		if (error instanceof LockHeldError) {
+			throw new LockHeldError(`${error.message}\nIts control socket does not answer; if it is stuck, stop it (kill the pid) and try again.`);
+		}
+		throw error;
+	}
+	try {
+		return await runtime.supervisor.dispatch(action);
+	} finally {
+		await runtime.close();
+	}
+}
+
+export type View = {snapshot: Snapshot; live: boolean};
+
+/** The current tasks: from the running supervisor, or read from the state file without taking the lock. */
+export async function readView(config: Config): Promise<View> {
+	const client = await connectControl(config.stateDir);
+	if (client) {
+		try {
+			return {snapshot: await client.snapshot(), live: true};
+		} finally {
+			client.close();
+		}
+	}
+	const data = await readStateReadOnly(config.stateDir);
+	const tasks = new Map<string, Task>(data.tasks.map(task => [task.id, task]));
+	const lock = await readLock(config.stateDir);
+	const snapshot = buildSnapshot({
+		version: 0,
+		tasks,
+		now: Date.now(),
+		rank: {weights: config.priority.weights, projects: config.priority.projects},
+		dispatchPaused: data.dispatchPaused,
+		concurrency: config.concurrency,
+		running: false,
+		stopping: false,
+		failedThisRun: 0,
+	});
+	return {snapshot: {...snapshot, pid: lock?.alive ? lock.info.pid : 0}, live: false};
+}

@@ -1,0 +1,85 @@
+// Talks to a running supervisor through its control socket.
+import net from 'node:net';
+import {OrchError} from '../errors.js';
+import type {Action, ActionResult} from '../engine/actions.js';
+import type {EngineEvent} from '../engine/events.js';
+import type {Snapshot} from '../engine/snapshot.js';
+import {socketPath, type ErrorBody} from './protocol.js';
+
+/** An error the supervisor answered with; keeps its code so the CLI can tell kinds apart. */
+export class RemoteError extends OrchError {
+	override readonly code: string;
+	constructor(body: ErrorBody) {
+		super(body.message);
+		this.code = body.code;
+	}
+}
+
+export type ControlClient = {
+	ping(): Promise<{pid: number}>;
+	snapshot(): Promise<Snapshot>;
+	dispatch(action: Action): Promise<ActionResult>;
+	subscribe(listener: (event: EngineEvent) => void): Promise<void>;
+	close(): void;
+};
+
+type Pending = {resolve: (value: unknown) => void; reject: (error: Error) => void};
+
+/** Connects to the supervisor of `stateDir`; undefined when none is listening. */
+export async function connectControl(stateDir: string): Promise<ControlClient | undefined> {
+	const socket = net.createConnection(socketPath(stateDir));
+	try {
+		await new Promise<void>((resolve, reject) => {
+			socket.once('connect', resolve);
+			socket.once('error', reject);
+		});
+	} catch {
+		socket.destroy();
+		return undefined;
+	}
+	let nextId = 1;
+	const pending = new Map<number, Pending>();
+	const eventListeners = new Map<number, (event: EngineEvent) => void>();
+	let buffer = '';
+	socket.setEncoding('utf8');
+	socket.on('data', (chunk: string) => {
+		buffer += chunk;
+		let newline: number;
+		while ((newline = buffer.indexOf('\n')) >= 0) {
+			const line = buffer.slice(0, newline);
+			buffer = buffer.slice(newline + 1);
+			const message = JSON.parse(line) as {id: number; ok?: boolean; result?: unknown; error?: ErrorBody; event?: EngineEvent};
+			if (message.event !== undefined) {
+				eventListeners.get(message.id)?.(message.event);
+				continue;
+			}
+			const waiter = pending.get(message.id);
+			pending.delete(message.id);
+			if (message.ok) waiter?.resolve(message.result);
+			else waiter?.reject(new RemoteError(message.error ?? {code: 'internal', message: 'unknown error'}));
+		}
+	});
+	const fail = (error: Error) => {
+		for (const waiter of pending.values()) waiter.reject(error);
+		pending.clear();
+	};
+	socket.on('error', fail);
+	socket.on('close', () => fail(new OrchError('the supervisor closed the connection')));
+	const request = async <T>(op: string, extra: Record<string, unknown> = {}): Promise<T> => {
+		const id = nextId++;
+		const result = new Promise<unknown>((resolve, reject) => pending.set(id, {resolve, reject}));
+		socket.write(`${JSON.stringify({id, op, ...extra})}\n`);
+		return (await result) as T;
+	};
+	return {
+		ping: async () => request('ping'),
+		snapshot: async () => request('snapshot'),
+		dispatch: async (action: Action) => request('dispatch', {action}),
+		async subscribe(listener) {
+			const id = nextId;
+			eventListeners.set(id, listener);
+			await request('subscribe');
+		},
+		close: () => socket.end(),
+	};
+}

@@ -1,0 +1,38 @@
+// The control socket speaks newline-delimited JSON: one request per line, one response per request.
+import {z} from 'zod';
+import {actionSchema} from '../engine/actions.js';
+
+export const requestSchema = z.discriminatedUnion('op', [
+	z.strictObject({id: z.number().int(), op: z.literal('ping')}),
+	z.strictObject({id: z.number().int(), op: z.literal('snapshot')}),
+	z.strictObject({id: z.number().int(), op: z.literal('dispatch'), action: actionSchema}),
+	/** Streams engine events as `{event: ...}` lines until the client disconnects. */
+	z.strictObject({id: z.number().int(), op: z.literal('subscribe')}),
+]);
+export type Request = z.infer<typeof requestSchema>;
+export type RequestOp = Request['op'];
+
+export type ErrorBody = {code: string; message: string};
+export type Response = {id: number | null; ok: true; result: unknown} | {id: number | null; ok: false; error: ErrorBody};
+
+/** Longest request line accepted; a longer one is answered with an error and the connection closed. */
+export const maxRequestBytes = 16 * 1024 * 1024;
+
+export const socketPath = (stateDir: string): string => `${stateDir}/orch.sock`;
+
+/** Parses one request line; the error message says what was wrong, for the client to show. */
+export function parseRequest(line: string): {ok: true; request: Request} | {ok: false; id: number | null; message: string} {
+	let json: unknown;
+	try {
+		json = JSON.parse(line);
+	} catch (error) {
+		return {ok: false, id: null, message: `request is not valid JSON: ${(error as Error).message}`};
+	}
+	const id = typeof json === 'object' && json !== null && typeof (json as {id?: unknown}).id === 'number' ? (json as {id: number}).id : null;
+	const parsed = requestSchema.safeParse(json);
+	if (!parsed.success) {
+		const detail = parsed.error.issues.map(issue => `${issue.path.join('.') || 'request'}: ${issue.message}`).join('; ');
+		return {ok: false, id, message: `invalid request: ${detail}`};
+	}
+	return {ok: true, request: parsed.data};
+}

@@ -1,0 +1,99 @@
+// The control socket: other panes and scripts drive the running supervisor through it.
+import {chmod, unlink} from 'node:fs/promises';
+import net from 'node:net';
+import {OrchError} from '../errors.js';
+import type {Supervisor} from '../engine/supervisor.js';
+import {maxRequestBytes, parseRequest, socketPath, type Request, type Response} from './protocol.js';
+
+export type ControlServer = {path: string; close(): Promise<void>};
+
+/** A subscriber that falls this far behind is dropped rather than buffered without bound. */
+const maxPendingBytes = 8 * 1024 * 1024;
+
+async function answer(supervisor: Supervisor, request: Request): Promise<unknown> {
+	switch (request.op) {
+		case 'ping':
+			return {pid: process.pid};
+		case 'snapshot':
+			return supervisor.getSnapshot();
+		case 'dispatch':
+			return supervisor.dispatch(request.action);
+		case 'subscribe':
+			return {subscribed: true};
+	}
+}
+
+const errorBody = (error: unknown) =>
+	error instanceof OrchError
+		? {code: error.code, message: error.message}
+		: {code: 'internal', message: `internal error: ${(error as Error)?.message ?? String(error)}`};
+
+function serve(socket: net.Socket, supervisor: Supervisor, connections: Set<net.Socket>): void {
+	connections.add(socket);
+	let buffer = '';
+	const unsubscribers: Array<() => void> = [];
+	const send = (message: Response | {id: number; event: unknown}) => {
+		if (socket.destroyed) return;
+		if (socket.writableLength > maxPendingBytes) {
+			socket.destroy();
+			return;
+		}
+		socket.write(`${JSON.stringify(message)}\n`);
+	};
+	const handle = async (line: string) => {
+		const parsed = parseRequest(line);
+		if (!parsed.ok) return send({id: parsed.id, ok: false, error: {code: 'bad_request', message: parsed.message}});
+		const {request} = parsed;
+		try {
+			const result = await answer(supervisor, request);
+			send({id: request.id, ok: true, result});
+			if (request.op === 'subscribe') unsubscribers.push(supervisor.onEvent(event => send({id: request.id, event})));
+		} catch (error) {
+			send({id: request.id, ok: false, error: errorBody(error)});
+		}
+	};
+	socket.setEncoding('utf8');
+	socket.on('data', (chunk: string) => {
+		buffer += chunk;
+		let newline: number;
+		while ((newline = buffer.indexOf('\n')) >= 0) {
+			const line = buffer.slice(0, newline).trim();
+			buffer = buffer.slice(newline + 1);
+			if (line) void handle(line);
+		}
+		if (buffer.length > maxRequestBytes) {
+			send({id: null, ok: false, error: {code: 'bad_request', message: `request longer than ${maxRequestBytes} bytes`}});
+			buffer = '';
+			socket.end();
+		}
+	});
+	socket.on('error', () => socket.destroy());
+	socket.on('close', () => {
+		connections.delete(socket);
+		for (const unsubscribe of unsubscribers) unsubscribe();
+	});
+}
+
+/** Listens on `<stateDir>/orch.sock` (mode 0600). The caller holds the state lock, so a leftover socket file is stale. */
+export async function startControlServer(stateDir: string, supervisor: Supervisor): Promise<ControlServer> {
+	const path = socketPath(stateDir);
+	await unlink(path).catch(() => undefined);
+	const connections = new Set<net.Socket>();
+	const server = net.createServer(socket => serve(socket, supervisor, connections));
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(path, () => {
+			server.off('error', reject);
+			resolve();
+		});
+	});
+	await chmod(path, 0o600);
+	return {
+		path,
+		async close() {
+			for (const socket of connections) socket.destroy();
+			await new Promise<void>(resolve => server.close(() => resolve()));
+			await unlink(path).catch(() => undefined);
+		},
+	};
+}

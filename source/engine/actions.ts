@@ -1,0 +1,63 @@
+// The one Action union. The CLI, the control socket and the TUI keymap all speak it.
+import {z} from 'zod';
+import {duration, parseDuration} from '../config/schema.js';
+import type {TaskSource} from './types.js';
+
+const taskId = z
+	.string()
+	.regex(/^[A-Za-z0-9][\w.-]{0,63}$/, 'expected an id of letters, digits, ".", "_" or "-" (at most 64, starting with a letter or digit)');
+
+/** A due time: ISO date/time, epoch milliseconds, or a duration from now such as `2h`. */
+export const dueSchema = z.union([z.string(), z.number()]);
+
+export const taskSourceSchema: z.ZodType<TaskSource> = z.discriminatedUnion('kind', [
+	z.strictObject({kind: z.literal('cli')}),
+	z.strictObject({kind: z.literal('tui')}),
+	z.strictObject({kind: z.literal('inbox'), file: z.string()}),
+	z.strictObject({kind: z.literal('trigger'), name: z.string(), key: z.string()}),
+	z.strictObject({kind: z.literal('poll'), name: z.string(), itemId: z.string()}),
+]);
+
+/** A task as it is handed in: everything but the prompt is optional. */
+export const newTaskSchema = z.strictObject({
+	prompt: z.string().trim().min(1, 'expected a non-empty prompt'),
+	title: z.string().optional(),
+	id: taskId.optional(),
+	priority: z.number().finite().optional(),
+	due: dueSchema.optional(),
+	after: z.union([z.array(taskId), taskId]).optional(),
+	agent: z.string().min(1).optional(),
+	project: z.string().min(1).optional(),
+	timeout: duration.optional(),
+	attempts: z.number().int().min(1).optional(),
+	source: taskSourceSchema.optional(),
+});
+export type NewTask = z.input<typeof newTaskSchema>;
+
+/** Parses a due value into epoch milliseconds, or undefined when it is not one. */
+export function parseDue(value: string | number, now: number): number | undefined {
+	if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+	const relative = parseDuration(value);
+	if (relative !== undefined) return now + relative;
+	const absolute = Date.parse(value);
+	return Number.isNaN(absolute) ? undefined : absolute;
+}
+
+export const actionSchema = z.discriminatedUnion('type', [
+	z.strictObject({type: z.literal('enqueue'), tasks: z.array(z.unknown()).min(1)}),
+	z.strictObject({type: z.literal('cancel'), id: z.string()}),
+	z.strictObject({type: z.literal('kill'), id: z.string()}),
+	z.strictObject({type: z.literal('retry'), id: z.string()}),
+	z.strictObject({type: z.literal('pause_task'), id: z.string()}),
+	z.strictObject({type: z.literal('resume_task'), id: z.string()}),
+	z.strictObject({type: z.literal('pause_dispatch')}),
+	z.strictObject({type: z.literal('resume_dispatch')}),
+	z.strictObject({type: z.literal('set_priority'), id: z.string(), priority: z.number().finite()}),
+	z.strictObject({type: z.literal('set_concurrency'), concurrency: z.number().int().min(1)}),
+]);
+
+/** Enqueue carries raw task objects: each is validated by the supervisor so errors name the task's index and field. */
+export type Action = z.infer<typeof actionSchema>;
+export type ActionType = Action['type'];
+
+export type ActionResult = {ids?: string[]; message: string};

@@ -1,0 +1,104 @@
+// Turning handed-in task objects into Tasks: validation, ids, dependency checks. Pure.
+import type {z} from 'zod';
+import type {Config} from '../config/schema.js';
+import {TaskInputError} from '../errors.js';
+import {newTaskSchema, parseDue} from './actions.js';
+import {findCycle} from './queue.js';
+import type {Task, TaskSource} from './types.js';
+
+export type EnqueueContext = {
+	now: number;
+	/** The next free sequence number; ids default to `t<seq>`. */
+	seq: number;
+	config: Pick<Config, 'agents' | 'defaultAgent'>;
+	existing: ReadonlyMap<string, Task>;
+	/** Ids that are taken although not in `existing` (archived tasks). */
+	isTaken?: (id: string) => boolean;
+	defaultSource: TaskSource;
+};
+
+const titleFrom = (prompt: string): string => {
+	const line = prompt.trim().split('\n', 1)[0]!.trim();
+	return line.length > 60 ? `${line.slice(0, 59)}…` : line;
+};
+
+function explain(error: z.ZodError, where: string): string {
+	return error.issues
+		.map(issue => {
+			const field = issue.path.length > 0 ? `${where}.${issue.path.join('.')}` : where;
+			const message = issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.map(key => `"${key}"`).join(', ')}` : issue.message;
+			return `${field}: ${message}`;
+		})
+		.join('; ');
+}
+
+/**
+ * Validates raw task objects and builds Tasks. Throws a TaskInputError naming the task (by index when
+ * there are several) and the field. All-or-nothing: either every task is valid or none is returned.
+ */
+export function prepareTasks(raw: readonly unknown[], ctx: EnqueueContext): Task[] {
+	const tasks: Task[] = [];
+	const batchIds = new Set<string>();
+	let seq = ctx.seq;
+	raw.forEach((input, index) => {
+		const where = raw.length > 1 ? `task[${index}]` : 'task';
+		const parsed = newTaskSchema.safeParse(input);
+		if (!parsed.success) throw new TaskInputError(explain(parsed.error, where));
+		const value = parsed.data;
+		const agent = value.agent ?? ctx.config.defaultAgent;
+		if (!(agent in ctx.config.agents)) {
+			throw new TaskInputError(`${where}.agent: unknown agent "${agent}"; known agents: ${Object.keys(ctx.config.agents).sort().join(', ')}`);
+		}
+		let due: number | undefined;
+		if (value.due !== undefined) {
+			due = parseDue(value.due, ctx.now);
+			if (due === undefined) throw new TaskInputError(`${where}.due: expected an ISO date, epoch ms or a duration such as 2h, found ${JSON.stringify(value.due)}`);
+		}
+		const taken = (candidate: string) => ctx.existing.has(candidate) || batchIds.has(candidate) || ctx.isTaken?.(candidate) === true;
+		let taskSeq = seq++;
+		let id = value.id;
+		if (id === undefined) {
+			while (taken(`t${taskSeq}`)) taskSeq = seq++;
+			id = `t${taskSeq}`;
+		} else if (taken(id)) {
+			throw new TaskInputError(`${where}.id: a task with id "${id}" already exists; choose another id or leave it out`);
+		}
+		batchIds.add(id);
+		const after = value.after === undefined ? [] : Array.isArray(value.after) ? [...new Set(value.after)] : [value.after];
+		tasks.push({
+			id,
+			title: value.title?.trim() || titleFrom(value.prompt),
+			prompt: value.prompt,
+			agent,
+			priority: value.priority ?? 0,
+			project: value.project,
+			due,
+			after,
+			source: value.source ?? ctx.defaultSource,
+			status: 'queued',
+			createdAt: ctx.now,
+			updatedAt: ctx.now,
+			seq: taskSeq,
+			attempts: [],
+			budgetUsed: 0,
+			maxAttempts: value.attempts,
+			timeoutMs: value.timeout,
+			interruptions: 0,
+		});
+	});
+	for (const [index, task] of tasks.entries()) {
+		for (const dependency of task.after) {
+			if (dependency === task.id) throw new TaskInputError(`task ${task.id} lists itself in "after"`);
+			if (!ctx.existing.has(dependency) && !batchIds.has(dependency)) {
+				const where = tasks.length > 1 ? `task[${index}]` : 'task';
+				throw new TaskInputError(`${where}.after: no task with id "${dependency}"; run \`orch ls\` to see the ids`);
+			}
+		}
+	}
+	const cycle = findCycle(ctx.existing, tasks);
+	if (cycle) throw new TaskInputError(`dependency cycle: ${cycle.join(' → ')}; remove one of these "after" links`);
+	return tasks;
+}
+
+/** The sequence number to continue from after `tasks` were prepared. */
+export const nextSeq = (tasks: readonly Task[], seq: number): number => tasks.reduce((max, task) => Math.max(max, task.seq + 1), seq);

@@ -1,0 +1,341 @@
+// The supervisor: owns the tasks, and every change goes through `dispatch`. No UI imports.
+import {randomBytes} from 'node:crypto';
+import path from 'node:path';
+import type {Config} from '../config/schema.js';
+import {UnknownTaskError} from '../errors.js';
+import type {StateData} from '../store/store.js';
+import type {Action, ActionResult} from './actions.js';
+import {prepareTasks} from './enqueue.js';
+import type {EngineEvent} from './events.js';
+import {Launcher} from './launcher.js';
+import {Ranking} from './ranking.js';
+import {buildSnapshot, type Snapshot} from './snapshot.js';
+import {transition, type TaskEvent} from './task.js';
+import type {Runner} from './runner.js';
+import type {Task} from './types.js';
+import {isFinal, isLive} from './types.js';
+
+/** What the supervisor needs from the store: the loaded data and a way to persist. */
+export type StatePort = {
+	readonly data: StateData;
+	setProducer(produce: () => StateData): void;
+	markDirty(): void;
+	flush(): Promise<void>;
+};
+
+export type SupervisorDeps = {
+	config: Config;
+	store: StatePort;
+	runner: Runner;
+	now?: () => number;
+	random?: () => number;
+	/** Appends finished tasks to the archive; called before they leave the live state. */
+	archive?: (tasks: Task[]) => Promise<void>;
+	/** Picks the finished tasks to archive. */
+	selectForArchive?: (tasks: Task[], now: number) => {keep: Task[]; archive: Task[]};
+	/** Kills whatever a dead supervisor's attempt left alive (group kill when the start time matches, then the sweep). */
+	reap?: (attempt: {id: string; pid?: number; pgid?: number; procStart?: number}) => Promise<void>;
+};
+
+export type Supervisor = ReturnType<typeof createSupervisor>;
+
+export function createSupervisor(deps: SupervisorDeps) {
+	const {config, store} = deps;
+	const now = deps.now ?? Date.now;
+	const random = deps.random ?? Math.random;
+	const tasks = new Map<string, Task>();
+	for (const task of store.data.tasks) tasks.set(task.id, task);
+	let seq = store.data.seq;
+	let dispatchPaused = store.data.dispatchPaused;
+	let concurrency = config.concurrency;
+	let meta = store.data.meta;
+	let running = false; // start() was called and stop() was not
+	let stopping = false;
+	let startedAt: number | undefined;
+	let failedThisRun = 0;
+	let version = 0;
+	let snapshot: Snapshot | undefined;
+	const listeners = new Set<() => void>();
+	const eventListeners = new Set<(event: EngineEvent) => void>();
+	const idleWaiters = new Set<() => void>();
+	const ranking = new Ranking(() => ({now: now(), weights: config.priority.weights, projects: config.priority.projects}), tasks.values());
+
+	store.setProducer(() => ({version: 1, seq, dispatchPaused, tasks: [...tasks.values()], meta}));
+
+	const emit = (event: Omit<EngineEvent, 'ts'>) => {
+		const full = {ts: now(), ...event} as EngineEvent;
+		for (const listener of eventListeners) listener(full);
+	};
+
+	const changed = () => {
+		version++;
+		snapshot = undefined;
+		store.markDirty();
+		for (const listener of listeners) listener();
+	};
+
+	const get = (id: string): Task => {
+		const task = tasks.get(id);
+		if (!task) throw new UnknownTaskError(id);
+		return task;
+	};
+
+	/** Runs one event through the state machine and records the result. */
+	const apply = (id: string, event: TaskEvent): Task => {
+		const before = get(id);
+		const after = transition(before, event, {now: now(), retry: config.retry, random: random(), maxInterruptions: config.maxInterruptions});
+		if (after === before) return before;
+		tasks.set(id, after);
+		ranking.noteChange(before, after);
+		if (after.status === 'failed' && before.status !== 'failed' && running) failedThisRun++;
+		changed();
+		return after;
+	};
+
+	const launcher = new Launcher({
+		config,
+		now,
+		logDir: path.join(config.stateDir, 'logs'),
+		runner: deps.runner,
+		newAttemptId: (task: Task) => `${task.id}-${task.attempts.length + 1}-${randomBytes(4).toString('hex')}`,
+		get,
+		apply,
+		emit,
+		flush: () => store.flush(),
+		afterExit: () => {
+			void maybeArchive();
+			pump();
+		},
+	});
+
+	let pumping = false;
+	let pumpAgain = false;
+	let wakeTimer: NodeJS.Timeout | undefined;
+
+	/** Starts as many runnable tasks as the pool allows. Re-entrant calls fold into one more round. */
+	function pump(): void {
+		if (pumping) {
+			pumpAgain = true;
+			return;
+		}
+		pumping = true;
+		void (async () => {
+			try {
+				do {
+					pumpAgain = false;
+					wakeDue();
+					if (!running || stopping || dispatchPaused) break;
+					const picked = ranking.pick(tasks, launcher.liveTasks(), {global: concurrency, perAgent: perAgentLimits()});
+					if (picked.length === 0) break;
+					await launcher.launch(picked);
+				} while (pumpAgain);
+			} catch (error) {
+				emit({event: 'warning', message: `dispatch failed: ${(error as Error).message}`});
+			} finally {
+				pumping = false;
+			}
+			scheduleWake();
+			checkIdle();
+		})();
+	}
+
+	const perAgentLimits = () => Object.fromEntries(Object.entries(config.agents).map(([name, profile]) => [name, profile.concurrency]));
+
+	/** Moves retry_wait tasks whose backoff is over back to the queue. */
+	function wakeDue(): void {
+		const at = now();
+		for (const task of ranking.waiting(tasks)) {
+			if ((task.notBefore ?? 0) <= at) {
+				apply(task.id, {type: 'wake'});
+				emit({event: 'task.status', task: task.id, status: 'queued', reason: 'backoff over'});
+			}
+		}
+	}
+
+	function scheduleWake(): void {
+		clearTimeout(wakeTimer);
+		if (!running || stopping) return;
+		let next = Infinity;
+		for (const task of ranking.waiting(tasks)) next = Math.min(next, task.notBefore ?? 0);
+		if (next === Infinity) return;
+		wakeTimer = setTimeout(pump, Math.max(0, next - now()) + 1);
+	}
+
+	const isIdle = () => launcher.liveCount() === 0 && ranking.waiting(tasks).length === 0 && (dispatchPaused ? true : ranking.runnableCount(tasks) === 0);
+
+	function checkIdle(): void {
+		if (idleWaiters.size === 0 || pumping || !isIdle()) return;
+		// Dispatching paused with work queued is not idle: the person will resume it.
+		if (dispatchPaused && ranking.runnableCount(tasks) > 0) return;
+		emit({event: 'supervisor.idle', count: failedThisRun});
+		for (const resolve of idleWaiters) resolve();
+		idleWaiters.clear();
+	}
+
+	let archiving = false;
+	async function maybeArchive(force = false): Promise<void> {
+		if (!deps.archive || !deps.selectForArchive || archiving) return;
+		const finished = ranking.finishedCount();
+		// Archive in batches so the check costs nothing most of the time.
+		if (!force && finished <= config.retention.keepFinished + Math.max(10, config.retention.keepFinished / 10)) return;
+		archiving = true;
+		try {
+			const {archive} = deps.selectForArchive([...tasks.values()], now());
+			if (archive.length === 0) return;
+			await deps.archive(archive);
+			for (const task of archive) {
+				const current = tasks.get(task.id);
+				if (!current || !isFinal(current)) continue;
+				tasks.delete(task.id);
+				ranking.noteChange(current, undefined);
+			}
+			changed();
+			emit({event: 'task.archived', count: archive.length});
+		} catch (error) {
+			emit({event: 'warning', message: `archiving finished tasks failed: ${(error as Error).message}`});
+		} finally {
+			archiving = false;
+		}
+	}
+
+	async function dispatch(action: Action): Promise<ActionResult> {
+		switch (action.type) {
+			case 'enqueue': {
+				const added = prepareTasks(action.tasks, {
+					now: now(),
+					seq,
+					config,
+					existing: tasks,
+					defaultSource: {kind: 'cli'},
+				});
+				for (const task of added) {
+					tasks.set(task.id, task);
+					seq = Math.max(seq, task.seq + 1);
+					emit({event: 'task.enqueued', task: task.id, status: task.status, message: task.title});
+				}
+				ranking.invalidate();
+				changed();
+				await store.flush(); // `orch add` answers only once the task is on disk
+				pump();
+				return {ids: added.map(task => task.id), message: `enqueued ${added.map(task => task.id).join(', ')}`};
+			}
+			case 'cancel':
+			case 'kill': {
+				const task = get(action.id);
+				const done = action.type === 'kill' ? 'killed' : 'cancelled';
+				if (isLive(task)) {
+					await launcher.stop(task.id, action.type);
+					return {message: `${done} ${task.id}`};
+				}
+				// Not live: a kill is refused by the state machine with a message that says why.
+				const after = apply(task.id, action.type === 'kill' ? {type: 'stop', reason: 'kill'} : {type: 'cancel'});
+				emit({event: 'task.status', task: task.id, status: after.status, reason: after.reason});
+				return {message: `${done} ${task.id}`};
+			}
+			case 'retry':
+			case 'pause_task':
+			case 'resume_task': {
+				const type = action.type === 'retry' ? 'retry' : action.type === 'pause_task' ? 'pause' : 'resume';
+				const before = get(action.id);
+				const after = apply(action.id, {type});
+				if (isLive(after) && type === 'pause') launcher.suspend(after.id);
+				if (isLive(after) && type === 'resume') launcher.resume(after.id);
+				emit({event: 'task.status', task: after.id, status: after.status, reason: after.reason});
+				pump();
+				return {message: `${type === 'retry' ? 'requeued' : type === 'pause' ? 'paused' : 'resumed'} ${after.id} (was ${before.status})`};
+			}
+			case 'set_priority': {
+				const after = apply(action.id, {type: 'set_priority', priority: action.priority});
+				return {message: `priority of ${after.id} is now ${after.priority}`};
+			}
+			case 'pause_dispatch':
+			case 'resume_dispatch': {
+				dispatchPaused = action.type === 'pause_dispatch';
+				changed();
+				emit({event: dispatchPaused ? 'dispatch.paused' : 'dispatch.resumed'});
+				pump();
+				return {message: dispatchPaused ? 'dispatching paused; running tasks go on' : 'dispatching resumed'};
+			}
+			case 'set_concurrency': {
+				concurrency = action.concurrency;
+				changed();
+				emit({event: 'concurrency.changed', concurrency});
+				pump();
+				return {message: `concurrency is now ${concurrency}`};
+			}
+		}
+	}
+
+	return {
+		dispatch,
+		/** Reaps what a dead supervisor left running, then starts dispatching. */
+		async start(): Promise<void> {
+			const orphans = [...tasks.values()].filter(isLive);
+			for (const task of orphans) {
+				const attempt = task.attempts.find(candidate => candidate.id === task.current);
+				if (attempt && deps.reap) await deps.reap(attempt);
+				const after = apply(task.id, {type: 'recover'});
+				emit({event: 'task.status', task: task.id, status: after.status, reason: after.reason});
+			}
+			if (orphans.length > 0) emit({event: 'supervisor.recovered', count: orphans.length});
+			running = true;
+			startedAt = now();
+			meta = {...meta, lastStartedAt: startedAt};
+			changed();
+			await store.flush();
+			emit({event: 'supervisor.started', pid: process.pid, concurrency});
+			await maybeArchive(true);
+			pump();
+		},
+		/**
+		 * Stops dispatching, waits up to `graceMs` for running attempts, then stops the rest (they are
+		 * requeued as interrupted) and persists.
+		 */
+		async stop(graceMs = config.shutdown.grace): Promise<void> {
+			if (stopping) return launcher.drained();
+			stopping = true;
+			clearTimeout(wakeTimer);
+			emit({event: 'supervisor.stopping', durationMs: graceMs, count: launcher.liveCount()});
+			await launcher.waitForExits(graceMs);
+			await launcher.stopAll('shutdown');
+			running = false;
+			await store.flush();
+			emit({event: 'supervisor.stopped', count: failedThisRun});
+		},
+		/** A second Ctrl-C: stop waiting for running attempts. */
+		skipWait: () => launcher.skipWait(),
+		whenIdle: () =>
+			new Promise<void>(resolve => {
+				idleWaiters.add(resolve);
+				checkIdle();
+			}),
+		subscribe(listener: () => void): () => void {
+			listeners.add(listener);
+			return () => listeners.delete(listener);
+		},
+		onEvent(listener: (event: EngineEvent) => void): () => void {
+			eventListeners.add(listener);
+			return () => eventListeners.delete(listener);
+		},
+		getSnapshot(): Snapshot {
+			snapshot ??= buildSnapshot({
+				version,
+				tasks,
+				now: now(),
+				rank: {weights: config.priority.weights, projects: config.priority.projects},
+				dispatchPaused,
+				concurrency,
+				running,
+				stopping,
+				startedAt,
+				failedThisRun,
+				liveOutput: launcher.outputOf,
+			});
+			return snapshot;
+		},
+		outputOf: (taskId: string) => launcher.outputOf(taskId),
+		get failedThisRun() {
+			return failedThisRun;
+		},
+	};
+}

@@ -1,0 +1,177 @@
+// The task state machine. `transition` is pure: the supervisor feeds it events and persists what it returns.
+import type {RetryPolicy} from '../config/schema.js';
+import {InvalidActionError} from '../errors.js';
+import {backoffDelay, mayRetry} from './retry.js';
+import type {Attempt, AttemptOutcome, StopReason, Task} from './types.js';
+import {isFinal, isLive} from './types.js';
+
+export type TaskEvent =
+	| {type: 'start'; attemptId: string; logPath: string}
+	| {type: 'spawned'; attemptId: string; pid?: number; pgid?: number; procStart?: number}
+	| {type: 'stop'; reason: StopReason}
+	| {type: 'exited'; attemptId: string; exitCode: number | null; signal: string | null; spawnError?: string}
+	/** On start-up: the attempt belongs to a supervisor that died. */
+	| {type: 'recover'}
+	/** retry_wait is over. */
+	| {type: 'wake'}
+	| {type: 'cancel'}
+	| {type: 'pause'}
+	| {type: 'resume'}
+	| {type: 'retry'}
+	| {type: 'set_priority'; priority: number};
+
+export type TransitionContext = {
+	now: number;
+	retry: RetryPolicy;
+	/** A sample in [0, 1) for backoff jitter. */
+	random: number;
+	maxInterruptions: number;
+};
+
+const describe = (task: Task): string => (isLive(task) ? `${task.status} (its process is alive)` : task.status);
+
+function refuse(task: Task, action: string, allowed: string): never {
+	throw new InvalidActionError(`cannot ${action} task ${task.id}: it is ${describe(task)}; ${action} applies to ${allowed} tasks`);
+}
+
+/** The outcome of an attempt that ended, from how it ended and why (if) the supervisor stopped it. */
+export function outcomeOf(
+	stopping: StopReason | undefined,
+	exit: {exitCode: number | null; signal: string | null; spawnError?: string},
+): AttemptOutcome {
+	if (exit.spawnError !== undefined) return 'spawn_error';
+	switch (stopping) {
+		case 'timeout':
+			return 'timed_out';
+		case 'kill':
+		case 'cancel':
+			return 'killed';
+		case 'shutdown':
+			return 'interrupted';
+		case undefined:
+			return exit.exitCode === 0 && exit.signal === null ? 'succeeded' : 'failed';
+	}
+}
+
+function endAttempt(task: Task, patch: Partial<Attempt>): Attempt[] {
+	return task.attempts.map(attempt => (attempt.id === task.current ? {...attempt, ...patch} : attempt));
+}
+
+/** Fields cleared whenever the live attempt ends. */
+const detached = {current: undefined, stopping: undefined, suspendedAt: undefined, suspendedMs: undefined};
+
+function settle(task: Task, outcome: AttemptOutcome, detail: string | undefined, exitCode: number | null | undefined, ctx: TransitionContext): Task {
+	const {now} = ctx;
+	const base = {...task, ...detached, updatedAt: now, notBefore: undefined};
+	const final = (status: Task['status'], reason?: string): Task => ({...base, status, reason, finishedAt: now});
+	switch (outcome) {
+		case 'succeeded':
+			return final('succeeded');
+		case 'killed':
+			return task.stopping === 'cancel' ? final('cancelled', 'cancelled while running') : final('failed', 'killed by request');
+		case 'spawn_error':
+			return final('failed', detail);
+		case 'interrupted': {
+			// Neither a shutdown nor a dead supervisor is the task's fault: the attempt does not use up the budget.
+			const budgetUsed = Math.max(0, task.budgetUsed - 1);
+			if (task.stopping === 'shutdown') return {...base, status: 'queued', budgetUsed, reason: 'requeued at shutdown'};
+			const interruptions = task.interruptions + 1;
+			if (interruptions > ctx.maxInterruptions) {
+				return {...final('failed', `interrupted ${interruptions} times by a supervisor that died (maxInterruptions is ${ctx.maxInterruptions})`), interruptions};
+			}
+			return {...base, status: 'queued', budgetUsed, interruptions, reason: 'requeued after the supervisor died'};
+		}
+		case 'failed':
+		case 'timed_out': {
+			const what = outcome === 'timed_out' ? 'timed out' : detail ?? `exited with code ${exitCode}`;
+			const maxAttempts = task.maxAttempts ?? ctx.retry.attempts;
+			if (!mayRetry(task.budgetUsed, maxAttempts, exitCode, ctx.retry.nonRetryableExitCodes)) {
+				const why = task.budgetUsed >= maxAttempts ? `after ${task.budgetUsed} of ${maxAttempts} attempts` : `exit code ${exitCode} is not retried`;
+				return final('failed', `${what} (${why})`);
+			}
+			const delay = backoffDelay(task.budgetUsed, ctx.retry, ctx.random);
+			return {...base, status: 'retry_wait', notBefore: now + delay, reason: `${what}; attempt ${task.budgetUsed + 1} of ${maxAttempts} after backoff`};
+		}
+	}
+}
+
+export function transition(task: Task, event: TaskEvent, ctx: TransitionContext): Task {
+	const {now} = ctx;
+	switch (event.type) {
+		case 'start': {
+			if (task.status !== 'queued' || isLive(task)) refuse(task, 'start', 'queued');
+			const attempt: Attempt = {id: event.attemptId, n: task.attempts.length + 1, startedAt: now, logPath: event.logPath};
+			return {
+				...task,
+				status: 'running',
+				current: attempt.id,
+				attempts: [...task.attempts, attempt],
+				budgetUsed: task.budgetUsed + 1,
+				reason: undefined,
+				updatedAt: now,
+			};
+		}
+		case 'spawned': {
+			if (event.attemptId !== task.current) return task; // fencing: not the live attempt
+			return {...task, attempts: endAttempt(task, {pid: event.pid, pgid: event.pgid, procStart: event.procStart}), updatedAt: now};
+		}
+		case 'stop': {
+			if (!isLive(task)) refuse(task, event.reason === 'cancel' ? 'cancel' : 'kill', 'running or paused-while-running');
+			// A person's cancel outranks an earlier reason; otherwise the first reason stands.
+			const stopping = task.stopping === undefined || event.reason === 'cancel' ? event.reason : task.stopping;
+			return {...task, stopping, updatedAt: now};
+		}
+		case 'exited': {
+			if (event.attemptId !== task.current) return task; // fencing: a late event for an earlier attempt
+			const outcome = outcomeOf(task.stopping, event);
+			const error = event.spawnError ?? (outcome === 'timed_out' ? 'timed out' : undefined);
+			const ended = {...task, attempts: endAttempt(task, {endedAt: now, exitCode: event.exitCode, signal: event.signal, outcome, error})};
+			return settle(ended, outcome, event.spawnError, event.exitCode, ctx);
+		}
+		case 'recover': {
+			if (!isLive(task)) return task;
+			const ended = {...task, attempts: endAttempt(task, {endedAt: now, outcome: 'interrupted' as const, error: 'the supervisor died'})};
+			return settle({...ended, stopping: undefined}, 'interrupted', undefined, undefined, ctx);
+		}
+		case 'wake': {
+			if (task.status !== 'retry_wait' || (task.notBefore ?? 0) > now) return task;
+			return {...task, status: 'queued', notBefore: undefined, updatedAt: now};
+		}
+		case 'cancel': {
+			if (isFinal(task) || isLive(task)) refuse(task, 'cancel', 'queued, waiting or paused');
+			return {...task, status: 'cancelled', notBefore: undefined, reason: 'cancelled', finishedAt: now, updatedAt: now};
+		}
+		case 'pause': {
+			if (task.status === 'running') return {...task, status: 'paused', suspendedAt: now, reason: 'paused by request', updatedAt: now};
+			if (task.status === 'queued' || task.status === 'retry_wait') {
+				return {...task, status: 'paused', notBefore: undefined, reason: 'held by request', updatedAt: now};
+			}
+			return refuse(task, 'pause', 'queued, waiting or running');
+		}
+		case 'resume': {
+			if (task.status !== 'paused') refuse(task, 'resume', 'paused');
+			if (isLive(task)) {
+				const suspendedMs = (task.suspendedMs ?? 0) + (now - (task.suspendedAt ?? now));
+				return {...task, status: 'running', suspendedAt: undefined, suspendedMs, reason: undefined, updatedAt: now};
+			}
+			return {...task, status: 'queued', reason: undefined, updatedAt: now};
+		}
+		case 'retry': {
+			if (isLive(task) || task.status === 'queued' || task.status === 'paused') refuse(task, 'retry', 'failed, cancelled, succeeded or waiting');
+			return {
+				...task,
+				status: 'queued',
+				budgetUsed: 0,
+				interruptions: 0,
+				notBefore: undefined,
+				finishedAt: undefined,
+				reason: 'retried by request',
+				updatedAt: now,
+			};
+		}
+		case 'set_priority': {
+			if (isFinal(task)) refuse(task, 'reprioritize', 'unfinished');
+			return {...task, priority: event.priority, updatedAt: now};
+		}
+	}
+}

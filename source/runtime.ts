@@ -1,0 +1,67 @@
+// Wires the supervisor to the real world: the lock, the durable store, the execa runner, the reaper.
+import path from 'node:path';
+import type {Config} from './config/schema.js';
+import {sweepAttemptUntilGone, terminateGroup} from './engine/kill.js';
+import {isProcessAlive} from './engine/proc.js';
+import {createExecaRunner} from './engine/runner.js';
+import {createSupervisor, type Supervisor} from './engine/supervisor.js';
+import type {Attempt} from './engine/types.js';
+import {acquireLock, type LockHandle} from './store/lock.js';
+import {appendArchive, selectForArchive} from './store/retention.js';
+import {openStore, type Store} from './store/store.js';
+
+export type Runtime = {
+	config: Config;
+	supervisor: Supervisor;
+	store: Store;
+	lock: LockHandle;
+	/** Persists and releases the lock. Call after supervisor.stop() when the supervisor was started. */
+	close(): Promise<void>;
+};
+
+/**
+ * Kills what a dead supervisor's attempt left: its process group (only when the recorded start time
+ * still matches, so a reused pid is never touched), then every process carrying its attempt id.
+ */
+export async function reapAttempt(attempt: Pick<Attempt, 'id' | 'pid' | 'pgid' | 'procStart'>, graceMs: number): Promise<void> {
+	if (attempt.pid !== undefined && attempt.pgid !== undefined && attempt.procStart !== undefined && isProcessAlive(attempt.pid, attempt.procStart)) {
+		await terminateGroup(attempt.pgid, graceMs, {resume: true});
+	}
+	await sweepAttemptUntilGone(attempt.id);
+}
+
+/** Takes the state folder's lock and opens the store and a supervisor over it (not started). */
+export async function openRuntime(config: Config, options: {onWarning?: (message: string) => void} = {}): Promise<Runtime> {
+	const lock = await acquireLock(config.stateDir);
+	let store: Store;
+	try {
+		store = await openStore({
+			stateDir: config.stateDir,
+			onWriteError: error => options.onWarning?.(`writing ${path.join(config.stateDir, 'orch.json')} failed: ${(error as Error).message}; will retry`),
+		});
+	} catch (error) {
+		await lock.release();
+		throw error;
+	}
+	for (const warning of store.warnings) options.onWarning?.(warning);
+	const supervisor = createSupervisor({
+		config,
+		store,
+		runner: createExecaRunner(),
+		archive: async tasks => {
+			await appendArchive(config.stateDir, tasks, Date.now());
+		},
+		selectForArchive: (tasks, now) => selectForArchive(tasks, {...config.retention, now}),
+		reap: async attempt => reapAttempt(attempt, config.shutdown.killGrace),
+	});
+	return {
+		config,
+		supervisor,
+		store,
+		lock,
+		async close() {
+			await store.close();
+			await lock.release();
+		},
+	};
+}
