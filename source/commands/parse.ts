@@ -7,7 +7,8 @@ import type {CommandContext} from './context.js';
  */
 export function parseArgs<F extends AnyFlags>(ctx: CommandContext, help: string, flags: F): Result<F> | undefined {
 	const cli = meow(help, {
-		argv: ctx.argv,
+		// yargs reads `--flag -` as an empty flag followed by "-": join them so `--from -` means stdin.
+		argv: joinDashValues(ctx.argv),
 		importMeta: import.meta,
 		flags: {...flags, help: {type: 'boolean', shortFlag: 'h'}},
 		autoHelp: false,
@@ -27,3 +28,13 @@ export const configFlags = {
 	config: {type: 'string', shortFlag: 'c'},
 	stateDir: {type: 'string'},
 } as const;
+
+function joinDashValues(argv: string[]): string[] {
+	const out: string[] = [];
+	for (const arg of argv) {
+		const previous = out.at(-1);
+		if (arg === '-' && previous?.startsWith('--') && !previous.includes('=')) out[out.length - 1] = `${previous}=-`;
+		else out.push(arg);
+	}
+	return out;
+}

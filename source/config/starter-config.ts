@@ -1,0 +1,137 @@
+// The commented `.orchestratorrc` that `orch init` writes, and how it picks the default agent.
+import {constants} from 'node:fs';
+import {access, stat} from 'node:fs/promises';
+import path from 'node:path';
+
+/** Agent CLIs `orch init` looks for on PATH, in order of preference; the first found becomes the default. */
+export const DETECTABLE_AGENTS = ['claude', 'codex', 'aider', 'gemini'] as const;
+
+/** The full path of an executable `name` in one of the `PATH` folders, if there is one. */
+export async function findOnPath(name: string, pathVariable: string | undefined): Promise<string | undefined> {
+	for (const folder of (pathVariable ?? '').split(path.delimiter)) {
+		if (folder === '') continue;
+		const candidate = path.join(folder, name);
+		try {
+			if (!(await stat(candidate)).isFile()) continue;
+			await access(candidate, constants.X_OK);
+			return candidate;
+		} catch {}
+	}
+	return undefined;
+}
+
+export type DetectedAgent = {name: string; path?: string};
+
+/** The first agent CLI on PATH, or `demo` (the bundled simulated agent) when there is none. */
+export async function detectDefaultAgent(pathVariable: string | undefined): Promise<DetectedAgent> {
+	for (const name of DETECTABLE_AGENTS) {
+		const found = await findOnPath(name, pathVariable);
+		if (found !== undefined) return {name, path: found};
+	}
+	return {name: 'demo'};
+}
+
+type Section = {doc: string[]; body: string[]; active?: boolean};
+
+function sections(defaultAgent: string): Section[] {
+	const agentDoc =
+		defaultAgent === 'demo'
+			? [
+					'None of claude, codex, aider or gemini was on PATH, so this starts with `demo`, a simulated',
+					'agent that prints progress and sometimes fails. Change it once you have installed one.',
+				]
+			: [`\`${defaultAgent}\` was found on PATH. Built-in presets: claude, codex, aider, gemini, shell, demo.`];
+	return [
+		{doc: ['How many agents run at once, all profiles together.'], body: ['concurrency: 4'], active: true},
+		{doc: ['The agent profile a task uses when it names none.', ...agentDoc], body: [`defaultAgent: ${defaultAgent}`], active: true},
+		{
+			doc: [
+				'Agent profiles. One named like a preset, or with `preset: NAME`, starts from that preset and',
+				'overrides what it sets. Placeholders in args: {prompt} {title} {id} {file}; each becomes part of one',
+				'argument and never passes through a shell (only `shell: true` uses one, with the values quoted).',
+				'A profile of your own without args gets the prompt as its only argument.',
+			],
+			body: [
+				'agents:',
+				'  claude:',
+				'    args: ["-p", "{prompt}"]     # the preset: claude -p PROMPT',
+				'    timeout: 30m                 # kill an attempt that runs longer (default: no limit)',
+				'    concurrency: 2               # at most this many of this profile at once (default: no own limit)',
+				'  reviewer:',
+				'    command: my-agent            # any program; found on PATH',
+				'    args: ["--task", "{prompt}", "--id={id}"]',
+				'    promptVia: arg               # or stdin: the prompt is written to its stdin',
+				'    env: {MODE: review}          # added to its environment',
+				'    cwd: .                       # folder it runs in, relative to this file',
+				'    shell: false',
+			],
+		},
+		{
+			doc: ['Retries after a failed attempt, with exponential backoff.'],
+			body: [
+				'retry:',
+				'  attempts: 3                    # attempts per task, the first one included',
+				'  base: 2s                       # wait before the first retry',
+				'  factor: 2                      # each later wait is this many times longer',
+				'  max: 5m                        # the longest wait',
+				'  jitter: 0.2                    # up to this fraction of each wait is random',
+				'  nonRetryableExitCodes: []      # exit codes that fail the task at once',
+			],
+		},
+		{
+			doc: ['What runs first: how much each factor counts in a task\'s score (higher runs first).'],
+			body: [
+				'priority:',
+				'  weights:',
+				'    due: 20                      # closeness of the due date',
+				'    dependents: 5                # how many tasks wait for this one',
+				'    user: 10                     # the priority a person gave it',
+				'    project: 5                   # the importance of its project (below)',
+				'    age: 1                       # how long it has waited',
+				'  projects: {}                   # project name → importance, e.g. {web: 2, docs: -1}',
+			],
+		},
+		{
+			doc: ['Stopping.'],
+			body: [
+				'shutdown:',
+				'  grace: 10s                     # how long a shutdown waits for running attempts before stopping them',
+				'  killGrace: 5s                  # between SIGTERM and SIGKILL when an attempt is stopped',
+			],
+		},
+		{
+			doc: ['Finished tasks beyond these limits move from the state file to state/archive/.'],
+			body: ['retention:', '  keepFinished: 500', '  maxAge: 7d'],
+		},
+		{doc: ['Where orch keeps its state file, lock, socket and logs, relative to this file.'], body: ['stateDir: state']},
+		{
+			doc: ['Output of each attempt.'],
+			body: [
+				'logs:',
+				'  maxBytes: 10MB                 # a log file is capped at this size',
+				'  ringLines: 2000                # lines of a live attempt kept in memory for the UI',
+			],
+		},
+		{
+			doc: ['A task whose agent a dead supervisor left running more than this often fails.'],
+			body: ['maxInterruptions: 2'],
+		},
+	];
+}
+
+/**
+ * The text of a starter `.orchestratorrc`. Every setting is shown with its default; all but
+ * `concurrency` and `defaultAgent` are commented out. `uncommented` writes them all live (for tests).
+ */
+export function renderStarterConfig({defaultAgent, uncommented = false}: {defaultAgent: string; uncommented?: boolean}): string {
+	const header = [
+		'# orch configuration (YAML; JSON works too). Written by `orch init`.',
+		'# Every setting shows its default: uncomment a line to change it.',
+		'# Durations: 500ms, 30s, 5m, 1h, 7d. Sizes: 512KB, 10MB, 1GB.',
+	];
+	const blocks = sections(defaultAgent).map(({doc, body, active}) => [
+		...doc.map(line => `# ${line}`),
+		...body.map(line => (active || uncommented ? line : `# ${line}`)),
+	]);
+	return [header, ...blocks].map(block => block.join('\n')).join('\n\n') + '\n';
+}

@@ -1,0 +1,208 @@
+import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {loadConfig} from '../../source/config/load-config.js';
+import {ConfigError} from '../../source/errors.js';
+
+let dir: string;
+
+beforeEach(async () => {
+	dir = await mkdtemp(path.join(os.tmpdir(), 'orch-config-'));
+});
+
+afterEach(async () => {
+	await rm(dir, {recursive: true, force: true});
+});
+
+const write = async (text: string, name = '.orchestratorrc', folder = dir): Promise<string> => {
+	await mkdir(folder, {recursive: true});
+	const file = path.join(folder, name);
+	await writeFile(file, text);
+	return file;
+};
+
+const loadError = async (options: Parameters<typeof loadConfig>[0]): Promise<ConfigError> => {
+	const error = await loadConfig(options).then(
+		() => undefined,
+		(error_: unknown) => error_,
+	);
+	expect(error).toBeInstanceOf(ConfigError);
+	return error as ConfigError;
+};
+
+describe('config errors', () => {
+	const cases = [
+		{
+			name: 'wrong type',
+			text: 'concurrency: four\n',
+			at: '1:14',
+			field: 'concurrency',
+			expected: 'a number',
+			found: 'the string "four"',
+		},
+		{
+			name: 'unknown top-level key, with a hint',
+			text: '# settings\nconcurency: 2\n',
+			at: '2:1',
+			field: 'concurency',
+			expected: 'one of the known keys (concurrency, defaultAgent',
+			found: 'unknown key "concurency"',
+			hint: 'did you mean `concurrency`?',
+		},
+		{
+			name: 'unknown nested key, hint from that level',
+			text: 'retry:\n  atempts: 2\n',
+			at: '2:3',
+			field: 'retry.atempts',
+			expected: 'one of the known keys (attempts, base',
+			found: 'unknown key "atempts"',
+			hint: 'did you mean `attempts`?',
+		},
+		{
+			name: 'bad duration',
+			text: 'agents:\n  claude:\n    timeout: 30x\n',
+			at: '3:14',
+			field: 'agents.claude.timeout',
+			expected: 'a duration such as 30s, 5m or 1h',
+			found: 'the string "30x"',
+		},
+		{
+			name: 'duration of the wrong type',
+			text: 'shutdown:\n  grace: true\n',
+			at: '2:10',
+			field: 'shutdown.grace',
+			expected: 'a duration such as 30s, 5m or 1h',
+			found: 'true',
+		},
+		{
+			name: 'negative concurrency',
+			text: 'concurrency: -2\n',
+			at: '1:14',
+			field: 'concurrency',
+			expected: 'a whole number of at least 1',
+			found: '-2',
+		},
+		{
+			name: 'fractional concurrency',
+			text: 'concurrency: 1.5\n',
+			at: '1:14',
+			field: 'concurrency',
+			expected: 'a whole number',
+			found: '1.5',
+		},
+		{
+			name: 'unknown preset',
+			text: 'agents:\n  mine:\n    preset: claud\n',
+			at: '3:13',
+			field: 'agents.mine.preset',
+			expected: 'one of the built-in presets (claude, codex, aider, gemini, shell, demo)',
+			found: 'the string "claud"',
+			hint: 'did you mean `claude`?',
+		},
+		{
+			name: 'profile with neither command nor preset',
+			text: 'agents:\n  mine:\n    args: ["{prompt}"]\n',
+			at: '2:3',
+			field: 'agents.mine',
+			expected: 'a `command` to run, or a `preset` to start from',
+			found: 'no `command` and no `preset`',
+		},
+		{
+			name: 'unknown defaultAgent lists the known profiles',
+			text: 'defaultAgent: robot\nagents:\n  mine: {command: my-agent}\n',
+			at: '1:15',
+			field: 'defaultAgent',
+			expected: 'the name of an agent profile (claude, codex, aider, gemini, shell, demo, mine)',
+			found: 'the string "robot"',
+		},
+		{
+			name: 'bad enum',
+			text: 'agents:\n  claude:\n    promptVia: pipe\n',
+			at: '3:16',
+			field: 'agents.claude.promptVia',
+			expected: 'one of "arg", "stdin"',
+			found: 'the string "pipe"',
+		},
+		{
+			name: 'YAML syntax error',
+			text: 'concurrency: 4\nagents: [claude\nretry: 1\n',
+			at: '3:1',
+			field: '(syntax)',
+			expected: 'valid YAML or JSON',
+			found: 'a syntax error: ',
+		},
+		{
+			name: 'duplicate key',
+			text: 'concurrency: 4\nconcurrency: 5\n',
+			at: '2:1',
+			field: '(syntax)',
+			expected: 'valid YAML or JSON',
+			found: 'a syntax error: Map keys must be unique',
+		},
+		{
+			name: 'tabs as indentation',
+			text: 'retry:\n\tattempts: 2\n',
+			at: '2:1',
+			field: '(syntax)',
+			expected: 'valid YAML or JSON',
+			found: 'a syntax error: Tabs are not allowed as indentation',
+			hint: 'indent with spaces',
+		},
+		{
+			name: 'a list instead of settings',
+			text: '- concurrency: 4\n',
+			at: '1:1',
+			field: '(top level)',
+			expected: 'a mapping of settings',
+			found: 'a list of 1',
+		},
+		{
+			name: 'JSON file with a wrong type',
+			text: '{\n\t"concurrency": 2,\n\t"logs": {"ringLines": "many"}\n}\n',
+			at: '3:24',
+			field: 'logs.ringLines',
+			expected: 'a number',
+			found: 'the string "many"',
+		},
+		{
+			name: 'quoted path segment for a key with a dot',
+			text: 'priority:\n  projects:\n    my.app: high\n',
+			at: '3:13',
+			field: 'priority.projects["my.app"]',
+			expected: 'a number',
+			found: 'the string "high"',
+		},
+	];
+
+	it.each(cases)('$name', async ({text, at, field, expected, found, hint}) => {
+		const file = await write(text);
+		const error = await loadError({cwd: dir});
+		expect(error.exitCode).toBe(2);
+		expect(error.message.startsWith(file)).toBe(true);
+		expect(error.message).toContain(`${file}:${at}: ${field}: expected ${expected}`);
+		expect(error.message).toContain(`, found ${found}`);
+		if (hint) expect(error.message).toContain(hint);
+	});
+
+	it('given several problems, reports every one, one per line, in file order', async () => {
+		const file = await write('defaultAgent: robot\nconcurency: 2\nretry:\n  jitter: 2\n  base: soon\n');
+		const error = await loadError({cwd: dir});
+		const lines = error.message.split('\n');
+		expect(lines).toHaveLength(4);
+		expect(lines.every(line => line.startsWith(`${file}:`))).toBe(true);
+		expect(lines.map(line => line.split(': ')[1])).toEqual(['defaultAgent', 'concurency', 'retry.jitter', 'retry.base']);
+	});
+
+	it('given a --config path that does not exist, says so and suggests orch init', async () => {
+		const missing = path.join(dir, 'nope.yaml');
+		const error = await loadError({cwd: dir, file: 'nope.yaml'});
+		expect(error.message).toMatch(new RegExp(`^${missing}: no such config file`));
+		expect(error.message).toContain('orch init');
+	});
+
+	it('given a folder as --config, says so', async () => {
+		const error = await loadError({cwd: dir, file: '.'});
+		expect(error.message).toContain('is a folder');
+	});
+});

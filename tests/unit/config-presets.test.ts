@@ -1,0 +1,47 @@
+import {describe, expect, it} from 'vitest';
+import {builtInPresets, PRESET_NAMES, resolveDemoAgentPath} from '../../source/config/presets.js';
+import {buildCommandLine} from '../../source/engine/command-line.js';
+
+describe('resolveDemoAgentPath', () => {
+	it.each([
+		{
+			name: 'compiled: the sibling of dist/config',
+			moduleUrl: 'file:///repo/dist/config/presets.js',
+			exists: true,
+			expected: '/repo/dist/demo-agent.js',
+		},
+		{
+			name: 'under vitest: source/ has no .js sibling, so the built copy in dist/',
+			moduleUrl: 'file:///repo/source/config/presets.ts',
+			exists: false,
+			expected: '/repo/dist/demo-agent.js',
+		},
+	])('$name', ({moduleUrl, exists, expected}) => {
+		expect(resolveDemoAgentPath(moduleUrl, () => exists)).toBe(expected);
+	});
+});
+
+describe('built-in presets', () => {
+	const task = {id: 't-1', title: 'T', prompt: 'do it now'};
+
+	it.each([
+		{name: 'claude', command: 'claude', args: ['-p', 'do it now']},
+		{name: 'codex', command: 'codex', args: ['exec', 'do it now']},
+		{name: 'aider', command: 'aider', args: ['--yes-always', '--message', 'do it now']},
+		{name: 'gemini', command: 'gemini', args: ['-p', 'do it now']},
+		{name: 'shell', command: 'sh', args: ['-c', 'do it now']},
+		{name: 'demo', command: process.execPath, args: [expect.stringMatching(/demo-agent\.js$/), 'do it now']},
+	])('$name runs non-interactively', ({name, command, args}) => {
+		const presets = builtInPresets();
+		expect(buildCommandLine(presets[name as keyof typeof presets], task)).toEqual({command, args, shell: false});
+	});
+
+	it('lists every preset by name', () => {
+		expect(Object.keys(builtInPresets())).toEqual([...PRESET_NAMES]);
+	});
+
+	it('hands out copies, so a caller cannot change them for others', () => {
+		builtInPresets().claude.args.push('--oops');
+		expect(builtInPresets().claude.args).toEqual(['-p', '{prompt}']);
+	});
+});
