@@ -37,6 +37,8 @@ export async function openRuntime(config: Config, options: {onWarning?: (message
 	try {
 		store = await openStore({
 			stateDir: config.stateDir,
+			// The supervisor replaces a task object on every change and never edits one in place.
+			immutableTasks: true,
 			onWriteError: error => options.onWarning?.(`writing ${path.join(config.stateDir, 'orch.json')} failed: ${(error as Error).message}; will retry`),
 		});
 	} catch (error) {

@@ -114,15 +114,16 @@ describe('WriteCoalescer', () => {
 		await waitFor(() => writes.pending.length === 1);
 		writes.finishNext(new Error('disk full'));
 		await waitFor(() => errors.length === 1, {message: 'the error to be reported'});
-		expect(coalescer.stats.failures).toBe(1);
+		expect(coalescer.stats).toMatchObject({failures: 1, lastError: 'disk full', writes: 0});
 
 		// When flush is called
 		const flushed = coalescer.flush();
 		writes.finishNext();
 		await flushed;
 
-		// Then the data is written
+		// Then the data is written and the error cleared
 		expect(writes.seen).toEqual([1]);
+		expect(coalescer.stats).toMatchObject({failures: 1, lastError: undefined, writes: 1});
 	});
 
 	test('close cancels the timer and writes once; later changes schedule nothing', async () => {

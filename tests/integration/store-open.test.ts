@@ -1,0 +1,202 @@
+import {mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {afterEach, beforeEach, describe, expect, test} from 'vitest';
+import type {Task} from '../../source/engine/types.js';
+import {StateError} from '../../source/errors.js';
+import {emptyState, openStore, readStateReadOnly, STATE_VERSION, type StateData} from '../../source/store/store.js';
+
+let stateDir: string;
+beforeEach(async () => {
+	stateDir = path.join(await mkdtemp(path.join(tmpdir(), 'orch-store-open-')), 'state');
+	await mkdir(stateDir);
+});
+afterEach(async () => {
+	await rm(path.dirname(stateDir), {recursive: true, force: true});
+});
+
+const file = () => path.join(stateDir, 'orch.json');
+const bak = () => path.join(stateDir, 'orch.json.bak');
+const now = Date.parse('2026-11-21T10:02:00Z');
+
+const task = (id: string): Task => ({
+	id,
+	title: `task ${id}`,
+	prompt: 'do it',
+	agent: 'demo',
+	priority: 0,
+	after: [],
+	source: {kind: 'cli'},
+	status: 'queued',
+	createdAt: now,
+	updatedAt: now,
+	seq: 1,
+	attempts: [],
+	budgetUsed: 0,
+	interruptions: 0,
+});
+
+const stateWith = (...ids: string[]): StateData => ({...emptyState(now), seq: ids.length, tasks: ids.map(task)});
+
+describe('openStore', () => {
+	test('a missing file opens as an empty state and is written on flush with mode 0600', async () => {
+		// Given an empty state folder
+		// When the store opens and flushes
+		const store = await openStore({stateDir, now: () => now});
+		expect(store.data).toEqual(emptyState(now));
+		expect(store.warnings).toEqual([]);
+		await store.flush();
+
+		// Then the file holds the empty state
+		expect(JSON.parse(await readFile(file(), 'utf8'))).toEqual({version: STATE_VERSION, seq: 0, dispatchPaused: false, tasks: [], meta: {createdAt: now}});
+		expect((await stat(file())).mode & 0o777).toBe(0o600);
+		await store.close();
+	});
+
+	test('a good file is loaded and copied to orch.json.bak', async () => {
+		// Given a good state file
+		await writeFile(file(), JSON.stringify(stateWith('t-1', 't-2')));
+
+		// When the store opens
+		const store = await openStore({stateDir});
+
+		// Then its tasks are loaded and the backup is the same file, private
+		expect(store.data.tasks.map(t => t.id)).toEqual(['t-1', 't-2']);
+		expect(await readFile(bak(), 'utf8')).toBe(await readFile(file(), 'utf8'));
+		expect((await stat(bak())).mode & 0o777).toBe(0o600);
+		await store.close();
+	});
+
+	test('garbage with a good backup: the garbage is moved aside and the backup restored, with a warning', async () => {
+		// Given a damaged state file and a good backup of 2 tasks
+		await writeFile(file(), '{"version":1,"tasks":[{"id":');
+		await writeFile(bak(), JSON.stringify(stateWith('t-1', 't-2')));
+
+		// When the store opens
+		const store = await openStore({stateDir, now: () => now});
+
+		// Then the backup's tasks are loaded and written back as orch.json
+		expect(store.data.tasks.map(t => t.id)).toEqual(['t-1', 't-2']);
+		expect(JSON.parse(await readFile(file(), 'utf8'))).toEqual(stateWith('t-1', 't-2'));
+
+		// And the damaged file is kept aside, byte for byte
+		const aside = (await readdir(stateDir)).filter(name => name.startsWith('orch.json.corrupt-'));
+		expect(aside).toEqual(['orch.json.corrupt-2026-11-21T10-02-00-000Z']);
+		expect(await readFile(path.join(stateDir, aside[0]!), 'utf8')).toBe('{"version":1,"tasks":[{"id":');
+
+		// And the warning names both files and the restored count
+		expect(store.warnings).toHaveLength(1);
+		expect(store.warnings[0]).toContain(file());
+		expect(store.warnings[0]).toContain(path.join(stateDir, aside[0]!));
+		expect(store.warnings[0]).toContain(bak());
+		expect(store.warnings[0]).toContain('restored 2 tasks');
+		await store.close();
+	});
+
+	test('garbage without a backup: StateError, and the garbage file is left untouched', async () => {
+		// Given a damaged state file and no backup
+		await writeFile(file(), 'garbage');
+
+		// When the store opens
+		const error = await openStore({stateDir}).catch((error: unknown) => error);
+
+		// Then it refuses, saying which file, why, and what to do
+		expect(error).toBeInstanceOf(StateError);
+		const message = (error as Error).message;
+		expect(message).toContain(file());
+		expect(message).toMatch(/does not parse: .*JSON/);
+		expect(message).toContain('left in place');
+		expect(message).toContain('no backup');
+		expect(message).toContain('move it aside');
+
+		// And nothing was moved or replaced
+		expect(await readFile(file(), 'utf8')).toBe('garbage');
+		expect((await readdir(stateDir)).filter(name => name.startsWith('orch.json'))).toEqual(['orch.json']);
+	});
+
+	test('garbage with a damaged backup: StateError saying the backup is damaged too', async () => {
+		await writeFile(file(), 'garbage');
+		await writeFile(bak(), '{"version":1}');
+		await expect(openStore({stateDir})).rejects.toThrow(/backup .*orch\.json\.bak is damaged too/);
+		expect(await readFile(file(), 'utf8')).toBe('garbage');
+	});
+
+	test('valid JSON of the wrong shape counts as damaged', async () => {
+		// Given a state file whose task lacks an id, and a good backup
+		await writeFile(file(), JSON.stringify({...stateWith('t-1'), tasks: [{status: 'queued'}]}));
+		await writeFile(bak(), JSON.stringify(stateWith('t-9')));
+
+		// When the store opens
+		const store = await openStore({stateDir});
+
+		// Then the backup is restored and the warning says what was wrong
+		expect(store.data.tasks.map(t => t.id)).toEqual(['t-9']);
+		expect(store.warnings[0]).toMatch(/tasks\.0\.id/);
+		expect(store.warnings[0]).toContain('restored 1 task ');
+		await store.close();
+	});
+
+	test('a file from a newer orch: StateError telling to upgrade, file untouched', async () => {
+		const newer = JSON.stringify({...stateWith('t-1'), version: STATE_VERSION + 1});
+		await writeFile(file(), newer);
+		await writeFile(bak(), JSON.stringify(stateWith('t-1')));
+
+		const error = await openStore({stateDir}).catch((error: unknown) => error);
+
+		expect(error).toBeInstanceOf(StateError);
+		expect((error as Error).message).toMatch(/newer orch .*Upgrade orch/);
+		expect(await readFile(file(), 'utf8')).toBe(newer);
+	});
+
+	test('a missing file with a backup present starts empty and says where the backup is', async () => {
+		await writeFile(bak(), JSON.stringify(stateWith('t-1')));
+		const store = await openStore({stateDir});
+		expect(store.data.tasks).toEqual([]);
+		expect(store.warnings[0]).toContain(bak());
+		expect(await readFile(bak(), 'utf8')).toBe(JSON.stringify(stateWith('t-1')));
+		await store.close();
+	});
+
+	test('backup() copies the current file', async () => {
+		// Given an open store whose data changed and was flushed
+		const store = await openStore({stateDir, now: () => now});
+		let data = stateWith('t-1');
+		store.setProducer(() => data);
+		await store.flush();
+		data = stateWith('t-1', 't-2');
+		await store.flush();
+
+		// When a backup is made
+		await store.backup();
+
+		// Then the backup is the latest file
+		expect(JSON.parse(await readFile(bak(), 'utf8'))).toEqual(stateWith('t-1', 't-2'));
+		await store.close();
+	});
+});
+
+describe('readStateReadOnly', () => {
+	test('missing → empty state, writing nothing', async () => {
+		const data = await readStateReadOnly(stateDir);
+		expect(data.tasks).toEqual([]);
+		expect(await readdir(stateDir)).toEqual([]);
+	});
+
+	test('a good file is returned as is', async () => {
+		await writeFile(file(), JSON.stringify(stateWith('t-1')));
+		expect(await readStateReadOnly(stateDir)).toEqual(stateWith('t-1'));
+	});
+
+	test('a damaged file: StateError, nothing moved even with a backup', async () => {
+		await writeFile(file(), '{');
+		await writeFile(bak(), JSON.stringify(stateWith('t-1')));
+		await expect(readStateReadOnly(stateDir)).rejects.toThrow(StateError);
+		await expect(readStateReadOnly(stateDir)).rejects.toThrow(file());
+		expect((await readdir(stateDir)).sort()).toEqual(['orch.json', 'orch.json.bak']);
+	});
+
+	test('a file from a newer orch: StateError telling to upgrade', async () => {
+		await writeFile(file(), JSON.stringify({...stateWith(), version: 99}));
+		await expect(readStateReadOnly(stateDir)).rejects.toThrow(/Upgrade orch/);
+	});
+});
