@@ -48,14 +48,14 @@ const addMany = async (dir: string, tasks: object[]) => {
 
 describe('the pool, with real processes', () => {
 	it('never runs more than the global and per-agent limits', async () => {
-		// Given 12 tasks that each take 150 ms, 4 of them on an agent limited to 1
+		// Given 12 tasks that each take 500 ms, 4 of them on an agent limited to 1
 		const {dir} = await project({});
 		const spans = path.join(dir, 'spans.log');
 		const solo = path.join(dir, 'solo.log');
 		await writeConfig(dir, {
 			concurrency: 3,
 			defaultAgent: 'span',
-			agents: {span: fixtureAgent('record-span.js', [spans, '150']), solo: fixtureAgent('record-span.js', [solo, '150'], {concurrency: 1})},
+			agents: {span: fixtureAgent('record-span.js', [spans, '500']), solo: fixtureAgent('record-span.js', [solo, '500'], {concurrency: 1})},
 		});
 		await addMany(dir, [...Array.from({length: 8}, (_, i) => ({prompt: `job ${i}`})), ...Array.from({length: 4}, (_, i) => ({prompt: `solo ${i}`, agent: 'solo'}))]);
 		// When the supervisor runs them all
@@ -127,16 +127,17 @@ describe('the pool, with real processes', () => {
 	});
 
 	it('times out an agent that ignores SIGTERM, leaving no descendant alive (group and setsid)', async () => {
-		// Given agents that ignore SIGTERM / leave a grandchild in the group / one that called setsid
+		// Given agents that ignore SIGTERM / leave a grandchild in the group / one that called setsid,
+		// with a timeout long enough for a loaded machine to start them and their descendants
 		const {dir, stateDir} = await project({});
 		const pidFiles = {family: path.join(dir, 'family.pid'), escaped: path.join(dir, 'escaped.pid')};
 		await writeConfig(dir, {
 			retry: {attempts: 1},
 			shutdown: {killGrace: '500ms'},
 			agents: {
-				stubborn: fixtureAgent('ignore-term.js', [], {timeout: '300ms'}),
-				family: fixtureAgent('with-grandchild.js', [pidFiles.family, '--stubborn'], {timeout: '300ms'}),
-				escaped: fixtureAgent('setsid-child.js', [pidFiles.escaped], {timeout: '300ms'}),
+				stubborn: fixtureAgent('ignore-term.js', [], {timeout: '2s'}),
+				family: fixtureAgent('with-grandchild.js', [pidFiles.family, '--stubborn'], {timeout: '2s'}),
+				escaped: fixtureAgent('setsid-child.js', [pidFiles.escaped], {timeout: '2s'}),
 			},
 		});
 		await addMany(dir, [
@@ -149,11 +150,12 @@ describe('the pool, with real processes', () => {
 		const result = await orch(dir, ['start', '--headless', '--exit-when-idle']);
 		// Then each attempt timed out within timeout + grace + 1 s, and nothing they started lives
 		expect(result.exitCode).toBe(3);
-		expect(Date.now() - started).toBeLessThan(300 + 500 + 1000 + 3000); // + node start-up of the CLI
+		expect(Date.now() - started).toBeLessThan(2000 + 500 + 1000 + 5000); // + node start-up of the CLI
 		const {tasks} = await readState(stateDir);
 		for (const task of tasks) {
 			expect(task.attempts[0]!.outcome).toBe('timed_out');
-			expect(task.attempts[0]!.endedAt! - task.attempts[0]!.startedAt).toBeLessThan(300 + 500 + 1000);
+			// timeout + kill grace + 1 s
+			expect(task.attempts[0]!.endedAt! - task.attempts[0]!.startedAt).toBeLessThan(2000 + 500 + 1000);
 			expect(pidAlive(task.attempts[0]!.pid!)).toBe(false);
 		}
 		for (const file of Object.values(pidFiles)) {
