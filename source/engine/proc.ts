@@ -1,25 +1,111 @@
-// Facts about processes from /proc (Linux). Used to tell a live process from a reused pid.
-import {readFileSync} from 'node:fs';
+// Facts about processes from /proc (Linux). Used to tell a live process from a reused pid, to find
+// what is left of a process group, and to find an attempt's descendants that left its group.
+import {readdirSync, readFileSync} from 'node:fs';
+
+export type ProcStat = {
+	/** One letter: R running, S sleeping, T stopped, Z zombie, ... (field 3). */
+	state: string;
+	/** Process group id (field 5). */
+	pgrp: number;
+	/** Clock ticks since boot when the process started (field 22). */
+	startTime: number;
+};
+
+/** The fields of /proc/PID/stat we use, or undefined when the process does not exist. */
+export function readProcStat(pid: number): ProcStat | undefined {
+	let stat: string;
+	try {
+		stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+	} catch {
+		return undefined;
+	}
+
+	// The command name (field 2) is in parentheses and may contain spaces: count fields after its end.
+	const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	const startTime = Number(rest[19]);
+	if (!Number.isFinite(startTime)) return undefined;
+	return {state: rest[0] ?? '?', pgrp: Number(rest[2]), startTime};
+}
 
 /**
  * Start time of a process in clock ticks since boot (field 22 of /proc/PID/stat),
  * or undefined when the process does not exist.
  */
 export function procStartTime(pid: number): number | undefined {
-	try {
-		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-		// The command name (field 2) is in parentheses and may contain spaces: count fields after its end.
-		const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-		const ticks = Number(rest[19]);
-		return Number.isFinite(ticks) ? ticks : undefined;
-	} catch {
-		return undefined;
-	}
+	return readProcStat(pid)?.startTime;
 }
 
-/** True when `pid` exists and, if `startTime` is given, is still the same process. */
+/** True for a zombie (or a process being torn down): it has exited and only waits to be reaped. */
+const isDeadState = (state: string): boolean => state === 'Z' || state === 'X' || state === 'x';
+
+/**
+ * True when `pid` exists and, if `startTime` is given, is still the same process.
+ * A zombie counts as dead: it has exited, and where PID 1 does not reap orphans (containers,
+ * microVMs) it may stay in /proc for good (runner-kill.test.ts "a grandchild in the group dies on stop").
+ */
 export function isProcessAlive(pid: number, startTime?: number): boolean {
-	const actual = procStartTime(pid);
-	if (actual === undefined) return false;
-	return startTime === undefined || actual === startTime;
+	const stat = readProcStat(pid);
+	if (stat === undefined || isDeadState(stat.state)) return false;
+	return startTime === undefined || stat.startTime === startTime;
+}
+
+/** One letter process state from /proc/PID/stat ('T' when stopped by SIGSTOP), or undefined. */
+export function procState(pid: number): string | undefined {
+	return readProcStat(pid)?.state;
+}
+
+/** Pids of every process in /proc, in no particular order. */
+export function listPids(): number[] {
+	const pids: number[] = [];
+	for (const name of readdirSync('/proc')) {
+		const first = name.charCodeAt(0);
+		if (first >= 48 && first <= 57) pids.push(Number(name));
+	}
+
+	return pids;
+}
+
+/** Pids of the living (not zombie) members of process group `pgid`. Scans /proc: not for hot paths. */
+export function processGroupMembers(pgid: number): number[] {
+	const members: number[] = [];
+	for (const pid of listPids()) {
+		const stat = readProcStat(pid);
+		if (stat !== undefined && stat.pgrp === pgid && !isDeadState(stat.state)) members.push(pid);
+	}
+
+	return members;
+}
+
+/**
+ * Pids whose environment holds `name=value` exactly, other than our own. Processes we may not read
+ * (EACCES) or that vanish while we look (ESRCH, ENOENT) are skipped. Scans /proc: not for hot paths.
+ */
+export function pidsWithEnv(name: string, value: string): number[] {
+	const needle = Buffer.from(`${name}=${value}`);
+	const found: number[] = [];
+	for (const pid of listPids()) {
+		if (pid === process.pid) continue;
+		let environ: Buffer;
+		try {
+			environ = readFileSync(`/proc/${pid}/environ`);
+		} catch {
+			continue;
+		}
+
+		if (hasEntry(environ, needle)) found.push(pid);
+	}
+
+	return found;
+}
+
+/** True when the NUL-separated `environ` has an entry equal to `entry` (not merely starting with it). */
+function hasEntry(environ: Buffer, entry: Buffer): boolean {
+	let from = 0;
+	for (;;) {
+		const at = environ.indexOf(entry, from);
+		if (at === -1) return false;
+		const end = at + entry.length;
+		if ((at === 0 || environ[at - 1] === 0) && (end === environ.length || environ[end] === 0)) return true;
+		from = at + 1;
+	}
 }

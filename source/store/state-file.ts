@@ -10,7 +10,7 @@ export const STATE_VERSION = 1;
 
 export type StateData = {
 	version: typeof STATE_VERSION;
-	/** Last task sequence number handed out. */
+	/** The next task sequence number to hand out (ids default to `t<seq>`). */
 	seq: number;
 	dispatchPaused: boolean;
 	tasks: Task[];
@@ -19,7 +19,7 @@ export type StateData = {
 
 export const emptyState = (now: number): StateData => ({
 	version: STATE_VERSION,
-	seq: 0,
+	seq: 1,
 	dispatchPaused: false,
 	tasks: [],
 	meta: {createdAt: now},

@@ -48,7 +48,7 @@ describe('openStore', () => {
 		await store.flush();
 
 		// Then the file holds the empty state
-		expect(JSON.parse(await readFile(file(), 'utf8'))).toEqual({version: STATE_VERSION, seq: 0, dispatchPaused: false, tasks: [], meta: {createdAt: now}});
+		expect(JSON.parse(await readFile(file(), 'utf8'))).toEqual({version: STATE_VERSION, seq: 1, dispatchPaused: false, tasks: [], meta: {createdAt: now}});
 		expect((await stat(file())).mode & 0o777).toBe(0o600);
 		await store.close();
 	});
