@@ -19,6 +19,7 @@ Options
   --follow, -f     keep printing new output until the attempt ends (waits for a first attempt)
   --attempt N      the Nth attempt instead of the latest
   --lines, -n N    only the last N lines
+  --json           one JSON object: the attempt (number, outcome, exit code, log path) and its lines
   --config, -c FILE    config file
   --state-dir DIR      state folder
 `;
@@ -83,17 +84,26 @@ export const run: CommandRun = async ctx => {
 		follow: {type: 'boolean', shortFlag: 'f'},
 		attempt: {type: 'number'},
 		lines: {type: 'number', shortFlag: 'n'},
+		json: {type: 'boolean'},
 	});
 	if (!cli) return 0;
 	const id = cli.input[0];
 	if (id === undefined || cli.input.length > 1) throw new UsageError('usage: orch logs <id> [-f] [--attempt N] [--lines N]');
 	const config = await loadCommandConfig(ctx, cli.flags);
-	if (cli.flags.follow) return follow(ctx, config, String(id), cli.flags.attempt);
+	if (cli.flags.follow) {
+		if (cli.flags.json) throw new UsageError('--json does not go with --follow');
+		return follow(ctx, config, String(id), cli.flags.attempt);
+	}
 	const task = await findTask(config, String(id));
 	const attempt = pickAttempt(task, cli.flags.attempt);
 	if (!attempt) throw new OrchError(`task ${task.id} has not run yet (it is ${task.status}); use -f to wait for its output`);
 	try {
-		if (cli.flags.lines !== undefined) {
+		await stat(attempt.logPath);
+		if (cli.flags.json) {
+			const lines = readLogTail(attempt.logPath, cli.flags.lines ?? Number.MAX_SAFE_INTEGER);
+			const {n, outcome, exitCode, signal, startedAt, endedAt, logPath} = attempt;
+			ctx.stdout.write(`${JSON.stringify({task: task.id, attempt: n, outcome, exitCode, signal, startedAt, endedAt, logPath, lines})}\n`);
+		} else if (cli.flags.lines !== undefined) {
 			for (const line of readLogTail(attempt.logPath, cli.flags.lines)) ctx.stdout.write(`${line}\n`);
 		} else {
 			await copyFrom(ctx, attempt.logPath, 0);

@@ -64,7 +64,14 @@ export class Launcher {
 			this.live.set(task.id, entry);
 			entries.push(entry);
 		}
-		await deps.flush();
+		try {
+			await deps.flush();
+		} catch (error) {
+			// No process is spawned for a start that is not on disk.
+			const spawnError = `not started: the state could not be saved (${(error as Error).message})`;
+			for (const entry of entries) this.finish(entry, {exitCode: null, signal: null, spawnError});
+			return;
+		}
 		for (const entry of entries) this.spawn(entry);
 	}
 

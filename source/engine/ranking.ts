@@ -55,22 +55,32 @@ export class Ranking {
 		return this.order;
 	}
 
-	/** Queued tasks that can start now, best first. */
-	candidates(tasks: ReadonlyMap<string, Task>): Task[] {
+	/** Queued tasks that can start now, best first; stops after `limit` of them. */
+	candidates(tasks: ReadonlyMap<string, Task>, limit = Infinity): Task[] {
 		const out: Task[] = [];
-		for (const id of this.ordered(tasks)) {
+		const order = this.ordered(tasks);
+		let stale = 0;
+		for (const id of order) {
+			if (out.length >= limit) break;
 			const task = tasks.get(id);
 			if (task && task.status === 'queued' && task.current === undefined && dependencyState(task, tasks).state === 'ready') out.push(task);
+			else stale++;
 		}
+		// Started tasks stay in the cached order until the next re-rank: drop them once they pile up.
+		if (stale > 64 && stale > order.length / 2) this.order = order.filter(id => tasks.get(id)?.status === 'queued');
 		return out;
 	}
 
-	pick(tasks: ReadonlyMap<string, Task>, live: Iterable<Task>, limits: PoolLimits): Task[] {
-		return assignSlots(this.candidates(tasks), live, limits);
+	pick(tasks: ReadonlyMap<string, Task>, live: Task[], limits: PoolLimits): Task[] {
+		const free = limits.global - live.length;
+		if (free <= 0) return [];
+		const perAgent = Object.values(limits.perAgent).some(limit => limit !== undefined);
+		// Without per-agent limits the first `free` candidates are the answer; with them, skipped ones need more.
+		return assignSlots(this.candidates(tasks, perAgent ? Infinity : free), live, limits);
 	}
 
-	runnableCount(tasks: ReadonlyMap<string, Task>): number {
-		return this.candidates(tasks).length;
+	hasRunnable(tasks: ReadonlyMap<string, Task>): boolean {
+		return this.candidates(tasks, 1).length > 0;
 	}
 
 	waiting(tasks: ReadonlyMap<string, Task>): Task[] {

@@ -108,38 +108,27 @@ export function createSupervisor(deps: SupervisorDeps) {
 		},
 	});
 
-	let pumping = false;
-	let pumpAgain = false;
 	let wakeTimer: NodeJS.Timeout | undefined;
 
-	/** Starts as many runnable tasks as the pool allows. Re-entrant calls fold into one more round. */
+	/**
+	 * Starts as many runnable tasks as the pool allows. Synchronous: a launch persists and spawns in the
+	 * background, so the next exit can start the next task while an earlier launch's write is in flight
+	 * (the store folds those writes together).
+	 */
 	function pump(): void {
-		if (pumping) {
-			pumpAgain = true;
-			return;
-		}
-		pumping = true;
-		void (async () => {
-			try {
-				do {
-					pumpAgain = false;
-					wakeDue();
-					if (!running || stopping || dispatchPaused) break;
-					const picked = ranking.pick(tasks, launcher.liveTasks(), {global: concurrency, perAgent: perAgentLimits()});
-					if (picked.length === 0) break;
-					await launcher.launch(picked);
-				} while (pumpAgain);
-			} catch (error) {
-				emit({event: 'warning', message: `dispatch failed: ${(error as Error).message}`});
-			} finally {
-				pumping = false;
+		wakeDue();
+		if (running && !stopping && !dispatchPaused) {
+			const picked = ranking.pick(tasks, launcher.liveTasks(), {global: concurrency, perAgent: perAgentLimits()});
+			if (picked.length > 0) {
+				launcher.launch(picked).catch((error: unknown) => emit({event: 'warning', message: `dispatch failed: ${(error as Error).message}`}));
 			}
-			scheduleWake();
-			checkIdle();
-		})();
+		}
+		scheduleWake();
+		checkIdle();
 	}
 
-	const perAgentLimits = () => Object.fromEntries(Object.entries(config.agents).map(([name, profile]) => [name, profile.concurrency]));
+	const agentLimits = Object.fromEntries(Object.entries(config.agents).map(([name, profile]) => [name, profile.concurrency]));
+	const perAgentLimits = () => agentLimits;
 
 	/** Moves retry_wait tasks whose backoff is over back to the queue. */
 	function wakeDue(): void {
@@ -161,12 +150,11 @@ export function createSupervisor(deps: SupervisorDeps) {
 		wakeTimer = setTimeout(pump, Math.max(0, next - now()) + 1);
 	}
 
-	const isIdle = () => launcher.liveCount() === 0 && ranking.waiting(tasks).length === 0 && (dispatchPaused ? true : ranking.runnableCount(tasks) === 0);
+	/** Nothing running, nothing in backoff, nothing runnable (dispatching paused with work queued is not idle). */
+	const isIdle = () => launcher.liveCount() === 0 && ranking.waiting(tasks).length === 0 && !ranking.hasRunnable(tasks);
 
 	function checkIdle(): void {
-		if (idleWaiters.size === 0 || pumping || !isIdle()) return;
-		// Dispatching paused with work queued is not idle: the person will resume it.
-		if (dispatchPaused && ranking.runnableCount(tasks) > 0) return;
+		if (idleWaiters.size === 0 || !isIdle()) return;
 		emit({event: 'supervisor.idle', count: failedThisRun});
 		for (const resolve of idleWaiters) resolve();
 		idleWaiters.clear();
