@@ -1,0 +1,283 @@
+// The Runner: starts an attempt's process in a process group of its own, streams its output to a ring
+// buffer and a capped log file, and stops it so that nothing it started survives. Built on execa.
+import {setTimeout as delay} from 'node:timers/promises';
+import {execa, type Result} from 'execa';
+import {CappedLog} from './capped-log.js';
+import {describeSpawnError} from './describe-spawn-error.js';
+import {groupExists, killProcessGroup, killWaitMs, sweepAttemptUntilGone, terminateGroup} from './kill.js';
+import {OutputBuffer, type LineListener, type OutputStream} from './output.js';
+import {procStartTime} from './proc.js';
+
+export type RunSpec = {
+	taskId: string;
+	attemptId: string;
+	/** Already substituted; never passed through a shell unless `shell` is true. */
+	command: string;
+	args: string[];
+	/** Merged over process.env, plus ORCH_TASK_ID and ORCH_ATTEMPT_ID. */
+	env: Record<string, string>;
+	cwd?: string;
+	shell: boolean;
+	/** When set, written to the child's stdin, which is then closed; else stdin is ignored. */
+	stdin?: string;
+	logPath: string;
+	maxLogBytes: number;
+	ringLines: number;
+};
+
+export type RunResult = {exitCode: number | null; signal: string | null; spawnError?: string};
+
+export interface RunHandle {
+	readonly pid?: number;
+	readonly pgid?: number;
+	readonly procStart?: number;
+	/** Ring buffer of recent lines. */
+	readonly output: OutputBuffer;
+	/** Settles once the pid is known or the spawn failed. */
+	readonly started: Promise<void>;
+	/** Resolves when the leader has exited (or the spawn failed); never rejects. */
+	readonly done: Promise<RunResult>;
+	/**
+	 * SIGTERM to the group, SIGKILL to the group after `graceMs` if anything remains, then the /proc
+	 * sweep; resolves when nothing of the attempt is left. Idempotent.
+	 */
+	stop(graceMs: number): Promise<void>;
+	/** SIGSTOP to the whole group. */
+	suspend(): void;
+	/** SIGCONT to the whole group. */
+	resume(): void;
+}
+
+export interface Runner {
+	start(spec: RunSpec, onLine?: LineListener): RunHandle;
+}
+
+/** After the leader's exit, how `done` waits for output pipes that something else holds open (#waitForDrain). */
+const drainQuietMs = 50;
+const drainMaxMs = 1000;
+
+/** reapGraceMs: after a leader's normal exit, how long what is left of its group gets between SIGTERM and SIGKILL. */
+export function createExecaRunner(options: {reapGraceMs?: number} = {}): Runner {
+	const reapGraceMs = options.reapGraceMs ?? 2000;
+	return {start: (spec, onLine) => new ExecaAttempt(spec, reapGraceMs, onLine)};
+}
+
+type Subprocess = ReturnType<typeof execa>;
+
+class ExecaAttempt implements RunHandle {
+	readonly output: OutputBuffer;
+	readonly started: Promise<void>;
+	readonly done: Promise<RunResult>;
+	readonly pid?: number;
+	readonly pgid?: number;
+	readonly procStart?: number;
+
+	readonly #spec: RunSpec;
+	readonly #reapGraceMs: number;
+	readonly #onLine?: LineListener;
+	readonly #log: CappedLog;
+	#subprocess?: Subprocess;
+	#resolveDone!: (result: RunResult) => void;
+	#settled = false;
+	#exit?: RunResult;
+	#exited: Promise<void>;
+	#resolveExited!: () => void;
+	#pipesClosed: Promise<void>;
+	#resolvePipesClosed!: () => void;
+	#pipesAreClosed = false;
+	#chunks = 0;
+	#reaping: Promise<unknown> = Promise.resolve();
+	#stopping?: Promise<void>;
+	#suspended = false;
+
+	constructor(spec: RunSpec, reapGraceMs: number, onLine?: LineListener) {
+		this.#spec = spec;
+		this.#reapGraceMs = reapGraceMs;
+		this.#onLine = onLine;
+		this.output = new OutputBuffer(spec.ringLines);
+		this.done = new Promise(resolve => (this.#resolveDone = resolve));
+		this.#exited = new Promise(resolve => (this.#resolveExited = resolve));
+		this.#pipesClosed = new Promise(resolve => (this.#resolvePipesClosed = resolve));
+
+		this.#log = new CappedLog(spec.logPath, spec.maxLogBytes, message => this.output.note(message, onLine));
+		let subprocess: Subprocess;
+		try {
+			subprocess = execa(spec.command, spec.args, {
+				cwd: spec.cwd,
+				env: {...spec.env, ORCH_TASK_ID: spec.taskId, ORCH_ATTEMPT_ID: spec.attemptId},
+				shell: spec.shell,
+				// Its own process group (pgid = pid), so one signal reaches everything it starts.
+				detached: true,
+				buffer: false,
+				reject: false,
+				...(spec.stdin === undefined ? {stdin: 'ignore' as const} : {input: spec.stdin}),
+			});
+		} catch (error) {
+			this.started = Promise.resolve();
+			this.#failToStart(`cannot start "${spec.command}": ${(error as Error).message}`);
+			return;
+		}
+
+		this.#subprocess = subprocess;
+		this.pid = subprocess.pid;
+		if (this.pid === undefined) {
+			// The spawn failed (ENOENT, EACCES); execa reports why when its promise settles.
+			this.started = subprocess.then(
+				() => undefined,
+				() => undefined,
+			);
+		} else {
+			this.pgid = this.pid;
+			this.procStart = procStartTime(this.pid);
+			this.started = Promise.resolve();
+		}
+
+		subprocess.stdout?.on('data', (chunk: Buffer) => this.#onChunk(chunk, 'stdout'));
+		subprocess.stderr?.on('data', (chunk: Buffer) => this.#onChunk(chunk, 'stderr'));
+		subprocess.on('exit', (exitCode, signal) => this.#onExit({exitCode, signal}));
+		subprocess.then(
+			result => this.#onSettled(result),
+			(error: unknown) => this.#onSettled(undefined, error),
+		);
+	}
+
+	stop(graceMs: number): Promise<void> {
+		this.#stopping ??= this.#stopSequence(graceMs);
+		return this.#stopping;
+	}
+
+	suspend(): void {
+		if (this.pgid === undefined || this.#exit !== undefined) return;
+		this.#signalGroup('SIGSTOP');
+		this.#suspended = true;
+	}
+
+	resume(): void {
+		if (this.pgid === undefined || !this.#suspended) return;
+		this.#signalGroup('SIGCONT');
+		this.#suspended = false;
+	}
+
+	async #stopSequence(graceMs: number): Promise<void> {
+		await this.started;
+		if (this.pgid === undefined) return;
+		// SIGCONT rides along so that a suspended group can act on the SIGTERM.
+		await terminateGroup(this.pgid, graceMs, {resume: true});
+		await sweepAttemptUntilGone(this.#spec.attemptId);
+		await Promise.race([this.#exited, delay(killWaitMs)]);
+		await this.#release();
+	}
+
+	#onChunk(chunk: Buffer, stream: OutputStream): void {
+		this.#chunks++;
+		this.#log.write(chunk);
+		this.output.write(chunk, stream, this.#onLine);
+	}
+
+	#onExit(exit: RunResult): void {
+		this.#exit = exit;
+		this.#suspended = false;
+		this.#resolveExited();
+		let leftovers = false;
+		if (this.#stopping === undefined && this.pgid !== undefined) {
+			// Nothing an attempt started outlives it: reap what the leader left in its group. In the
+			// common case the group is empty and this costs one kill() that fails with ESRCH.
+			leftovers = groupExists(this.pgid);
+			if (leftovers) this.#reaping = terminateGroup(this.pgid, this.#reapGraceMs);
+		}
+
+		if (!this.#pipesAreClosed) this.#waitForDrain(leftovers);
+	}
+
+	/**
+	 * The pipes normally close right after the leader's exit, once their last bytes are read, and that
+	 * settles `done`. Only a process still holding them delays it: one left in the group (`quiet`: done
+	 * resolves once the output pauses, without waiting for the reap), or one that left the group (done
+	 * resolves after drainMaxMs, and the sweep finds it).
+	 */
+	#waitForDrain(quiet: boolean): void {
+		const exitAt = Date.now();
+		let seen = this.#chunks;
+		const tick = (afterPoll: boolean): void => {
+			if (this.#settled) return;
+			const flowing = this.#chunks !== seen;
+			seen = this.#chunks;
+			const expired = Date.now() - exitAt >= drainMaxMs;
+			if (!expired && (flowing || !quiet)) {
+				setTimeout(() => tick(false), drainQuietMs);
+				return;
+			}
+
+			// Timers run before I/O in a loop turn: let pending reads have one turn before calling it quiet.
+			if (!expired && !afterPoll) {
+				setImmediate(() => tick(true));
+				return;
+			}
+
+			this.#finish();
+			if (this.#stopping === undefined) void this.#closeOutAfterExit();
+		};
+
+		setTimeout(() => tick(false), drainQuietMs);
+	}
+
+	/**
+	 * The leader is gone but its pipes are still open after the group was reaped: a descendant that
+	 * left the group (setsid) holds them. Sweep it, then let go of the pipes and the log.
+	 */
+	async #closeOutAfterExit(): Promise<void> {
+		await this.#reaping;
+		if (this.#pipesAreClosed) return;
+		await sweepAttemptUntilGone(this.#spec.attemptId);
+		await this.#release();
+	}
+
+	/** Waits briefly for the pipes to close, then closes them ourselves; closes the log. */
+	async #release(): Promise<void> {
+		if (!this.#pipesAreClosed) await Promise.race([this.#pipesClosed, delay(drainQuietMs * 4)]);
+		this.#finish();
+		if (!this.#pipesAreClosed) {
+			this.#subprocess?.stdout?.destroy();
+			this.#subprocess?.stderr?.destroy();
+		}
+
+		this.#log.close();
+	}
+
+	#onSettled(result: Result | undefined, error?: unknown): void {
+		this.#pipesAreClosed = true;
+		this.#resolvePipesClosed();
+		if (this.pid === undefined) {
+			this.#failToStart(describeSpawnError(this.#spec, result, error));
+			return;
+		}
+
+		this.#exit ??= {exitCode: result?.exitCode ?? null, signal: result?.signal ?? null};
+		this.#finish();
+		this.#log.close();
+	}
+
+	#finish(): void {
+		if (this.#settled) return;
+		this.#settled = true;
+		this.output.flush(this.#onLine);
+		this.#resolveDone(this.#exit ?? {exitCode: null, signal: null});
+	}
+
+	#failToStart(message: string): void {
+		if (this.#settled) return;
+		this.#settled = true;
+		this.#log.note(message);
+		this.#log.close();
+		this.#resolveExited();
+		this.#resolveDone({exitCode: null, signal: null, spawnError: message});
+	}
+
+	#signalGroup(signal: NodeJS.Signals): void {
+		try {
+			killProcessGroup(this.pgid!, signal);
+		} catch {
+			// EPERM: a member we may not signal; there is nothing better to do with it here.
+		}
+	}
+}
