@@ -97,20 +97,15 @@ export const run: CommandRun = async ctx => {
 	const task = await findTask(config, String(id));
 	const attempt = pickAttempt(task, cli.flags.attempt);
 	if (!attempt) throw new OrchError(`task ${task.id} has not run yet (it is ${task.status}); use -f to wait for its output`);
-	try {
-		await stat(attempt.logPath);
-		if (cli.flags.json) {
-			const lines = readLogTail(attempt.logPath, cli.flags.lines ?? Number.MAX_SAFE_INTEGER);
-			const {n, outcome, exitCode, signal, startedAt, endedAt, logPath} = attempt;
-			ctx.stdout.write(`${JSON.stringify({task: task.id, attempt: n, outcome, exitCode, signal, startedAt, endedAt, logPath, lines})}\n`);
-		} else if (cli.flags.lines !== undefined) {
-			for (const line of readLogTail(attempt.logPath, cli.flags.lines)) ctx.stdout.write(`${line}\n`);
-		} else {
-			await copyFrom(ctx, attempt.logPath, 0);
-		}
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-		throw new OrchError(`the log of ${task.id} attempt ${attempt.n} is gone: ${attempt.logPath} does not exist`);
+	// A log file appears with the first byte of output: an attempt that printed nothing has none.
+	const lines = cli.flags.json || cli.flags.lines !== undefined ? readLogTail(attempt.logPath, cli.flags.lines ?? Number.MAX_SAFE_INTEGER) : undefined;
+	if (cli.flags.json) {
+		const {n, outcome, exitCode, signal, startedAt, endedAt, logPath} = attempt;
+		ctx.stdout.write(`${JSON.stringify({task: task.id, attempt: n, outcome, exitCode, signal, startedAt, endedAt, logPath, lines})}\n`);
+	} else if (lines) {
+		for (const line of lines) ctx.stdout.write(`${line}\n`);
+	} else {
+		await copyFrom(ctx, attempt.logPath, 0);
 	}
 	return 0;
 };

@@ -9,7 +9,7 @@ export type LineListener = (line: string, stream: OutputStream) => void;
 export const defaultMaxLineLength = 8192;
 
 /** Past this many bytes the ring drops its oldest lines even if it holds fewer than `capacity`. */
-export const defaultMaxBytes = 256 * 1024;
+export const defaultMaxBytes = 64 * 1024;
 
 const newline = 0x0a;
 const carriageReturn = 0x0d;

@@ -104,11 +104,16 @@ class ExecaAttempt implements RunHandle {
 		try {
 			subprocess = execa(spec.command, spec.args, {
 				cwd: spec.cwd,
-				env: {...spec.env, ORCH_TASK_ID: spec.taskId, ORCH_ATTEMPT_ID: spec.attemptId},
+				// One merged copy made here instead of execa's per-call merge: spawning is the hot path.
+				extendEnv: false,
+				env: {...process.env, ...spec.env, ORCH_TASK_ID: spec.taskId, ORCH_ATTEMPT_ID: spec.attemptId},
 				shell: spec.shell,
 				// Its own process group (pgid = pid), so one signal reaches everything it starts.
 				detached: true,
+				// Output is read raw from the pipes: no decoding, buffering or newline handling by execa.
 				buffer: false,
+				encoding: 'buffer',
+				stripFinalNewline: false,
 				reject: false,
 				...(spec.stdin === undefined ? {stdin: 'ignore' as const} : {input: spec.stdin}),
 			});
