@@ -72,12 +72,7 @@ export class Launcher {
 			for (const entry of entries) this.finish(entry, {exitCode: null, signal: null, spawnError});
 			return;
 		}
-		// One spawn per turn of the event loop: a spawn blocks for a few ms, and exits that arrive in
-		// between can then request the next write while the remaining spawns go on.
-		for (const [index, entry] of entries.entries()) {
-			if (index === 0) this.spawn(entry);
-			else await new Promise(resolve => setImmediate(resolve)).then(() => this.spawn(entry));
-		}
+		for (const entry of entries) this.spawn(entry);
 	}
 
 	private spawn(entry: Live): void {
