@@ -1,4 +1,5 @@
 // How a command reaches the tasks: through a running supervisor's socket, or directly under the lock.
+import {setTimeout as delay} from 'node:timers/promises';
 import {loadConfig} from '../config/load-config.js';
 import type {Config} from '../config/schema.js';
 import {connectControl} from '../control/client.js';
@@ -11,6 +12,9 @@ import {readLock} from '../store/lock.js';
 import {readStateReadOnly} from '../store/store.js';
 import type {CommandContext} from './context.js';
 
+/** How long a command waits for the socket of a supervisor that holds the lock but does not answer yet. */
+const socketWaitMs = 3000;
+
 export async function loadCommandConfig(ctx: CommandContext, flags: {config?: string; stateDir?: string; concurrency?: number}): Promise<Config> {
 	return loadConfig({cwd: ctx.cwd, file: flags.config, overrides: {stateDir: flags.stateDir, concurrency: flags.concurrency}});
 }
@@ -20,22 +24,30 @@ export async function loadCommandConfig(ctx: CommandContext, flags: {config?: st
  * runs it on a supervisor that is opened just for this (it dispatches nothing), so the same code decides.
  */
 export async function runAction(config: Config, action: Action, onWarning?: (message: string) => void): Promise<ActionResult> {
-	const client = await connectControl(config.stateDir);
-	if (client) {
+	const viaSocket = async () => {
+		const client = await connectControl(config.stateDir);
+		if (!client) return undefined;
 		try {
 			return await client.dispatch(action);
 		} finally {
 			client.close();
 		}
-	}
+	};
+	const answered = await viaSocket();
+	if (answered) return answered;
 	let runtime;
 	try {
 		runtime = await openRuntime(config, {onWarning});
 	} catch (error) {
-		if (error instanceof LockHeldError) {
-			throw new LockHeldError(`${error.message}\nIts control socket does not answer; if it is stuck, stop it (kill the pid) and try again.`);
+		if (!(error instanceof LockHeldError)) throw error;
+		// A supervisor that is just starting holds the lock a moment before its socket listens.
+		const deadline = Date.now() + socketWaitMs;
+		while (Date.now() < deadline) {
+			await delay(50);
+			const late = await viaSocket();
+			if (late) return late;
 		}
-		throw error;
+		throw new LockHeldError(`${error.message}\nIts control socket does not answer; if it is stuck, stop it (kill the pid) and try again.`);
 	}
 	try {
 		return await runtime.supervisor.dispatch(action);

@@ -1,8 +1,11 @@
+import {setTimeout as delay} from 'node:timers/promises';
+import type {Config} from '../config/schema.js';
+import {connectControl} from '../control/client.js';
 import {startControlServer} from '../control/server.js';
 import type {EngineEvent} from '../engine/events.js';
 import {LockHeldError} from '../errors.js';
 import {demoTasks} from '../demo-tasks.js';
-import {openRuntime} from '../runtime.js';
+import {openRuntime, type Runtime} from '../runtime.js';
 import type {CommandContext, CommandRun} from './context.js';
 import {configFlags, parseArgs} from './parse.js';
 import {loadCommandConfig} from './session.js';
@@ -33,6 +36,27 @@ function printer(ctx: CommandContext): (event: EngineEvent) => void {
 	};
 }
 
+/** How long start waits for a lock held by a short-lived command (an offline `orch add`). */
+const lockWaitMs = 3000;
+
+/** Opens the runtime; a lock holder that is not a running supervisor (no socket answers) is waited for. */
+async function openWhenFree(config: Config, warn: (message: string) => void): Promise<Runtime> {
+	const deadline = Date.now() + lockWaitMs;
+	for (;;) {
+		try {
+			return await openRuntime(config, {onWarning: warn});
+		} catch (error) {
+			if (!(error instanceof LockHeldError) || Date.now() > deadline) throw error;
+			const client = await connectControl(config.stateDir);
+			if (client) {
+				client.close();
+				throw error;
+			}
+			await delay(100);
+		}
+	}
+}
+
 export const run: CommandRun = async ctx => {
 	const cli = parseArgs(ctx, help, {
 		...configFlags,
@@ -45,10 +69,7 @@ export const run: CommandRun = async ctx => {
 	const {flags} = cli;
 	const config = await loadCommandConfig(ctx, flags);
 	const warn = (message: string) => ctx.stderr.write(`orch: ${message}\n`);
-	const runtime = await openRuntime(config, {onWarning: warn}).catch((error: unknown) => {
-		if (error instanceof LockHeldError) throw new LockHeldError(error.message);
-		throw error;
-	});
+	const runtime = await openWhenFree(config, warn);
 	const {supervisor} = runtime;
 	supervisor.onEvent(printer(ctx));
 	let server;
