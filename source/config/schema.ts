@@ -30,27 +30,19 @@ export function parseSize(value: string | number): number | undefined {
 const durationExpected = 'expected a duration such as 30s, 5m or 1h';
 const sizeExpected = 'expected a size such as 512KB or 10MB';
 
-export const duration = z
-	.union([z.string(), z.number()], {error: durationExpected})
-	.transform((value, ctx) => {
-		const ms = parseDuration(value);
-		if (ms === undefined) {
-			ctx.addIssue({code: 'custom', message: `${durationExpected}, found ${JSON.stringify(value)}`});
+/** A string-or-number field parsed by `parse`; the error says what was expected and what was found. */
+const measured = (parse: (value: string | number) => number | undefined, expected: string) =>
+	z.union([z.string(), z.number()], {error: expected}).transform((value, ctx) => {
+		const parsed = parse(value);
+		if (parsed === undefined) {
+			ctx.addIssue({code: 'custom', message: `${expected}, found ${JSON.stringify(value)}`});
 			return z.NEVER;
 		}
-		return ms;
+		return parsed;
 	});
 
-export const size = z
-	.union([z.string(), z.number()], {error: sizeExpected})
-	.transform((value, ctx) => {
-		const bytes = parseSize(value);
-		if (bytes === undefined) {
-			ctx.addIssue({code: 'custom', message: `${sizeExpected}, found ${JSON.stringify(value)}`});
-			return z.NEVER;
-		}
-		return bytes;
-	});
+export const duration = measured(parseDuration, durationExpected);
+export const size = measured(parseSize, sizeExpected);
 
 const positiveInt = z.number().int().min(1);
 

@@ -5,6 +5,7 @@ import {afterEach, beforeEach, describe, expect, test} from 'vitest';
 import type {Task} from '../../source/engine/types.js';
 import {appendArchive, readArchive} from '../../source/store/retention.js';
 import {ensureStateDir} from '../../source/store/state-dir.js';
+import {makeTask} from '../helpers/tasks.js';
 
 let stateDir: string;
 beforeEach(async () => {
@@ -18,23 +19,7 @@ afterEach(async () => {
 const november = Date.parse('2026-11-21T10:00:00Z');
 const december = Date.parse('2026-12-02T10:00:00Z');
 
-const task = (id: string): Task => ({
-	id,
-	title: `task ${id}`,
-	prompt: 'multi\nline prompt',
-	agent: 'demo',
-	priority: 0,
-	after: [],
-	source: {kind: 'cli'},
-	status: 'succeeded',
-	createdAt: 1,
-	updatedAt: 2,
-	finishedAt: 2,
-	seq: 1,
-	attempts: [],
-	budgetUsed: 0,
-	interruptions: 0,
-});
+const task = (id: string): Task => makeTask({id, title: `task ${id}`, prompt: 'multi\nline prompt', status: 'succeeded', createdAt: 1, updatedAt: 2, finishedAt: 2});
 
 async function readAll(options?: Parameters<typeof readArchive>[1]): Promise<Task[]> {
 	const tasks: Task[] = [];

@@ -5,6 +5,7 @@ import {afterEach, beforeEach, describe, expect, test} from 'vitest';
 import type {Task} from '../../source/engine/types.js';
 import {StateError} from '../../source/errors.js';
 import {emptyState, openStore, readStateReadOnly, STATE_VERSION, type StateData} from '../../source/store/store.js';
+import {makeTask} from '../helpers/tasks.js';
 
 let stateDir: string;
 beforeEach(async () => {
@@ -19,22 +20,7 @@ const file = () => path.join(stateDir, 'orch.json');
 const bak = () => path.join(stateDir, 'orch.json.bak');
 const now = Date.parse('2026-11-21T10:02:00Z');
 
-const task = (id: string): Task => ({
-	id,
-	title: `task ${id}`,
-	prompt: 'do it',
-	agent: 'demo',
-	priority: 0,
-	after: [],
-	source: {kind: 'cli'},
-	status: 'queued',
-	createdAt: now,
-	updatedAt: now,
-	seq: 1,
-	attempts: [],
-	budgetUsed: 0,
-	interruptions: 0,
-});
+const task = (id: string): Task => makeTask({id, title: `task ${id}`, createdAt: now, updatedAt: now});
 
 const stateWith = (...ids: string[]): StateData => ({...emptyState(now), seq: ids.length, tasks: ids.map(task)});
 

@@ -6,6 +6,7 @@ import {afterEach, beforeEach, describe, expect, test} from 'vitest';
 import type {Task} from '../../source/engine/types.js';
 import {emptyState, openStore, type StateData, type Store} from '../../source/store/store.js';
 import {waitFor} from '../helpers/wait-for.js';
+import {makeTask} from '../helpers/tasks.js';
 
 let stateDir: string;
 let store: Store | undefined;
@@ -21,22 +22,7 @@ afterEach(async () => {
 const onDisk = (): StateData => JSON.parse(readFileSync(path.join(stateDir, 'orch.json'), 'utf8')) as StateData;
 const tempFiles = () => readdirSync(stateDir).filter(name => name.endsWith('.tmp'));
 
-const task = (id: string, updatedAt = 1): Task => ({
-	id,
-	title: `task ${id}`,
-	prompt: 'do it',
-	agent: 'demo',
-	priority: 0,
-	after: [],
-	source: {kind: 'cli'},
-	status: 'queued',
-	createdAt: 1,
-	updatedAt,
-	seq: 1,
-	attempts: [],
-	budgetUsed: 0,
-	interruptions: 0,
-});
+const task = (id: string, updatedAt = 1): Task => makeTask({id, title: `task ${id}`, createdAt: 1, updatedAt});
 
 describe('coalesced writes', () => {
 	test('100 markDirty calls in a tight loop make few writes, and the last data lands', async () => {

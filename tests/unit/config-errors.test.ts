@@ -1,26 +1,11 @@
-import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {loadConfig} from '../../source/config/load-config.js';
 import {ConfigError} from '../../source/errors.js';
+import {useTempDir} from '../helpers/temp-dir.js';
 
-let dir: string;
-
-beforeEach(async () => {
-	dir = await mkdtemp(path.join(os.tmpdir(), 'orch-config-'));
-});
-
-afterEach(async () => {
-	await rm(dir, {recursive: true, force: true});
-});
-
-const write = async (text: string, name = '.orchestratorrc', folder = dir): Promise<string> => {
-	await mkdir(folder, {recursive: true});
-	const file = path.join(folder, name);
-	await writeFile(file, text);
-	return file;
-};
+const temp = useTempDir('orch-config-');
+const {write} = temp;
 
 const loadError = async (options: Parameters<typeof loadConfig>[0]): Promise<ConfigError> => {
 	const error = await loadConfig(options).then(
@@ -177,7 +162,7 @@ describe('config errors', () => {
 
 	it.each(cases)('$name', async ({text, at, field, expected, found, hint}) => {
 		const file = await write(text);
-		const error = await loadError({cwd: dir});
+		const error = await loadError({cwd: temp.dir()});
 		expect(error.exitCode).toBe(2);
 		expect(error.message.startsWith(file)).toBe(true);
 		expect(error.message).toContain(`${file}:${at}: ${field}: expected ${expected}`);
@@ -187,7 +172,7 @@ describe('config errors', () => {
 
 	it('given several problems, reports every one, one per line, in file order', async () => {
 		const file = await write('defaultAgent: robot\nconcurency: 2\nretry:\n  jitter: 2\n  base: soon\n');
-		const error = await loadError({cwd: dir});
+		const error = await loadError({cwd: temp.dir()});
 		const lines = error.message.split('\n');
 		expect(lines).toHaveLength(4);
 		expect(lines.every(line => line.startsWith(`${file}:`))).toBe(true);
@@ -195,14 +180,14 @@ describe('config errors', () => {
 	});
 
 	it('given a --config path that does not exist, says so and suggests orch init', async () => {
-		const missing = path.join(dir, 'nope.yaml');
-		const error = await loadError({cwd: dir, file: 'nope.yaml'});
+		const missing = path.join(temp.dir(), 'nope.yaml');
+		const error = await loadError({cwd: temp.dir(), file: 'nope.yaml'});
 		expect(error.message).toMatch(new RegExp(`^${missing}: no such config file`));
 		expect(error.message).toContain('orch init');
 	});
 
 	it('given a folder as --config, says so', async () => {
-		const error = await loadError({cwd: dir, file: '.'});
+		const error = await loadError({cwd: temp.dir(), file: '.'});
 		expect(error.message).toContain('is a folder');
 	});
 });

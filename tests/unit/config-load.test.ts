@@ -1,35 +1,21 @@
-import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises';
-import os from 'node:os';
+import {mkdir} from 'node:fs/promises';
 import path from 'node:path';
-import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {KNOWN_TOP_LEVEL_KEYS, loadConfig} from '../../source/config/load-config.js';
 import {UsageError} from '../../source/errors.js';
+import {useTempDir} from '../helpers/temp-dir.js';
 
-let dir: string;
-
-beforeEach(async () => {
-	dir = await mkdtemp(path.join(os.tmpdir(), 'orch-config-'));
-});
-
-afterEach(async () => {
-	await rm(dir, {recursive: true, force: true});
-});
-
-const write = async (text: string, name = '.orchestratorrc', folder = dir): Promise<string> => {
-	await mkdir(folder, {recursive: true});
-	const file = path.join(folder, name);
-	await writeFile(file, text);
-	return file;
-};
+const temp = useTempDir('orch-config-');
+const {write} = temp;
 
 describe('loading a valid config', () => {
 	it('given no file anywhere, uses the defaults with state under cwd', async () => {
-		const config = await loadConfig({cwd: dir});
+		const config = await loadConfig({cwd: temp.dir()});
 		// Only when no folder above the temp folder has an .orchestratorrc of its own.
 		if (config.file !== undefined) return;
 		expect(config.concurrency).toBe(4);
 		expect(config.defaultAgent).toBe('demo');
-		expect(config.stateDir).toBe(path.join(dir, 'state'));
+		expect(config.stateDir).toBe(path.join(temp.dir(), 'state'));
 		expect(Object.keys(config.agents).sort()).toEqual(['aider', 'claude', 'codex', 'demo', 'gemini', 'shell']);
 	});
 
@@ -62,22 +48,22 @@ describe('loading a valid config', () => {
 				'',
 			].join('\n'),
 			'.orchestratorrc',
-			path.join(dir, 'project'),
+			path.join(temp.dir(), 'project'),
 		);
-		const config = await loadConfig({cwd: path.join(dir, 'project')});
+		const config = await loadConfig({cwd: path.join(temp.dir(), 'project')});
 		expect(config.file).toBe(file);
 		expect(config.concurrency).toBe(2);
 		expect(config.retry).toMatchObject({base: 500, max: 60_000, attempts: 3});
 		expect(config.logs.maxBytes).toBe(512 * 1024);
 		expect(config.retention.maxAge).toBe(7 * 86_400_000);
-		expect(config.stateDir).toBe(path.join(dir, 'project', '.orch', 'state'));
+		expect(config.stateDir).toBe(path.join(temp.dir(), 'project', '.orch', 'state'));
 		expect(config.agents.claude).toMatchObject({command: 'claude', args: ['-p', '{prompt}'], timeout: 1_800_000});
 		expect(config.agents.reviewer).toEqual({
 			name: 'reviewer',
 			command: 'claude',
 			args: ['-p', 'review: {prompt}'],
 			env: {MODE: 'review'},
-			cwd: path.join(dir, 'other'),
+			cwd: path.join(temp.dir(), 'other'),
 			promptVia: 'arg',
 			shell: false,
 		});
@@ -88,31 +74,31 @@ describe('loading a valid config', () => {
 
 	it('given JSON, reads it the same way', async () => {
 		await write('{\n\t"concurrency": 3,\n\t"agents": {"bot": {"command": "bot", "args": ["--", "{prompt}"]}},\n\t"defaultAgent": "bot"\n}\n', 'config.json');
-		const config = await loadConfig({cwd: dir, file: 'config.json'});
+		const config = await loadConfig({cwd: temp.dir(), file: 'config.json'});
 		expect(config.concurrency).toBe(3);
 		expect(config.agents.bot).toMatchObject({command: 'bot', args: ['--', '{prompt}']});
 	});
 
 	it('given an empty file or empty sections, uses the defaults', async () => {
 		await write('# nothing yet\nretry:\nagents:\n  claude:\n');
-		const config = await loadConfig({cwd: dir});
+		const config = await loadConfig({cwd: temp.dir()});
 		expect(config.retry.attempts).toBe(3);
 		expect(config.agents.claude?.args).toEqual(['-p', '{prompt}']);
 	});
 
 	it('given a file in a parent folder, finds it and resolves stateDir from there', async () => {
 		const file = await write('concurrency: 6\n');
-		const deep = path.join(dir, 'a', 'b', 'c');
+		const deep = path.join(temp.dir(), 'a', 'b', 'c');
 		await mkdir(deep, {recursive: true});
 		const config = await loadConfig({cwd: deep});
 		expect(config.file).toBe(file);
 		expect(config.concurrency).toBe(6);
-		expect(config.stateDir).toBe(path.join(dir, 'state'));
+		expect(config.stateDir).toBe(path.join(temp.dir(), 'state'));
 	});
 
 	it('given overrides, they win; an overriding stateDir is relative to cwd', async () => {
 		await write('concurrency: 6\nstateDir: from-file\n');
-		const deep = path.join(dir, 'sub');
+		const deep = path.join(temp.dir(), 'sub');
 		await mkdir(deep);
 		const config = await loadConfig({cwd: deep, overrides: {concurrency: 1, stateDir: 'mine'}});
 		expect(config.concurrency).toBe(1);
@@ -120,7 +106,7 @@ describe('loading a valid config', () => {
 	});
 
 	it('given a concurrency override that is not a positive whole number, throws a UsageError', async () => {
-		await expect(loadConfig({cwd: dir, overrides: {concurrency: 0}})).rejects.toThrow(UsageError);
+		await expect(loadConfig({cwd: temp.dir(), overrides: {concurrency: 0}})).rejects.toThrow(UsageError);
 	});
 
 	it('knows the top-level keys', () => {
