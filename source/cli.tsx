@@ -23,6 +23,7 @@ Commands
   pause [<id>]     pause dispatching, or hold/suspend one task
   resume [<id>]    resume dispatching, or one task
   prio <id> <n>    set a task's priority (higher runs first)
+  concurrency <n>  set how many agents run at once, while the supervisor runs
   init             write a commented starter .orchestratorrc
 
 Exit codes: 0 ok, 1 error (unknown id, action that does not apply, state in use), 2 bad usage or config;
@@ -42,6 +43,7 @@ const commands: Record<string, () => Promise<CommandRun>> = {
 	pause: async () => controlCommand('pause'),
 	resume: async () => controlCommand('resume'),
 	prio: async () => controlCommand('prio'),
+	concurrency: async () => controlCommand('concurrency'),
 };
 
 function version(): string {

@@ -5,7 +5,7 @@ import type {CommandRun} from './context.js';
 import {configFlags, parseArgs} from './parse.js';
 import {loadCommandConfig, runAction} from './session.js';
 
-type Verb = 'retry' | 'kill' | 'cancel' | 'pause' | 'resume' | 'prio';
+type Verb = 'retry' | 'kill' | 'cancel' | 'pause' | 'resume' | 'prio' | 'concurrency';
 
 const usage: Record<Verb, string> = {
 	retry: 'orch retry <id>\n\nRequeues a failed, cancelled, succeeded or waiting task with a fresh attempt budget.',
@@ -14,6 +14,7 @@ const usage: Record<Verb, string> = {
 	pause: 'orch pause [<id>]\n\nWithout an id: stop starting new tasks (running ones go on).\nWith an id: hold a queued task, or suspend a running one (SIGSTOP; its timeout clock stops too).',
 	resume: 'orch resume [<id>]\n\nWithout an id: start dispatching again. With an id: release a held task or continue a suspended one.',
 	prio: 'orch prio <id> <n>\n\nSets a task\'s user priority (higher runs first).',
+	concurrency: 'orch concurrency <n>\n\nSets how many agents the running supervisor runs at once (until it stops; the config keeps its own value).',
 };
 
 function actionFor(verb: Verb, input: string[]): Action {
@@ -32,6 +33,12 @@ function actionFor(verb: Verb, input: string[]): Action {
 			const priority = Number(value);
 			if (!Number.isFinite(priority)) throw new UsageError(`orch prio: priority must be a number, found "${value}"`);
 			return {type: 'set_priority', id: id!, priority};
+		}
+		case 'concurrency': {
+			needs(1);
+			const concurrency = Number(id);
+			if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`orch concurrency: expected a whole number of at least 1, found "${id}"`);
+			return {type: 'set_concurrency', concurrency};
 		}
 		case 'retry':
 		case 'kill':

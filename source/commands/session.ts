@@ -6,7 +6,7 @@ import {connectControl} from '../control/client.js';
 import type {Action, ActionResult} from '../engine/actions.js';
 import {buildSnapshot, type Snapshot} from '../engine/snapshot.js';
 import type {Task} from '../engine/types.js';
-import {LockHeldError} from '../errors.js';
+import {LockHeldError, OrchError} from '../errors.js';
 import {openRuntime} from '../runtime.js';
 import {readLock} from '../store/lock.js';
 import {readStateReadOnly} from '../store/store.js';
@@ -24,6 +24,7 @@ export async function loadCommandConfig(ctx: CommandContext, flags: {config?: st
  * runs it on a supervisor that is opened just for this (it dispatches nothing), so the same code decides.
  */
 export async function runAction(config: Config, action: Action, onWarning?: (message: string) => void): Promise<ActionResult> {
+	if (action.type === 'set_concurrency') return runLive(config, action);
 	const viaSocket = async () => {
 		const client = await connectControl(config.stateDir);
 		if (!client) return undefined;
@@ -53,6 +54,19 @@ export async function runAction(config: Config, action: Action, onWarning?: (mes
 		return await runtime.supervisor.dispatch(action);
 	} finally {
 		await runtime.close();
+	}
+}
+
+/** Actions that only mean something to a running supervisor. */
+async function runLive(config: Config, action: Action): Promise<ActionResult> {
+	const client = await connectControl(config.stateDir);
+	if (!client) {
+		throw new OrchError(`no supervisor is running on ${config.stateDir}: start one with \`orch start\` (its --concurrency flag and the config's concurrency key set the starting value)`);
+	}
+	try {
+		return await client.dispatch(action);
+	} finally {
+		client.close();
 	}
 }
 

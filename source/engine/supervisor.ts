@@ -259,9 +259,14 @@ export function createSupervisor(deps: SupervisorDeps) {
 		/** Reaps what a dead supervisor left running, then starts dispatching. */
 		async start(): Promise<void> {
 			const orphans = [...tasks.values()].filter(isLive);
+			// Reaped together: each may take up to the kill grace.
+			await Promise.all(
+				orphans.map(async task => {
+					const attempt = task.attempts.find(candidate => candidate.id === task.current);
+					if (attempt && deps.reap) await deps.reap(attempt);
+				}),
+			);
 			for (const task of orphans) {
-				const attempt = task.attempts.find(candidate => candidate.id === task.current);
-				if (attempt && deps.reap) await deps.reap(attempt);
 				const after = apply(task.id, {type: 'recover'});
 				emit({event: 'task.status', task: task.id, status: after.status, reason: after.reason});
 			}
@@ -272,6 +277,7 @@ export function createSupervisor(deps: SupervisorDeps) {
 			changed();
 			await store.flush();
 			emit({event: 'supervisor.started', pid: process.pid, concurrency});
+			if (dispatchPaused) emit({event: 'warning', message: 'dispatching is paused (it was when orch last ran): run `orch resume` to start tasks'});
 			await maybeArchive(true);
 			pump();
 		},

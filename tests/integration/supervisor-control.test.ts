@@ -157,4 +157,30 @@ describe('control through the socket', () => {
 		expect(tasks[0]!.attempts[0]!.outcome).toBe('interrupted');
 		expect(await orch(dir, ['status'])).toMatchObject({exitCode: 0});
 	});
+
+	it('skips the wait on a second SIGTERM', async () => {
+		const {dir, stateDir, supervisor} = await running({
+			defaultAgent: 'stubborn',
+			agents: {stubborn: fixtureAgent('ignore-term.js')},
+			shutdown: {grace: '60s', killGrace: '300ms'},
+		});
+		await orch(dir, ['add', 'never ends', '--id', 'n']);
+		await waitFor(async () => livePid(dir, 'n'), {timeout: 10_000});
+		const stopAsked = Date.now();
+		supervisor.process.kill('SIGTERM');
+		await waitFor(() => /stopping; waiting up to 60s/.test(supervisor.stderr()), {timeout: 10_000, message: 'the first signal was taken'});
+		supervisor.process.kill('SIGTERM');
+		expect((await supervisor.process).exitCode).toBe(0);
+		expect(Date.now() - stopAsked).toBeLessThan(30_000);
+		expect((await readState(stateDir)).tasks[0]).toMatchObject({id: 'n', status: 'queued'});
+	});
+
+	it('changes concurrency at run time', async () => {
+		const {dir} = await running({concurrency: 1, defaultAgent: 'forever', agents: {forever: fixtureAgent('forever.js')}, shutdown: {grace: '0s', killGrace: '1s'}});
+		await orch(dir, ['add', '--from', '-'], {input: ['a', 'b', 'c'].map(id => JSON.stringify({id, prompt: id})).join('\n')});
+		const runningCount = async () => (await lsJson(dir)).filter(task => task.status === 'running').length;
+		await waitFor(async () => (await runningCount()) === 1, {timeout: 10_000});
+		expect((await orch(dir, ['concurrency', '3'])).stdout).toMatch(/concurrency is now 3/);
+		await waitFor(async () => (await runningCount()) === 3, {timeout: 10_000});
+	});
 });
