@@ -3,15 +3,26 @@ import {open, readFile, rename, unlink, type FileHandle} from 'node:fs/promises'
 import path from 'node:path';
 import type {Adapter} from 'lowdb';
 
-/** A file exists but its content is not a JSON document. `parseMessage` is the parser's own words. */
+/**
+ * A file exists but its content is not a JSON object. `reason` says whether it does not parse
+ * (`parseMessage` is then the parser's own words) or parses to something else (`parseMessage` says what).
+ */
 export class FileParseError extends Error {
 	constructor(
 		readonly file: string,
 		readonly parseMessage: string,
+		readonly reason: 'syntax' | 'not-object' = 'syntax',
 	) {
-		super(`${file} is not valid JSON: ${parseMessage}`);
+		super(`${file} is not ${reason === 'syntax' ? 'valid JSON' : 'a JSON object'}: ${parseMessage}`);
 		this.name = 'FileParseError';
 	}
+}
+
+/** Pure: how to name a parsed JSON value that is not an object, e.g. "`false`", "an array". */
+function describeNonObject(value: unknown): string {
+	if (Array.isArray(value)) return `an array of ${value.length} item${value.length === 1 ? '' : 's'}`;
+	const json = JSON.stringify(value);
+	return `\`${json.length > 40 ? `${json.slice(0, 40)}…` : json}\``;
 }
 
 let tempCounter = 0;
@@ -102,7 +113,10 @@ export class DurableFileAdapter<T> implements Adapter<T> {
 		this.serialize = options.serialize ?? (data => JSON.stringify(data));
 	}
 
-	/** The parsed file, or null when it does not exist. Throws FileParseError when it is not JSON. */
+	/**
+	 * The parsed file, or null when it does not exist. Throws FileParseError when it is not a JSON object:
+	 * lowdb takes any falsy document (`null`, `false`, `0`, `""`) for a missing file and would replace it.
+	 */
 	async read(): Promise<T | null> {
 		let text: string;
 		try {
@@ -117,8 +131,9 @@ export class DurableFileAdapter<T> implements Adapter<T> {
 		} catch (error) {
 			throw new FileParseError(this.file, (error as Error).message);
 		}
-		// lowdb reads null as "no file"; a file holding `null` is damaged, not missing.
-		if (data === null) throw new FileParseError(this.file, 'the file holds `null` instead of a document');
+		if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+			throw new FileParseError(this.file, `the file holds ${describeNonObject(data)} instead of a JSON object`, 'not-object');
+		}
 		return data as T;
 	}
 

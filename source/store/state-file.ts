@@ -87,8 +87,9 @@ export async function inspectRead(read: () => Promise<unknown>): Promise<Inspect
 	try {
 		return judgeState(await read());
 	} catch (error) {
-		if (error instanceof FileParseError) return {kind: 'damaged', problem: `it does not parse: ${error.parseMessage}`};
-		throw error;
+		if (!(error instanceof FileParseError)) throw error;
+		const problem = error.reason === 'syntax' ? `it does not parse: ${error.parseMessage}` : `it is not an orch state document (${error.parseMessage})`;
+		return {kind: 'damaged', problem};
 	}
 }
 

@@ -1,5 +1,5 @@
 // The live state file: opened (or restored from its backup), then written through coalesced durable writes.
-import {access, readFile, rename, stat} from 'node:fs/promises';
+import {access, readFile, stat} from 'node:fs/promises';
 import {Low} from 'lowdb';
 import {StateError} from '../errors.js';
 import {DurableFileAdapter, writeFileDurably} from './durable-adapter.js';
@@ -26,7 +26,7 @@ export type StoreOptions = {
 	now?: () => number;
 	/** Least time between a markDirty and its write; ~25 ms. */
 	writeIntervalMs?: number;
-	/** A coalesced write failed (disk full, folder removed); it is retried at the next change or flush. */
+	/** A coalesced write failed (disk full, folder removed); it is retried with backoff until one succeeds. */
 	onWriteError?: (error: unknown) => void;
 	/**
 	 * The producer's tasks are never mutated in place: a changed task is a new object (as the supervisor's
@@ -87,8 +87,12 @@ async function corruptPathFor(file: string, now: number): Promise<string> {
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** The live file is damaged: restore the backup (moving the damaged file aside) or refuse with what to do. */
-async function recover(file: string, problem: string, now: number, warnings: string[]): Promise<StateData> {
+/**
+ * The live file is damaged (`problem` says how) or missing (`problem` undefined) while a backup may exist:
+ * restore the backup or refuse with what to do. A damaged file is first copied aside; the backup then
+ * replaces `orch.json` in one durable write, so there is never a moment without an `orch.json`.
+ */
+async function recover(file: string, problem: string | undefined, now: number, warnings: string[]): Promise<StateData> {
 	const bak = `${file}.bak`;
 	const backup: Inspection = await inspectStateFile(bak);
 	if (backup.kind !== 'ok') {
@@ -97,29 +101,43 @@ async function recover(file: string, problem: string, now: number, warnings: str
 				? `there is no backup (${bak})`
 				: backup.kind === 'newer'
 					? `the backup ${bak} was written by a newer orch`
-					: `the backup ${bak} is damaged too`;
+					: `the backup ${bak} is damaged too (${backup.problem})`;
+		if (problem === undefined) {
+			throw new StateError(
+				`state file ${file} is missing and ${why}, so there is nothing safe to start from; both were left as they are. ` +
+					`To start with an empty state, move the backup aside (mv ${bak} ${bak}.broken); ` +
+					`to keep its tasks, repair it by hand and copy it to ${file}, then start orch again.`,
+			);
+		}
 		throw new StateError(
 			`state file ${file} cannot be used: ${problem}. It was left in place and ${why}. ` +
 				`To start with an empty state, move it aside (mv ${file} ${file}.broken); ` +
 				'to keep its tasks, repair it by hand or restore an older copy over it, then start orch again.',
 		);
 	}
-	const aside = await corruptPathFor(file, now);
 	const savedAt = (await stat(bak)).mtime.toISOString();
-	await rename(file, aside);
-	await new DurableFileAdapter<StateData>(file).write(backup.data);
+	const restored = `restored ${plural(backup.data.tasks.length, 'task')} from the backup ${bak} saved at ${savedAt}`;
+	if (problem === undefined) {
+		await writeFileDurably(file, JSON.stringify(backup.data));
+		warnings.push(`state file ${file} was missing: ${restored}. Changes made after that backup, if any, are lost.`);
+		return backup.data;
+	}
+	const aside = await corruptPathFor(file, now);
+	await copyDurably(file, aside);
+	await writeFileDurably(file, JSON.stringify(backup.data));
 	warnings.push(
-		`state file ${file} could not be used (${problem}): moved it to ${aside} and restored ` +
-			`${plural(backup.data.tasks.length, 'task')} from the backup ${bak} saved at ${savedAt}. ` +
-			'Changes made after that backup are only in the moved file.',
+		`state file ${file} could not be used (${problem}): copied it to ${aside} and ${restored}. ` +
+			'Changes made after that backup are only in the copied file.',
 	);
 	return backup.data;
 }
 
 /**
  * Opens the state folder's `orch.json` for writing. The caller must hold the folder's lock (acquireLock).
- * Missing → empty state; damaged → restored from `orch.json.bak` with a warning, or StateError; written by
- * a newer orch → StateError. A good file is copied to `orch.json.bak` once opened.
+ * Missing → restored from `orch.json.bak` with a warning when there is one, else an empty state; damaged →
+ * restored from `orch.json.bak` with a warning, or StateError; written by a newer orch → StateError.
+ * A good file is copied to `orch.json.bak` once opened; an empty state is started only when there is no
+ * backup, so it can never replace one.
  */
 export async function openStore(options: StoreOptions): Promise<Store> {
 	const {stateDir} = options;
@@ -145,10 +163,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 	} else if (found.kind === 'damaged') {
 		db.data = await recover(file, found.problem, now(), warnings);
 	} else if (await exists(backupFilePath(stateDir))) {
-		warnings.push(
-			`state file ${file} was missing, so orch starts empty. A backup is at ${backupFilePath(stateDir)}: ` +
-				`to go back to it, stop orch and copy it over ${file}.`,
-		);
+		// Missing (say a crash mid-recovery, or a person removed it): starting empty would later overwrite the backup.
+		db.data = await recover(file, undefined, now(), warnings);
 	}
 
 	let producer = (): StateData => db.data;

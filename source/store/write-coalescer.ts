@@ -29,13 +29,25 @@ export type CoalescerOptions = {
 	write: () => Promise<void>;
 	/** Least time between a markDirty and the write it schedules. */
 	intervalMs?: number;
-	/** A scheduled (not awaited) write failed; it is retried at the next markDirty or flush. */
+	/**
+	 * A scheduled (not awaited) write failed. While changes are pending, a failed write is retried after
+	 * `retryMinMs`, doubling up to `retryMaxMs`, until one succeeds or close() is called.
+	 */
 	onError?: (error: unknown) => void;
+	/** First retry delay after a failed write; 100 ms. */
+	retryMinMs?: number;
+	/** Longest retry delay; 5 s. */
+	retryMaxMs?: number;
 	ringSize?: number;
 };
 
 export class WriteCoalescer {
 	private readonly intervalMs: number;
+	private readonly retryMinMs: number;
+	private readonly retryMaxMs: number;
+	private retryDelay: number;
+	/** The highest version a completed write covered; changes are pending while `version` is above it. */
+	private savedVersion = 0;
 	private readonly ring: number[] = [];
 	private readonly ringSize: number;
 	private ringNext = 0;
@@ -50,16 +62,14 @@ export class WriteCoalescer {
 	constructor(private readonly options: CoalescerOptions) {
 		this.intervalMs = options.intervalMs ?? 25;
 		this.ringSize = options.ringSize ?? 256;
+		this.retryMinMs = options.retryMinMs ?? 100;
+		this.retryMaxMs = options.retryMaxMs ?? 5000;
+		this.retryDelay = this.retryMinMs;
 	}
 
 	markDirty(): void {
 		this.version += 1;
-		if (this.timer !== undefined || this.closed) return;
-		this.timer = setTimeout(() => {
-			this.timer = undefined;
-			this.flush().catch(error => this.options.onError?.(error));
-		}, this.intervalMs);
-		this.timer.unref();
+		this.schedule(this.intervalMs);
 	}
 
 	/**
@@ -98,6 +108,24 @@ export class WriteCoalescer {
 		};
 	}
 
+	/** A write in `ms`, unless one is scheduled already or the coalescer is closed. */
+	private schedule(ms: number): void {
+		if (this.timer !== undefined || this.closed) return;
+		this.timer = setTimeout(() => {
+			this.timer = undefined;
+			this.flush().catch(error => this.options.onError?.(error));
+		}, ms);
+		this.timer.unref();
+	}
+
+	/** After a failed write: while changes are still not on disk, try again later, backing off. */
+	private scheduleRetry(): void {
+		if (this.version <= this.savedVersion) return;
+		const delay = this.retryDelay;
+		this.retryDelay = Math.min(this.retryDelay * 2, this.retryMaxMs);
+		this.schedule(delay);
+	}
+
 	private cancelTimer(): void {
 		if (this.timer === undefined) return;
 		clearTimeout(this.timer);
@@ -112,12 +140,16 @@ export class WriteCoalescer {
 		const done = this.options.write().then(
 			() => {
 				this.record(performance.now() - began);
+				this.savedVersion = Math.max(this.savedVersion, version);
+				this.retryDelay = this.retryMinMs;
 				this.inFlight = undefined;
 			},
 			(error: unknown) => {
 				this.counts.failures += 1;
 				this.counts.lastError = error instanceof Error ? error.message : String(error);
 				this.inFlight = undefined;
+				// Also after an awaited flush: its write cancelled the timer the pending changes had.
+				this.scheduleRetry();
 				throw error;
 			},
 		);

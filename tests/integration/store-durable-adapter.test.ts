@@ -82,6 +82,29 @@ describe('DurableFileAdapter', () => {
 		await writeFile(file, 'null');
 		await expect(new DurableFileAdapter(file).read()).rejects.toThrow(/null/);
 	});
+
+	test.each([
+		{content: 'false', found: '`false`'},
+		{content: '0', found: '`0`'},
+		{content: '""', found: '`""`'},
+		{content: 'null', found: '`null`'},
+		{content: '"some text"', found: '`"some text"`'},
+		{content: '[1,2]', found: 'an array of 2 items'},
+	])('a file holding $content is not a document: FileParseError naming what it holds', async ({content, found}) => {
+		// Given a file holding valid JSON that is not an object (lowdb would take the falsy ones for "no file")
+		const file = path.join(dir, 'orch.json');
+		await writeFile(file, content);
+
+		// When it is read
+		const error = await new DurableFileAdapter(file).read().catch((error: unknown) => error);
+
+		// Then it is a FileParseError that names the file and what it found, and the file is untouched
+		expect(error).toBeInstanceOf(FileParseError);
+		expect((error as FileParseError).reason).toBe('not-object');
+		expect((error as Error).message).toContain(file);
+		expect((error as Error).message).toContain(found);
+		expect(await readFile(file, 'utf8')).toBe(content);
+	});
 });
 
 describe('ensureStateDir', () => {

@@ -1,3 +1,4 @@
+import {existsSync} from 'node:fs';
 import {mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
@@ -134,13 +135,116 @@ describe('openStore', () => {
 		expect(await readFile(file(), 'utf8')).toBe(newer);
 	});
 
-	test('a missing file with a backup present starts empty and says where the backup is', async () => {
+	test('a missing file with a good backup: the backup is restored, with a warning naming both files', async () => {
+		// Given no state file (say a crash mid-recovery) and a good backup of 1 task
 		await writeFile(bak(), JSON.stringify(stateWith('t-1')));
-		const store = await openStore({stateDir});
-		expect(store.data.tasks).toEqual([]);
-		expect(store.warnings[0]).toContain(bak());
+
+		// When the store opens
+		const store = await openStore({stateDir, now: () => now});
+
+		// Then the backup's tasks are loaded and written back as orch.json, and the backup is unchanged
+		expect(store.data.tasks.map(t => t.id)).toEqual(['t-1']);
+		expect(JSON.parse(await readFile(file(), 'utf8'))).toEqual(stateWith('t-1'));
 		expect(await readFile(bak(), 'utf8')).toBe(JSON.stringify(stateWith('t-1')));
+		expect((await stat(file())).mode & 0o777).toBe(0o600);
+
+		// And the warning names both files and what was restored
+		expect(store.warnings).toHaveLength(1);
+		expect(store.warnings[0]).toContain(file());
+		expect(store.warnings[0]).toContain(bak());
+		expect(store.warnings[0]).toContain('missing');
+		expect(store.warnings[0]).toContain('restored 1 task ');
 		await store.close();
+	});
+
+	test('a missing file never lets an empty state overwrite the backup, across reopen', async () => {
+		// Given no state file and a good backup of 2 tasks
+		await writeFile(bak(), JSON.stringify(stateWith('t-1', 't-2')));
+
+		// When the store opens, writes, closes, and opens again
+		const first = await openStore({stateDir, now: () => now});
+		await first.flush();
+		await first.close();
+		const second = await openStore({stateDir, now: () => now});
+
+		// Then the tasks survived in both the live file and the backup
+		expect(second.data.tasks.map(t => t.id)).toEqual(['t-1', 't-2']);
+		expect(second.warnings).toEqual([]);
+		expect(JSON.parse(await readFile(bak(), 'utf8'))).toEqual(stateWith('t-1', 't-2'));
+		await second.close();
+	});
+
+	test('a missing file with a damaged backup: StateError naming both files, the backup untouched', async () => {
+		// Given no state file and a damaged backup
+		await writeFile(bak(), '{"version":1');
+
+		// When the store opens
+		const error = await openStore({stateDir}).catch((error: unknown) => error);
+
+		// Then it refuses, saying which files and what to do, and writes nothing
+		expect(error).toBeInstanceOf(StateError);
+		const message = (error as Error).message;
+		expect(message).toContain(file());
+		expect(message).toContain(bak());
+		expect(message).toContain('damaged too');
+		expect(message).toContain('move the backup aside');
+		expect(await readFile(bak(), 'utf8')).toBe('{"version":1');
+		expect((await readdir(stateDir)).filter(name => name.startsWith('orch.json'))).toEqual(['orch.json.bak']);
+	});
+
+	test('recovering a damaged file never leaves a moment without orch.json', async () => {
+		// Given a damaged state file, a good backup, and a watcher checking on every turn of the event loop
+		await writeFile(file(), 'garbage');
+		await writeFile(bak(), JSON.stringify(stateWith('t-1')));
+		let sawMissing = false;
+		let watching = true;
+		const watch = (): void => {
+			if (!existsSync(file())) sawMissing = true;
+			if (watching) setImmediate(watch);
+		};
+		watch();
+
+		// When the store opens and restores the backup
+		const store = await openStore({stateDir, now: () => now});
+		watching = false;
+
+		// Then orch.json was there throughout, and now holds the backup
+		expect(sawMissing).toBe(false);
+		expect(store.data.tasks.map(t => t.id)).toEqual(['t-1']);
+		expect(JSON.parse(await readFile(file(), 'utf8'))).toEqual(stateWith('t-1'));
+		await store.close();
+	});
+
+	test.each(['false', '0', '""', 'null'])('a file holding %s with a good backup is damaged: the backup is restored', async content => {
+		// Given a state file holding a falsy JSON value and a good backup
+		await writeFile(file(), content);
+		await writeFile(bak(), JSON.stringify(stateWith('t-1')));
+
+		// When the store opens
+		const store = await openStore({stateDir, now: () => now});
+
+		// Then the backup is restored and the falsy file kept aside, with a warning saying what it held
+		expect(store.data.tasks.map(t => t.id)).toEqual(['t-1']);
+		expect(JSON.parse(await readFile(file(), 'utf8'))).toEqual(stateWith('t-1'));
+		const aside = (await readdir(stateDir)).filter(name => name.startsWith('orch.json.corrupt-'));
+		expect(aside).toHaveLength(1);
+		expect(await readFile(path.join(stateDir, aside[0]!), 'utf8')).toBe(content);
+		expect(store.warnings[0]).toContain(`\`${content}\``);
+		await store.close();
+	});
+
+	test('a file holding false without a backup: StateError, and the file is left untouched', async () => {
+		// Given a state file holding `false` and no backup
+		await writeFile(file(), 'false');
+
+		// When the store opens
+		const error = await openStore({stateDir}).catch((error: unknown) => error);
+
+		// Then it refuses instead of replacing the file with an empty state
+		expect(error).toBeInstanceOf(StateError);
+		expect((error as Error).message).toContain(file());
+		expect((error as Error).message).toContain('`false`');
+		expect(await readFile(file(), 'utf8')).toBe('false');
 	});
 
 	test('backup() copies the current file', async () => {

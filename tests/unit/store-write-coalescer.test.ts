@@ -1,4 +1,4 @@
-import {describe, expect, test} from 'vitest';
+import {afterEach, describe, expect, test, vi} from 'vitest';
 import {percentile, WriteCoalescer} from '../../source/store/write-coalescer.js';
 import {waitFor} from '../helpers/wait-for.js';
 
@@ -124,6 +124,125 @@ describe('WriteCoalescer', () => {
 		// Then the data is written and the error cleared
 		expect(writes.seen).toEqual([1]);
 		expect(coalescer.stats).toMatchObject({failures: 1, lastError: undefined, writes: 1});
+	});
+
+	test('a failed scheduled write is retried until it lands, with no further markDirty', async () => {
+		// Given a write that fails 3 times, then succeeds, recording the value it saw
+		let value = 1;
+		let calls = 0;
+		const landed: number[] = [];
+		const errors: unknown[] = [];
+		const coalescer = new WriteCoalescer({
+			intervalMs: 1,
+			retryMinMs: 1,
+			onError: error => errors.push(error),
+			async write() {
+				calls += 1;
+				if (calls <= 3) throw new Error(`disk full ${calls}`);
+				landed.push(value);
+			},
+		});
+
+		// When one change is marked and nothing else happens
+		value = 2;
+		coalescer.markDirty();
+
+		// Then the data lands after three reported failures, and the error is cleared
+		await waitFor(() => landed.length === 1, {message: 'the retried write to land'});
+		expect(landed).toEqual([2]);
+		expect(errors.map(error => (error as Error).message)).toEqual(['disk full 1', 'disk full 2', 'disk full 3']);
+		expect(coalescer.stats).toMatchObject({writes: 1, failures: 3, lastError: undefined});
+		await coalescer.close();
+	});
+
+	test('a failed awaited flush rejects to its caller and the pending change is still retried', async () => {
+		// Given a write that fails once, then succeeds
+		let calls = 0;
+		const coalescer = new WriteCoalescer({
+			retryMinMs: 1,
+			async write() {
+				calls += 1;
+				if (calls === 1) throw new Error('disk full');
+			},
+		});
+
+		// When a change is marked and flushed, and that flush fails
+		coalescer.markDirty();
+		await expect(coalescer.flush()).rejects.toThrow('disk full');
+
+		// Then a retry writes it without another markDirty
+		await waitFor(() => coalescer.stats.writes === 1, {message: 'the retry to succeed'});
+		expect(calls).toBe(2);
+		await coalescer.close();
+	});
+
+	describe('with fake timers', () => {
+		afterEach(() => {
+			vi.useRealTimers();
+		});
+
+		test('retries back off from 100 ms doubling to 5 s, reset by a success, and stop at close', async () => {
+			// Given a write that fails until told otherwise
+			vi.useFakeTimers();
+			let failing = true;
+			let calls = 0;
+			const coalescer = new WriteCoalescer({
+				onError() {},
+				async write() {
+					calls += 1;
+					if (failing) throw new Error('disk full');
+				},
+			});
+
+			// When a change is marked, the first write fails after ~25 ms, then each retry waits twice as long up to 5 s
+			coalescer.markDirty();
+			await vi.advanceTimersByTimeAsync(25);
+			expect(calls).toBe(1);
+			for (const delay of [100, 200, 400, 800, 1600, 3200, 5000, 5000]) {
+				const before = calls;
+				await vi.advanceTimersByTimeAsync(delay - 1);
+				expect(calls, `no retry before ${delay} ms`).toBe(before);
+				await vi.advanceTimersByTimeAsync(1);
+				expect(calls, `a retry after ${delay} ms`).toBe(before + 1);
+			}
+
+			// And once a retry succeeds, nothing more is written, and the next failure starts again at 100 ms
+			failing = false;
+			await vi.advanceTimersByTimeAsync(5000);
+			const afterSuccess = calls;
+			await vi.advanceTimersByTimeAsync(60_000);
+			expect(calls).toBe(afterSuccess);
+			failing = true;
+			coalescer.markDirty();
+			await vi.advanceTimersByTimeAsync(25);
+			await vi.advanceTimersByTimeAsync(100);
+			expect(calls).toBe(afterSuccess + 2);
+
+			// When the coalescer is closed while writes keep failing
+			await expect(coalescer.close()).rejects.toThrow('disk full');
+			const atClose = calls;
+
+			// Then no retry follows
+			await vi.advanceTimersByTimeAsync(60_000);
+			expect(calls).toBe(atClose);
+		});
+
+		test('a failure with nothing pending schedules no retry', async () => {
+			// Given an idle coalescer whose write fails, flushed with no change marked
+			vi.useFakeTimers();
+			let calls = 0;
+			const coalescer = new WriteCoalescer({
+				async write() {
+					calls += 1;
+					throw new Error('disk full');
+				},
+			});
+			await expect(coalescer.flush()).rejects.toThrow('disk full');
+
+			// Then nothing retries it
+			await vi.advanceTimersByTimeAsync(60_000);
+			expect(calls).toBe(1);
+		});
 	});
 
 	test('close cancels the timer and writes once; later changes schedule nothing', async () => {
