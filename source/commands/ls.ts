@@ -1,4 +1,6 @@
+import type {TaskView} from '../engine/snapshot.js';
 import {taskStatuses} from '../engine/types.js';
+import {readArchive} from '../store/retention.js';
 import {UsageError} from '../errors.js';
 import type {CommandRun} from './context.js';
 import {sortForDisplay, table, taskAge, taskNote} from './format.js';
@@ -11,6 +13,7 @@ Usage: orch ls [--status S[,S...]] [--json]
 Lists tasks: running first, then queued by score, then finished ones (newest first).
 
 Options
+  --all      also finished tasks moved to the archive (state/archive/*.jsonl) by retention
   --status   only these statuses: ${taskStatuses.join(', ')}, blocked
   --json     print the tasks as a JSON array (every stored field, plus score and why it waits)
   --config, -c FILE    config file (default: .orchestratorrc here or in a parent folder)
@@ -18,7 +21,7 @@ Options
 `;
 
 export const run: CommandRun = async ctx => {
-	const cli = parseArgs(ctx, help, {...configFlags, status: {type: 'string'}, json: {type: 'boolean'}});
+	const cli = parseArgs(ctx, help, {...configFlags, status: {type: 'string'}, json: {type: 'boolean'}, all: {type: 'boolean'}});
 	if (!cli) return 0;
 	const config = await loadCommandConfig(ctx, cli.flags);
 	const wanted = cli.flags.status?.split(',').map(status => status.trim());
@@ -29,7 +32,10 @@ export const run: CommandRun = async ctx => {
 	}
 	const {snapshot} = await readView(config);
 	const now = Date.now();
-	const tasks = sortForDisplay(snapshot.tasks).filter(
+	const live = new Set(snapshot.tasks.map(task => task.id));
+	const archived: TaskView[] = [];
+	if (cli.flags.all) for await (const task of readArchive(config.stateDir)) if (!live.has(task.id)) archived.push(task);
+	const tasks = sortForDisplay([...snapshot.tasks, ...archived]).filter(
 		task => !wanted || wanted.includes(task.status) || (wanted.includes('blocked') && task.blocked !== undefined),
 	);
 	if (cli.flags.json) {

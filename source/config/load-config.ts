@@ -77,6 +77,7 @@ export function parseConfigText(text: string): Parsed {
 				expected: 'valid YAML or JSON',
 				found: `a syntax error: ${error.message.split('\n')[0]}`,
 				...(error.code === 'TAB_AS_INDENT' ? {hint: 'indent with spaces'} : {}),
+				...(error.code === 'MULTIPLE_DOCS' ? {found: 'more than one YAML document', hint: 'put the whole config in one document: remove the extra `---`'} : {}),
 			})),
 		};
 	}

@@ -31,9 +31,13 @@ const durationExpected = 'expected a duration such as 30s, 5m or 1h';
 const sizeExpected = 'expected a size such as 512KB or 10MB';
 
 /** A string-or-number field parsed by `parse`; the error says what was expected and what was found. */
-const measured = (parse: (value: string | number) => number | undefined, expected: string) =>
+const measured = (parse: (value: string | number) => number | undefined, expected: string, max = Number.MAX_SAFE_INTEGER) =>
 	z.union([z.string(), z.number()], {error: expected}).transform((value, ctx) => {
 		const parsed = parse(value);
+		if (parsed !== undefined && parsed > max) {
+			ctx.addIssue({code: 'custom', message: `expected at most ${max} ms (about 24 days), found ${JSON.stringify(value)}`});
+			return z.NEVER;
+		}
 		if (parsed === undefined) {
 			ctx.addIssue({code: 'custom', message: `${expected}, found ${JSON.stringify(value)}`});
 			return z.NEVER;
@@ -41,7 +45,11 @@ const measured = (parse: (value: string | number) => number | undefined, expecte
 		return parsed;
 	});
 
-export const duration = measured(parseDuration, durationExpected);
+/** Node timers cannot wait longer than 2^31−1 ms: a longer one fires at once. */
+export const maxDurationMs = 2 ** 31 - 1;
+export const duration = measured(parseDuration, durationExpected, maxDurationMs);
+/** A time limit: leaving it out means no limit, so 0 is not one. */
+export const timeLimit = duration.refine(ms => ms > 0, 'expected a duration above 0 (leave timeout out for no limit)');
 export const size = measured(parseSize, sizeExpected);
 
 const positiveInt = z.number().int().min(1);
@@ -53,7 +61,7 @@ export const agentProfileSchema = z.strictObject({
 	args: z.array(z.string()).optional(),
 	env: z.record(z.string(), z.string()).optional(),
 	cwd: z.string().optional(),
-	timeout: duration.optional(),
+	timeout: timeLimit.optional(),
 	concurrency: positiveInt.optional(),
 	promptVia: z.enum(['arg', 'stdin']).optional(),
 	shell: z.boolean().optional(),
@@ -101,7 +109,7 @@ export const prioritySchema = z.strictObject({
 export const configSchema = z.strictObject({
 	concurrency: positiveInt.default(4),
 	defaultAgent: z.string().default('demo'),
-	agents: z.record(z.string(), agentProfileSchema).default({}),
+	agents: z.record(z.string().min(1, 'expected a profile name'), agentProfileSchema).default({}),
 	retry: retrySchema.prefault({}),
 	priority: prioritySchema.prefault({}),
 	shutdown: z
@@ -120,7 +128,7 @@ export const configSchema = z.strictObject({
 			maxAge: duration.default(7 * 86_400_000),
 		})
 		.prefault({}),
-	stateDir: z.string().default('state'),
+	stateDir: z.string().min(1, 'expected a folder name').default('state'),
 	logs: z
 		.strictObject({
 			maxBytes: size.default(10 * 1024 ** 2),

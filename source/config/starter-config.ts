@@ -48,7 +48,8 @@ function sections(defaultAgent: string): Section[] {
 			doc: [
 				'Agent profiles. One named like a preset, or with `preset: NAME`, starts from that preset and',
 				'overrides what it sets. Placeholders in args: {prompt} {title} {id} {file}; each becomes part of one',
-				'argument and never passes through a shell (only `shell: true` uses one, with the values quoted).',
+				'argument and never passes through a shell. With `shell: true` the command line is shell syntax and',
+				'the values reach it as variables ($ORCH_PROMPT $ORCH_TITLE $ORCH_TASK_ID $ORCH_FILE), never as code.',
 				'A profile of your own without args gets the prompt as its only argument.',
 			],
 			body: [

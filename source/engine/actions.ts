@@ -1,6 +1,6 @@
 // The one Action union. The CLI, the control socket and the TUI keymap all speak it.
 import {z} from 'zod';
-import {duration, parseDuration} from '../config/schema.js';
+import {parseDuration, timeLimit} from '../config/schema.js';
 import type {TaskSource} from './types.js';
 
 const taskId = z
@@ -28,7 +28,7 @@ export const newTaskSchema = z.strictObject({
 	after: z.union([z.array(taskId), taskId]).optional(),
 	agent: z.string().min(1).optional(),
 	project: z.string().min(1).optional(),
-	timeout: duration.optional(),
+	timeout: timeLimit.optional(),
 	attempts: z.number().int().min(1).optional(),
 	source: taskSourceSchema.optional(),
 });

@@ -137,4 +137,16 @@ describe('orch commands', () => {
 		expect(result.stderr).toMatch(/orch\.json/);
 		expect(await readFile(path.join(stateDir, 'orch.json'), 'utf8')).toBe('garbage');
 	});
+
+	it('moves finished tasks past the retention limit to the archive; ls --all still shows them', async () => {
+		const {dir, stateDir} = await project({defaultAgent: 'ok', agents: {ok: fixtureAgent('exit-with.js', ['0'])}, retention: {keepFinished: 1}});
+		await orch(dir, ['add', '--from', '-'], {input: ['a', 'b', 'c'].map(id => JSON.stringify({id, prompt: id})).join('\n')});
+		expect((await orch(dir, ['start', '--headless', '--exit-when-idle'])).exitCode).toBe(0);
+		// The next start applies retention before dispatching.
+		expect((await orch(dir, ['start', '--headless', '--exit-when-idle'])).exitCode).toBe(0);
+		expect((await readState(stateDir)).tasks).toHaveLength(1);
+		const all = JSON.parse((await orch(dir, ['ls', '--all', '--json'])).stdout) as Array<{id: string; status: string}>;
+		expect(all.map(task => task.id).sort()).toEqual(['a', 'b', 'c']);
+		expect(all.every(task => task.status === 'succeeded')).toBe(true);
+	});
 });

@@ -1,7 +1,7 @@
 import {execFileSync} from 'node:child_process';
 import {describe, expect, it} from 'vitest';
 import type {AgentProfile} from '../../source/config/schema.js';
-import {buildCommandLine, shellQuote, substitute} from '../../source/engine/command-line.js';
+import {buildCommandLine, substitute} from '../../source/engine/command-line.js';
 
 const profile = (fields: Partial<AgentProfile>): AgentProfile => ({
 	name: 'p',
@@ -72,21 +72,20 @@ describe('buildCommandLine', () => {
 			expected: {command: 'agent', args: ['fix the login bug'], shell: false},
 		},
 		{
-			name: 'shell: true joins one command line and single-quotes every substituted value',
-			profile: {command: 'agent --fast | tee out.log', args: ['-p', '{prompt}'], shell: true},
+			name: 'shell: true keeps task text out of the command line: placeholders become quoted variables',
+			profile: {command: 'agent --fast | tee out.log', args: ['-p', '{prompt}', '--msg="about {title}"', "'{id}'"], shell: true},
 			task: {prompt: `it's $(rm -rf /)`},
-			expected: {command: `agent --fast | tee out.log -p 'it'\\''s $(rm -rf /)'`, args: [], shell: true},
-		},
-		{
-			name: 'shell: true quotes a value inside surrounding text',
-			profile: {command: 'agent', args: ['--msg={prompt}', '--id={id}'], shell: true},
-			task: {prompt: 'a\nb'},
-			expected: {command: `agent --msg='a\nb' --id='t-7'`, args: [], shell: true},
+			expected: {
+				command: `agent --fast | tee out.log -p "\${ORCH_PROMPT}" --msg="about \${ORCH_TITLE}" ''"\${ORCH_TASK_ID}"''`,
+				args: [],
+				env: {ORCH_PROMPT: `it's $(rm -rf /)`, ORCH_TITLE: 'Fix login', ORCH_TASK_ID: 't-7'},
+				shell: true,
+			},
 		},
 		{
 			name: 'shell: true with stdin keeps the prompt out of the command line',
 			profile: {command: 'agent', args: ['{prompt}'], shell: true, promptVia: 'stdin'},
-			expected: {command: 'agent', args: [], stdin: 'fix the login bug', shell: true},
+			expected: {command: 'agent', args: [], stdin: 'fix the login bug', env: {ORCH_PROMPT: 'fix the login bug', ORCH_TITLE: 'Fix login', ORCH_TASK_ID: 't-7'}, shell: true},
 		},
 	];
 
@@ -100,22 +99,14 @@ describe('buildCommandLine', () => {
 	});
 });
 
-describe('shellQuote', () => {
-	const values = ['plain', "it's", `$(rm -rf /)`, '`id`', 'a\nb', `'"'"'`, '', '\\', '!event', '; exit 3'];
+describe('shell: true in a real sh', () => {
+	const hostile = ['plain', "it's", `$(echo INJECTED)`, '`echo INJECTED`', 'a\nb', `'"'"'`, '', '\\', '!event', '; echo INJECTED', '*', '  two  spaces  '];
+	const templates = ['{prompt}', '"{prompt}"', "'{prompt}'", '--msg={prompt}', '"--msg={prompt} end"', "x'{prompt}'y"];
+	const expectedFor = (template: string, value: string) => template.replaceAll(/["']/g, '').replace('{prompt}', value);
 
-	it.each(values)('a real sh reads %j back unchanged', value => {
-		const output = execFileSync('sh', ['-c', `printf '%s' ${shellQuote(value)}`], {encoding: 'utf8'});
-		expect(output).toBe(value);
-	});
-});
-
-describe('substitute', () => {
-	it.each([
-		{template: '{prompt}', expected: 'P'},
-		{template: 'x{id}y{id}z', expected: 'xIyIz'},
-		{template: '{unknown}', expected: '{unknown}'},
-		{template: '{file}', expected: ''},
-	])('$template → $expected', ({template, expected}) => {
-		expect(substitute(template, {prompt: 'P', id: 'I'})).toBe(expected);
+	it.each(templates.flatMap(template => hostile.map(value => [template, value])))('%s with %j prints the value as one argument, never runs it', (template, value) => {
+		const line = buildCommandLine(profile({command: `printf '[%s]'`, args: [template], shell: true}), {...task, prompt: value});
+		const output = execFileSync('sh', ['-c', line.command], {encoding: 'utf8', env: {...process.env, ...line.env}});
+		expect(output).toBe(`[${expectedFor(template, value)}]`);
 	});
 });
