@@ -22,6 +22,8 @@ export class CappedLog {
 	#written = 0;
 	#dropped = 0;
 	#cut = false;
+	/** Whether the file ends a line (or is empty), so that a note starts a line of its own. */
+	#atLineStart = true;
 	#error: string | undefined;
 	readonly #onError?: (message: string) => void;
 
@@ -62,22 +64,19 @@ export class CappedLog {
 		}
 
 		const room = this.maxBytes - this.#written;
-		if (chunk.byteLength <= room) {
-			this.#append(chunk);
-			this.#written += chunk.byteLength;
-			return;
-		}
-
-		this.#append(chunk.subarray(0, room));
-		this.#written += room;
-		this.#dropped += chunk.byteLength - room;
+		const take = chunk.byteLength <= room ? chunk : chunk.subarray(0, room);
+		// Only what reached the file counts as written: a failed append drops the rest (and ends logging).
+		const written = this.#append(take);
+		this.#written += written;
+		this.#dropped += chunk.byteLength - written;
+		if (written < take.byteLength || take === chunk) return;
 		this.#cut = true;
 		this.#append(Buffer.from(logCutMarker(this.maxBytes)));
 	}
 
-	/** Writes a line of our own (a spawn error), outside the agent's byte count. */
+	/** Writes a line of our own (a spawn error, a group that could not be stopped), outside the agent's byte count. */
 	note(text: string): void {
-		if (!this.#closed) this.#append(Buffer.from(`[orch] ${text}\n`));
+		if (!this.#closed) this.#append(Buffer.from(`${this.#atLineStart ? '' : '\n'}[orch] ${text}\n`));
 	}
 
 	/** Closes the file; later writes are dropped. */
@@ -93,16 +92,21 @@ export class CappedLog {
 		}
 	}
 
-	#append(bytes: Uint8Array): void {
-		if (this.#error !== undefined || bytes.byteLength === 0) return;
+	/** Appends `bytes`; returns how many reached the file (fewer only when writing failed, which ends logging). */
+	#append(bytes: Uint8Array): number {
+		if (this.#error !== undefined || bytes.byteLength === 0) return 0;
+		let offset = 0;
 		try {
 			this.#fd ??= openLogFile(this.path);
-			for (let offset = 0; offset < bytes.byteLength; ) offset += writeSync(this.#fd, bytes, offset);
+			while (offset < bytes.byteLength) offset += writeSync(this.#fd, bytes, offset);
 		} catch (error) {
 			this.#error = `cannot write log file "${this.path}": ${(error as Error).message}`;
 			this.close();
 			this.#onError?.(this.#error);
 		}
+
+		if (offset > 0) this.#atLineStart = bytes[offset - 1] === 0x0a;
+		return offset;
 	}
 }
 

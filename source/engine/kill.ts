@@ -1,7 +1,7 @@
 // Signals to an attempt's process group, and the /proc sweep for what left the group: together they
 // make sure nothing an attempt started outlives it.
 import {setTimeout as delay} from 'node:timers/promises';
-import {isProcessAlive, pidsWithEnv, processGroupMembers} from './proc.js';
+import {isProcessAlive, pidsWithEnvIn, processGroupMembers} from './proc.js';
 
 export type SignalName = NodeJS.Signals | 0;
 
@@ -28,12 +28,16 @@ export function killProcessGroup(pgid: number, signal: SignalName): boolean {
 	}
 }
 
-/** Like killProcessGroup, for the kill sequence: a group we may not signal is one we can do nothing about. */
-function trySignalGroup(pgid: number, signal: SignalName): boolean {
+/**
+ * Like killProcessGroup, for the kill sequence, never throwing: 'sent', 'gone' (ESRCH), or the code of
+ * the error that refused the signal. EPERM means every member left is one we may not signal: the
+ * group is still there, and must not be reported as gone.
+ */
+function signalGroup(pgid: number, signal: SignalName): 'sent' | 'gone' | {refused: string} {
 	try {
-		return killProcessGroup(pgid, signal);
-	} catch {
-		return false;
+		return killProcessGroup(pgid, signal) ? 'sent' : 'gone';
+	} catch (error) {
+		return {refused: (error as NodeJS.ErrnoException).code ?? (error as Error).message};
 	}
 }
 
@@ -52,7 +56,7 @@ export function groupExists(pgid: number): boolean {
  * positive answer is confirmed by a /proc scan; the common "nothing left" answer costs one syscall.
  */
 export function groupAlive(pgid: number): boolean {
-	if (!trySignalGroup(pgid, 0)) return false;
+	if (!groupExists(pgid)) return false;
 	return processGroupMembers(pgid).length > 0;
 }
 
@@ -63,7 +67,7 @@ export async function waitGroupGone(pgid: number, timeoutMs: number): Promise<bo
 	// The /proc scan that tells zombies from the living is throttled: signal 0 is polled in between.
 	let nextScan = Date.now() + 30;
 	for (;;) {
-		if (!trySignalGroup(pgid, 0)) return true;
+		if (!groupExists(pgid)) return true;
 		const now = Date.now();
 		if (now >= nextScan) {
 			if (processGroupMembers(pgid).length === 0) return true;
@@ -79,14 +83,24 @@ export async function waitGroupGone(pgid: number, timeoutMs: number): Promise<bo
 /**
  * SIGTERM to the group, then SIGKILL to the group once `graceMs` passed with anything left.
  * `resume` also sends SIGCONT so that a stopped (suspended) group can act on the SIGTERM.
- * Resolves true when the group is gone, false if something survived even SIGKILL for killWaitMs.
+ * Resolves true when the group is gone, false if it could not be signalled (EPERM) or something
+ * survived even SIGKILL for killWaitMs. tryTerminateGroup says which.
  */
 export async function terminateGroup(pgid: number, graceMs: number, options: {resume?: boolean} = {}): Promise<boolean> {
-	if (!trySignalGroup(pgid, 'SIGTERM')) return true;
-	if (options.resume) trySignalGroup(pgid, 'SIGCONT');
-	if (await waitGroupGone(pgid, graceMs)) return true;
-	trySignalGroup(pgid, 'SIGKILL');
-	return waitGroupGone(pgid, killWaitMs);
+	return (await tryTerminateGroup(pgid, graceMs, options)) === undefined;
+}
+
+/** terminateGroup that resolves undefined once the group is gone, else why it is not (for a person to read). */
+export async function tryTerminateGroup(pgid: number, graceMs: number, options: {resume?: boolean} = {}): Promise<string | undefined> {
+	const term = signalGroup(pgid, 'SIGTERM');
+	if (term === 'gone') return undefined;
+	// Refused for every member: SIGKILL would be refused too, and waiting would not change that.
+	if (term !== 'sent') return term.refused;
+	if (options.resume) signalGroup(pgid, 'SIGCONT');
+	if (await waitGroupGone(pgid, graceMs)) return undefined;
+	const kill = signalGroup(pgid, 'SIGKILL');
+	if (await waitGroupGone(pgid, killWaitMs)) return undefined;
+	return typeof kill === 'object' ? kill.refused : `still running ${killWaitMs} ms after SIGKILL`;
 }
 
 /**
@@ -95,7 +109,12 @@ export async function terminateGroup(pgid: number, graceMs: number, options: {re
  * Returns the pids it signalled.
  */
 export function sweepAttempt(attemptId: string): number[] {
-	const pids = pidsWithEnv('ORCH_ATTEMPT_ID', attemptId);
+	return sweepAttempts(new Set([attemptId]));
+}
+
+/** One pass of the sweep for several attempts at once: one /proc scan, each environment read once. */
+function sweepAttempts(attemptIds: ReadonlySet<string>): number[] {
+	const pids = pidsWithEnvIn('ORCH_ATTEMPT_ID', attemptIds);
 	for (const pid of pids) {
 		try {
 			process.kill(pid, 'SIGKILL');
@@ -112,10 +131,14 @@ export function sweepAttempt(attemptId: string): number[] {
  * between the scan and the kill; the next pass catches its children). Returns every pid signalled.
  */
 export async function sweepAttemptUntilGone(attemptId: string, timeoutMs = killWaitMs): Promise<number[]> {
+	return sweepAttemptsUntilGone(new Set([attemptId]), timeoutMs);
+}
+
+async function sweepAttemptsUntilGone(attemptIds: ReadonlySet<string>, timeoutMs: number): Promise<number[]> {
 	const deadline = Date.now() + timeoutMs;
 	const killed: number[] = [];
 	for (;;) {
-		const pids = sweepAttempt(attemptId);
+		const pids = sweepAttempts(attemptIds);
 		if (pids.length === 0) return killed;
 		killed.push(...pids);
 		while (pids.some(pid => isProcessAlive(pid))) {
@@ -125,4 +148,34 @@ export async function sweepAttemptUntilGone(attemptId: string, timeoutMs = killW
 
 		if (Date.now() >= deadline) return killed;
 	}
+}
+
+/** How long the sweep after a normal exit gathers attempt ids before one /proc scan serves them all. */
+export const sweepBatchMs = 100;
+
+let gathering: {ids: Set<string>; swept: Promise<void>} | undefined;
+
+/**
+ * The sweep after a leader's normal exit, batched: every attempt asked for within sweepBatchMs shares
+ * one /proc scan. A normal exit almost never leaves anything behind, yet must be checked (a setsid
+ * descendant with its output redirected gives no other sign); at hundreds of short tasks a second, one
+ * scan per exit would cost more than the spawns. Resolves once the batch's pass found nothing more or
+ * what it killed is gone (at most killWaitMs); never rejects.
+ */
+export function sweepAttemptSoon(attemptId: string): Promise<void> {
+	if (gathering === undefined) {
+		const batch: {ids: Set<string>; swept: Promise<void>} = {ids: new Set(), swept: Promise.resolve()};
+		batch.swept = delay(sweepBatchMs)
+			.then(async () => {
+				// Ids asked for from here on wait for the next batch: this one's scan is about to start.
+				gathering = undefined;
+				await sweepAttemptsUntilGone(batch.ids, killWaitMs);
+			})
+			// No /proc (not Linux): there is nothing to sweep with, and nobody to tell.
+			.catch(() => undefined);
+		gathering = batch;
+	}
+
+	gathering.ids.add(attemptId);
+	return gathering.swept;
 }

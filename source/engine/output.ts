@@ -17,7 +17,15 @@ const ellipsis = '\u2026';
 const cutLineEnd = Buffer.from(`${ellipsis}\n`);
 const empty = Buffer.alloc(0);
 
-/** Complete lines as they arrived, each ending in "\n"; decoded only when read. */
+/**
+ * Held lines shorter than half a slab are copied into slabs of the ring's own (from 1 KB, doubling up
+ * to 16 KB); others keep their chunk's memory only while they are at least half of it. So the memory
+ * the ring keeps alive stays near what `maxBytes` counts, whatever chunks the lines came in.
+ */
+const firstSlabBytes = 1024;
+const maxSlabBytes = 16 * 1024;
+
+/** Complete lines as they arrived, each ending in "\n"; decoded only when read. `bytes` may view a slab. */
 type Segment = {bytes: Buffer; lines: number};
 
 /** The start of a line whose end has not arrived. `overflow`: bytes past the length bound were dropped. */
@@ -44,6 +52,8 @@ export class OutputBuffer {
 	#totalLines = 0;
 	#totalBytes = 0;
 	#pending: Record<OutputStream, Pending> = {stdout: {bytes: empty, overflow: false}, stderr: {bytes: empty, overflow: false}};
+	#slab: Buffer = empty;
+	#slabUsed = 0;
 
 	constructor(capacity: number, options: {maxLineLength?: number; maxBytes?: number} = {}) {
 		this.capacity = Math.max(0, Math.floor(capacity));
@@ -61,6 +71,18 @@ export class OutputBuffer {
 		return this.#totalBytes;
 	}
 
+	/**
+	 * Bytes of memory the held lines keep alive: the stores their bytes live in, each counted once.
+	 * Walks the ring: for tests and diagnostics, not for hot paths.
+	 */
+	get retainedBytes(): number {
+		const stores = new Set<ArrayBufferLike>();
+		for (const segment of this.#segments) stores.add(segment.bytes.buffer);
+		let total = 0;
+		for (const store of stores) total += store.byteLength;
+		return total;
+	}
+
 	/** Adds a chunk of `stream`; `onLine` hears each line it completes (which costs a string per line). */
 	write(chunk: Uint8Array | string, stream: OutputStream = 'stdout', onLine?: LineListener): void {
 		const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
@@ -76,7 +98,6 @@ export class OutputBuffer {
 		let rest = 0;
 		for (let at = bytes.indexOf(newline, firstBreak + 1); at !== -1 && at <= lastBreak; at = bytes.indexOf(newline, at + 1)) rest++;
 		this.#add(this.#firstLine(pending, bytes, firstBreak), 1, stream, onLine);
-		// A view, not a copy: the chunk stays alive only while the ring holds some of its lines.
 		if (rest > 0) this.#add(bytes.subarray(firstBreak + 1, lastBreak + 1), rest, stream, onLine);
 		pending.bytes = empty;
 		pending.overflow = false;
@@ -122,6 +143,7 @@ export class OutputBuffer {
 		this.#totalLines += lines;
 		if (onLine !== undefined) this.#split(bytes, line => onLine(line, stream));
 		if (this.capacity === 0) return;
+		bytes = this.#keep(bytes);
 		this.#segments.push({bytes, lines});
 		this.#heldLines += lines;
 		this.#heldBytes += bytes.length;
@@ -138,6 +160,34 @@ export class OutputBuffer {
 		if (drop > 0) this.#segments.splice(0, drop);
 	}
 
+	/**
+	 * What the ring holds of `bytes`: a view of a pipe chunk would keep the whole chunk alive (a short
+	 * line amid a 30 KB progress bar redrawn with "\r" held 30 KB while the cap counted 15 bytes).
+	 * Short lines go to our slab; a long one stays a view only while it is most of its store.
+	 */
+	#keep(bytes: Buffer): Buffer {
+		const length = bytes.length;
+		if (length * 2 > maxSlabBytes) {
+			if (length * 2 >= bytes.buffer.byteLength) return bytes;
+			const own = Buffer.allocUnsafeSlow(length);
+			bytes.copy(own);
+			return own;
+		}
+
+		if (this.#slabUsed + length > this.#slab.length) {
+			// Sized for the output seen so far: an attempt that prints one line does not pay for 16 KB.
+			let size = Math.min(maxSlabBytes, Math.max(firstSlabBytes, this.#slab.length * 2));
+			while (size < length) size *= 2;
+			this.#slab = Buffer.allocUnsafeSlow(size);
+			this.#slabUsed = 0;
+		}
+
+		const kept = this.#slab.subarray(this.#slabUsed, this.#slabUsed + length);
+		bytes.copy(kept);
+		this.#slabUsed += length;
+		return kept;
+	}
+
 	/** Calls `each` with every line of `bytes` (complete lines only) as a terminal would show it. */
 	#split(bytes: Buffer, each: (line: string) => void): void {
 		const text = bytes.toString('utf8');
@@ -152,10 +202,15 @@ export class OutputBuffer {
 
 	/** The line a chunk's first "\n" ends: the pending start plus the chunk's first bytes. */
 	#firstLine(pending: Pending, bytes: Buffer, firstBreak: number): Buffer {
-		if (!pending.overflow) return Buffer.concat([pending.bytes, bytes.subarray(0, firstBreak + 1)]);
+		if (!pending.overflow) {
+			// Usually nothing is pending: a view, which #keep copies if the ring holds it.
+			if (pending.bytes.length === 0) return bytes.subarray(0, firstBreak + 1);
+			return Buffer.concat([pending.bytes, bytes.subarray(0, firstBreak + 1)]);
+		}
+
 		// Its start was cut for length: keep it cut, unless a "\r" (not the one of a "\r\n") starts it anew.
 		const rewind = firstBreak >= 2 ? bytes.lastIndexOf(carriageReturn, firstBreak - 2) : -1;
-		if (rewind !== -1) return Buffer.from(bytes.subarray(rewind + 1, firstBreak + 1));
+		if (rewind !== -1) return bytes.subarray(rewind + 1, firstBreak + 1);
 		return Buffer.concat([pending.bytes, cutLineEnd]);
 	}
 

@@ -81,8 +81,17 @@ export function processGroupMembers(pgid: number): number[] {
  * (EACCES) or that vanish while we look (ESRCH, ENOENT) are skipped. Scans /proc: not for hot paths.
  */
 export function pidsWithEnv(name: string, value: string): number[] {
-	const needle = Buffer.from(`${name}=${value}`);
+	return pidsWithEnvIn(name, new Set([value]));
+}
+
+/**
+ * Pids whose environment holds `name=V` for any V in `values`, other than our own: one /proc scan
+ * that reads each environment once, however many values are looked for (the batched sweep).
+ */
+export function pidsWithEnvIn(name: string, values: ReadonlySet<string>): number[] {
 	const found: number[] = [];
+	if (values.size === 0) return found;
+	const prefix = Buffer.from(`${name}=`);
 	for (const pid of listPids()) {
 		if (pid === process.pid) continue;
 		let environ: Buffer;
@@ -92,20 +101,22 @@ export function pidsWithEnv(name: string, value: string): number[] {
 			continue;
 		}
 
-		if (hasEntry(environ, needle)) found.push(pid);
+		if (hasEntryIn(environ, prefix, values)) found.push(pid);
 	}
 
 	return found;
 }
 
-/** True when the NUL-separated `environ` has an entry equal to `entry` (not merely starting with it). */
-function hasEntry(environ: Buffer, entry: Buffer): boolean {
-	let from = 0;
-	for (;;) {
-		const at = environ.indexOf(entry, from);
-		if (at === -1) return false;
-		const end = at + entry.length;
-		if ((at === 0 || environ[at - 1] === 0) && (end === environ.length || environ[end] === 0)) return true;
-		from = at + 1;
+/** True when the NUL-separated `environ` has an entry `prefix` + V (the whole entry) with V in `values`. */
+function hasEntryIn(environ: Buffer, prefix: Buffer, values: ReadonlySet<string>): boolean {
+	for (let at = environ.indexOf(prefix); at !== -1; at = environ.indexOf(prefix, at + 1)) {
+		// Only at the start of an entry: not the tail of a longer name such as X_ORCH_ATTEMPT_ID.
+		if (at !== 0 && environ[at - 1] !== 0) continue;
+		const from = at + prefix.length;
+		let end = environ.indexOf(0, from);
+		if (end === -1) end = environ.length;
+		if (values.has(environ.toString('utf8', from, end))) return true;
 	}
+
+	return false;
 }

@@ -4,17 +4,19 @@ import {setTimeout as delay} from 'node:timers/promises';
 import {execa, type Result} from 'execa';
 import {CappedLog} from './capped-log.js';
 import {describeSpawnError} from './describe-spawn-error.js';
-import {groupExists, killProcessGroup, killWaitMs, sweepAttemptUntilGone, terminateGroup} from './kill.js';
+import {groupExists, killProcessGroup, killWaitMs, sweepAttemptSoon, sweepAttemptUntilGone, terminateGroup, tryTerminateGroup} from './kill.js';
 import {OutputBuffer, type LineListener, type OutputStream} from './output.js';
 import {procStartTime} from './proc.js';
 
 export type RunSpec = {
 	taskId: string;
 	attemptId: string;
+	/** The attempt's 1-based number; given to the child as ORCH_ATTEMPT_N when set. */
+	attemptN?: number;
 	/** Already substituted; never passed through a shell unless `shell` is true. */
 	command: string;
 	args: string[];
-	/** Merged over process.env, plus ORCH_TASK_ID and ORCH_ATTEMPT_ID. */
+	/** Merged over process.env, plus ORCH_TASK_ID, ORCH_ATTEMPT_ID and ORCH_ATTEMPT_N. */
 	env: Record<string, string>;
 	cwd?: string;
 	shell: boolean;
@@ -39,7 +41,9 @@ export interface RunHandle {
 	readonly done: Promise<RunResult>;
 	/**
 	 * SIGTERM to the group, SIGKILL to the group after `graceMs` if anything remains, then the /proc
-	 * sweep; resolves when nothing of the attempt is left. Idempotent.
+	 * sweep; resolves when nothing of the attempt is left, or when nothing more can be done: a group
+	 * that could not be stopped (EPERM) is noted in the output and the log as
+	 * "[orch] could not stop process group N: why". Idempotent.
 	 */
 	stop(graceMs: number): Promise<void>;
 	/** SIGSTOP to the whole group. */
@@ -87,6 +91,8 @@ class ExecaAttempt implements RunHandle {
 	#pipesAreClosed = false;
 	#chunks = 0;
 	#reaping: Promise<unknown> = Promise.resolve();
+	/** The sweep after a normal exit; settles once it is over. */
+	#swept: Promise<void> = Promise.resolve();
 	#stopping?: Promise<void>;
 	#suspended = false;
 
@@ -100,13 +106,17 @@ class ExecaAttempt implements RunHandle {
 		this.#pipesClosed = new Promise(resolve => (this.#resolvePipesClosed = resolve));
 
 		this.#log = new CappedLog(spec.logPath, spec.maxLogBytes, message => this.output.note(message, onLine));
+		// One merged copy made here instead of execa's per-call merge: spawning is the hot path.
+		const env: Record<string, string | undefined> = {...process.env, ...spec.env, ORCH_TASK_ID: spec.taskId, ORCH_ATTEMPT_ID: spec.attemptId};
+		// Undefined leaves it out (spawn skips undefined values): a number inherited from an orch above
+		// us would not belong with our ids.
+		env.ORCH_ATTEMPT_N = spec.attemptN === undefined ? undefined : String(spec.attemptN);
 		let subprocess: Subprocess;
 		try {
 			subprocess = execa(spec.command, spec.args, {
 				cwd: spec.cwd,
-				// One merged copy made here instead of execa's per-call merge: spawning is the hot path.
 				extendEnv: false,
-				env: {...process.env, ...spec.env, ORCH_TASK_ID: spec.taskId, ORCH_ATTEMPT_ID: spec.attemptId},
+				env,
 				shell: spec.shell,
 				// Its own process group (pgid = pid), so one signal reaches everything it starts.
 				detached: true,
@@ -167,7 +177,9 @@ class ExecaAttempt implements RunHandle {
 		await this.started;
 		if (this.pgid === undefined) return;
 		// SIGCONT rides along so that a suspended group can act on the SIGTERM.
-		await terminateGroup(this.pgid, graceMs, {resume: true});
+		const failure = await tryTerminateGroup(this.pgid, graceMs, {resume: true});
+		// Whoever stopped it must not be told it is gone when it may not be: say so where people look.
+		if (failure !== undefined) this.#note(`could not stop process group ${this.pgid}: ${failure}`);
 		await sweepAttemptUntilGone(this.#spec.attemptId);
 		await Promise.race([this.#exited, delay(killWaitMs)]);
 		await this.#release();
@@ -189,6 +201,11 @@ class ExecaAttempt implements RunHandle {
 			// common case the group is empty and this costs one kill() that fails with ESRCH.
 			leftovers = groupExists(this.pgid);
 			if (leftovers) this.#reaping = terminateGroup(this.pgid, this.#reapGraceMs);
+			// What left the group (setsid) and let go of our pipes gives no sign but its ORCH_ATTEMPT_ID:
+			// sweep for it once `done` has resolved (never delaying it) and the group has had its grace.
+			// Batched: one /proc scan serves every attempt that ended within sweepBatchMs.
+			const attemptId = this.#spec.attemptId;
+			this.#swept = Promise.all([this.done, this.#reaping.catch(() => undefined)]).then(async () => sweepAttemptSoon(attemptId));
 		}
 
 		if (!this.#pipesAreClosed) this.#waitForDrain(leftovers);
@@ -228,12 +245,10 @@ class ExecaAttempt implements RunHandle {
 
 	/**
 	 * The leader is gone but its pipes are still open after the group was reaped: a descendant that
-	 * left the group (setsid) holds them. Sweep it, then let go of the pipes and the log.
+	 * left the group (setsid) holds them. Once the sweep after exit got it, let go of the pipes and the log.
 	 */
 	async #closeOutAfterExit(): Promise<void> {
-		await this.#reaping;
-		if (this.#pipesAreClosed) return;
-		await sweepAttemptUntilGone(this.#spec.attemptId);
+		await this.#swept;
 		await this.#release();
 	}
 
@@ -276,6 +291,12 @@ class ExecaAttempt implements RunHandle {
 		this.#log.close();
 		this.#resolveExited();
 		this.#resolveDone({exitCode: null, signal: null, spawnError: message});
+	}
+
+	/** A line of our own in the ring (heard as stderr) and the log. */
+	#note(message: string): void {
+		this.output.note(message, this.#onLine);
+		this.#log.note(message);
 	}
 
 	#signalGroup(signal: NodeJS.Signals): void {

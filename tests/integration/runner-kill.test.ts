@@ -199,6 +199,39 @@ describe('after the leader exits normally', () => {
 	});
 });
 
+describe('the sweep after a normal exit', () => {
+	test('a setsid grandchild with its output redirected is gone soon after done, which does not wait for it', async () => {
+		// Given a child that leaves a grandchild in a session of its own, its stdio on /dev/null
+		const file = pidFile();
+		const handle = createExecaRunner().start(spec('setsid-child.js', [file, '--exit']));
+
+		// When the leader exits 0, done resolves before the sweep has run
+		expect(await handle.done).toEqual({exitCode: 0, signal: null});
+		const grandchild = readPid(file);
+		expect(isProcessAlive(grandchild)).toBe(true);
+
+		// Then the sweep finds it by its ORCH_ATTEMPT_ID and kills it
+		await waitFor(() => !isProcessAlive(grandchild), {timeout: 2000, message: 'the setsid grandchild to be swept'});
+	});
+
+	test('attempts that end together are all swept, and a running attempt is left alone', async () => {
+		// Given a running attempt, and five attempts that each leave a setsid grandchild
+		const bystander = createExecaRunner().start(spec('forever.js'));
+		await ready(bystander);
+		const files = Array.from({length: 5}, pidFile);
+		const handles = files.map(file => createExecaRunner().start(spec('setsid-child.js', [file, '--exit'])));
+
+		// When the five leaders exit
+		await Promise.all(handles.map(async handle => handle.done));
+		const grandchildren = files.map(readPid);
+
+		// Then every grandchild is swept, and the running attempt still runs
+		await waitFor(() => grandchildren.every(pid => !isProcessAlive(pid)), {timeout: 2000, message: 'every setsid grandchild to be swept'});
+		expect(isProcessAlive(bystander.pid!)).toBe(true);
+		await bystander.stop(1000);
+	});
+});
+
 describe('kill helpers', () => {
 	test('killProcessGroup refuses ids that would reach our own group or every process', () => {
 		for (const pgid of [0, 1, -5, 1.5, Number.NaN]) expect(() => killProcessGroup(pgid, 0)).toThrow(RangeError);

@@ -4,7 +4,7 @@ import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterAll, describe, expect, test} from 'vitest';
 import {logCutMarker} from '../../source/engine/capped-log.js';
-import {readLogTail} from '../../source/engine/output.js';
+import {defaultMaxBytes, readLogTail} from '../../source/engine/output.js';
 import {createExecaRunner, type RunSpec} from '../../source/engine/runner.js';
 import {patternBytes as pattern} from '../fixtures/pattern.js';
 
@@ -97,6 +97,19 @@ describe('the log file', () => {
 		// Then it ends normally, and its output says why there is no log
 		expect(await handle.done).toEqual({exitCode: 0, signal: null});
 		expect(handle.output.lines()).toEqual([expect.stringMatching(/^\[orch\] cannot write log file ".*a.log": ENOTDIR/), 'line 1', 'line 2', 'line 3']);
+	});
+
+	test('short lines amid a progress bar: the ring keeps their bytes alive, not the pipe chunks', async () => {
+		// Given a child writing 1000 chunks of 16 KB, each mostly a progress bar redrawn with "\r" around one short line
+		const s = spec(fixture('progress-bar.js'), ['1000', '16384'], {ringLines: 2000});
+
+		// When it has run
+		const handle = runner.start(s);
+		await handle.done;
+
+		// Then the ring holds the short lines, and keeps alive about what its 64 KB cap counts, not 16 MB of chunks
+		expect(handle.output.tail(2)).toEqual(['step 1000', '[##########          ] 50%']);
+		expect(handle.output.retainedBytes).toBeLessThan(defaultMaxBytes + 64 * KB);
 	});
 
 	test('heavy output from several agents: logs capped, rings bounded, every byte counted', async () => {

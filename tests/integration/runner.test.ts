@@ -112,6 +112,19 @@ describe('environment, arguments and stdin', () => {
 		});
 	});
 
+	test('ORCH_ATTEMPT_N is the attempt number when the spec gives one', async () => {
+		// Given the third attempt of a task, and a spec without a number
+		const third = runner.start(spec(fixture('print-env.js'), ['ORCH_ATTEMPT_N'], {attemptN: 3}));
+		const unnumbered = runner.start(spec(fixture('print-env.js'), ['ORCH_ATTEMPT_N']));
+
+		// When they have run
+		await Promise.all([third.done, unnumbered.done]);
+
+		// Then the first saw its number, and the second none
+		expect(JSON.parse(third.output.lines()[0]!)).toEqual({ORCH_ATTEMPT_N: '3'});
+		expect(JSON.parse(unnumbered.output.lines()[0]!)).toEqual({ORCH_ATTEMPT_N: null});
+	});
+
 	test('a prompt arrives as one argv element, literally (no shell)', async () => {
 		// Given a prompt full of shell syntax
 		const marker = join(dir, 'shell-ran');

@@ -60,6 +60,33 @@ describe('CappedLog', () => {
 		expect(log.bytesWritten).toBe(0);
 	});
 
+	test('a note after a partial line starts a line of its own', () => {
+		const path = logPath();
+		const log = new CappedLog(path, 100);
+		log.write(Buffer.from('50%'));
+		log.note('could not stop process group 42: EPERM');
+		log.close();
+		expect(readFileSync(path, 'utf8')).toBe('50%\n[orch] could not stop process group 42: EPERM\n');
+	});
+
+	test.skipIf(!existsSync('/dev/full')).each([
+		{name: 'under the cap', max: 100, chunks: ['abc', 'de']},
+		{name: 'crossing the cap', max: 4, chunks: ['abcdef']},
+	])('bytes whose write failed count as dropped, not written: $name', ({max, chunks}) => {
+		// Given a log on /dev/full, where every write fails with ENOSPC (for root too)
+		const errors: string[] = [];
+		const log = new CappedLog('/dev/full', max, message => errors.push(message));
+
+		// When output arrives
+		for (const chunk of chunks) log.write(Buffer.from(chunk));
+
+		// Then no byte counts as written, every byte as dropped, and the failure is reported once
+		expect(log.bytesWritten).toBe(0);
+		expect(log.bytesDropped).toBe(chunks.join('').length);
+		expect(log.cut).toBe(false);
+		expect(errors).toEqual([expect.stringMatching(/^cannot write log file "\/dev\/full": ENOSPC/)]);
+	});
+
 	test('writes after close are ignored, close twice is fine', () => {
 		const path = logPath();
 		const log = new CappedLog(path, 100);
@@ -97,7 +124,8 @@ describe('CappedLog', () => {
 		// Then one error names the file, and the bytes are counted as dropped
 		expect(errors).toHaveLength(1);
 		expect(errors[0]).toMatch(/^cannot write log file ".*locked\/a.log": EACCES/);
-		expect(log.bytesDropped).toBe(1);
+		expect(log.bytesWritten).toBe(0);
+		expect(log.bytesDropped).toBe(2);
 		chmodSync(locked, 0o700);
 	});
 

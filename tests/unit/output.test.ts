@@ -2,7 +2,7 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, test} from 'vitest';
-import {OutputBuffer, readLogTail, type OutputStream} from '../../source/engine/output.js';
+import {defaultMaxBytes, OutputBuffer, readLogTail, type OutputStream} from '../../source/engine/output.js';
 
 type Chunk = string | Buffer | [OutputStream, string | Buffer];
 
@@ -104,6 +104,33 @@ describe('OutputBuffer', () => {
 		expect(buffer.lines()).toEqual(['[orch] cannot write log file "x"']);
 		expect(heard).toEqual([['[orch] cannot write log file "x"', 'stderr']]);
 		expect(buffer.totalBytes).toBe(0);
+	});
+
+	test('held lines keep only their own bytes alive, not the chunks they came in', () => {
+		// Given a ring of 2000 lines under the default 64 KB cap
+		const buffer = new OutputBuffer(2000);
+
+		// When 2000 chunks of 32 KB arrive, each ending a line, carrying one short line, then a progress
+		// bar redrawn with "\r" (a pipe chunk is a store of its own, as these are)
+		const bar = '\r[##########          ] 50%'.repeat(1200);
+		for (let i = 0; i < 2000; i++) buffer.write(Buffer.from(`\nstep ${i}\n${bar}`));
+
+		// Then the ring holds the short lines, and the memory it keeps alive is near the cap, not 2000 chunks
+		expect(buffer.tail(2)).toEqual(['[##########          ] 50%', 'step 1999']);
+		expect(buffer.retainedBytes).toBeLessThan(defaultMaxBytes + 32 * 1024);
+	});
+
+	test('chunks that are nearly all lines: what is held stays within twice what the cap counts', () => {
+		// Given chunks that are nearly all lines
+		const buffer = new OutputBuffer(100);
+		const chunk = Buffer.from(`${'x'.repeat(99)}\n`.repeat(200));
+
+		// When they arrive
+		for (let i = 0; i < 10; i++) buffer.write(Buffer.from(chunk));
+
+		// Then what is held is at most twice what the cap counts
+		expect(buffer.lines()).toHaveLength(100);
+		expect(buffer.retainedBytes).toBeLessThanOrEqual(2 * (defaultMaxBytes + chunk.length));
 	});
 
 	test('memory stays bounded: 100k lines into a ring of 100', () => {
