@@ -7,13 +7,14 @@ import type {StateData} from '../store/store.js';
 import type {Action, ActionResult} from './actions.js';
 import {prepareTasks} from './enqueue.js';
 import type {EngineEvent} from './events.js';
+import {createArchiver} from './archiver.js';
 import {Launcher} from './launcher.js';
 import {Ranking} from './ranking.js';
 import {buildSnapshot, type Snapshot} from './snapshot.js';
 import {transition, type TaskEvent} from './task.js';
 import type {Runner} from './runner.js';
 import type {Task} from './types.js';
-import {isFinal, isLive} from './types.js';
+import {isLive} from './types.js';
 
 /** What the supervisor needs from the store: the loaded data and a way to persist. */
 export type StatePort = {
@@ -92,6 +93,17 @@ export function createSupervisor(deps: SupervisorDeps) {
 		return after;
 	};
 
+	const maybeArchive = createArchiver({
+		tasks,
+		ranking,
+		keepFinished: config.retention.keepFinished,
+		now,
+		archive: deps.archive,
+		select: deps.selectForArchive,
+		changed,
+		emit,
+	});
+
 	const launcher = new Launcher({
 		config,
 		now,
@@ -103,7 +115,7 @@ export function createSupervisor(deps: SupervisorDeps) {
 		emit,
 		flush: () => store.flush(),
 		afterExit: () => {
-			void maybeArchive();
+			void maybeArchive(false);
 			pump();
 		},
 	});
@@ -160,31 +172,6 @@ export function createSupervisor(deps: SupervisorDeps) {
 		idleWaiters.clear();
 	}
 
-	let archiving = false;
-	async function maybeArchive(force = false): Promise<void> {
-		if (!deps.archive || !deps.selectForArchive || archiving) return;
-		const finished = ranking.finishedCount();
-		// Archive in batches so the check costs nothing most of the time.
-		if (!force && finished <= config.retention.keepFinished + Math.max(10, config.retention.keepFinished / 10)) return;
-		archiving = true;
-		try {
-			const {archive} = deps.selectForArchive([...tasks.values()], now());
-			if (archive.length === 0) return;
-			await deps.archive(archive);
-			for (const task of archive) {
-				const current = tasks.get(task.id);
-				if (!current || !isFinal(current)) continue;
-				tasks.delete(task.id);
-				ranking.noteChange(current, undefined);
-			}
-			changed();
-			emit({event: 'task.archived', count: archive.length});
-		} catch (error) {
-			emit({event: 'warning', message: `archiving finished tasks failed: ${(error as Error).message}`});
-		} finally {
-			archiving = false;
-		}
-	}
 
 	async function dispatch(action: Action): Promise<ActionResult> {
 		switch (action.type) {

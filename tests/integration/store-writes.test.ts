@@ -115,17 +115,23 @@ describe('coalesced writes', () => {
 		expect(onDisk().tasks[1]!.updatedAt).toBe(99);
 	});
 
-	test('a failed write is reported, leaves the last good file, and is retried once the folder is back', async () => {
-		// Given an open store whose folder is then removed
+	/** An open store that wrote seq 1, whose folder was then removed; write errors are collected. */
+	async function storeWithoutFolder() {
 		const errors: unknown[] = [];
 		store = await openStore({stateDir, writeIntervalMs: 1, onWriteError: error => errors.push(error)});
 		let seq = 1;
 		store.setProducer(() => ({...emptyState(1), seq}));
 		await store.flush();
 		await rm(stateDir, {recursive: true});
+		return {errors, setSeq: (value: number) => (seq = value)};
+	}
+
+	test('a failed write is reported, leaves the last good file, and is retried once the folder is back', async () => {
+		// Given an open store whose folder is then removed
+		const {errors, setSeq} = await storeWithoutFolder();
 
 		// When a change is marked, and a flush asked for
-		seq = 2;
+		setSeq(2);
 		store.markDirty();
 		await waitFor(() => errors.length >= 1, {message: 'the scheduled write to fail'});
 		await expect(store.flush()).rejects.toThrow(/ENOENT/);
@@ -141,15 +147,10 @@ describe('coalesced writes', () => {
 
 	test('a failed background write is retried on its own: the change lands once the folder is back', async () => {
 		// Given an open store whose folder is then removed
-		const errors: unknown[] = [];
-		store = await openStore({stateDir, writeIntervalMs: 1, onWriteError: error => errors.push(error)});
-		let seq = 1;
-		store.setProducer(() => ({...emptyState(1), seq}));
-		await store.flush();
-		await rm(stateDir, {recursive: true});
+		const {errors, setSeq} = await storeWithoutFolder();
 
 		// When one change is marked, its write fails, and the folder comes back (no markDirty, no flush)
-		seq = 2;
+		setSeq(2);
 		store.markDirty();
 		await waitFor(() => errors.length >= 1, {message: 'the scheduled write to fail'});
 		await mkdir(stateDir);
