@@ -12,6 +12,9 @@ export function describeSpawnError(spec: {command: string; cwd?: string}, result
 
 	if (code === 'ENOENT') return `command not found: "${spec.command}" (is it installed and on PATH?)`;
 	if (code === 'EACCES') return `command is not executable: "${spec.command}" (check its permissions: chmod +x)`;
+	if (code === 'E2BIG') {
+		return `arguments too long for "${spec.command}" (Linux takes at most 128 KB per argument): give this agent profile promptVia: stdin`;
+	}
 	const detail = cause?.message ?? result?.shortMessage ?? 'unknown error';
 	return `cannot start "${spec.command}": ${detail}`;
 }

@@ -129,7 +129,7 @@ class ExecaAttempt implements RunHandle {
 			});
 		} catch (error) {
 			this.started = Promise.resolve();
-			this.#failToStart(`cannot start "${spec.command}": ${(error as Error).message}`);
+			this.#failToStart(describeSpawnError(spec, undefined, error));
 			return;
 		}
 

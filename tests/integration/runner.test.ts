@@ -80,6 +80,15 @@ describe('spawn errors end as spawnError, nothing throws', () => {
 		await handle.stop(100); // a no-op, but must not hang
 	});
 
+	test('a prompt longer than one argument may be', async () => {
+		// When one argument is over Linux's 128 KB limit
+		const handle = runner.start(spec('echo', ['x'.repeat(200_000)]));
+
+		// Then the message says what to change
+		const result = await handle.done;
+		expect(result.spawnError).toMatch(/arguments too long for "echo".*promptVia: stdin/);
+	});
+
 	test('a file that is not executable', async () => {
 		const script = join(dir, 'not-executable.sh');
 		writeFileSync(script, '#!/bin/sh\necho hi\n');
