@@ -61,6 +61,10 @@ const drainQuietMs = 50;
 const drainMaxMs = 1000;
 
 /** reapGraceMs: after a leader's normal exit, how long what is left of its group gets between SIGTERM and SIGKILL. */
+let inherited: Record<string, string | undefined> | undefined;
+/** A plain copy of the supervisor's environment, made once: spreading process.env itself is slow. */
+const baseEnv = () => (inherited ??= {...process.env});
+
 export function createExecaRunner(options: {reapGraceMs?: number} = {}): Runner {
 	const reapGraceMs = options.reapGraceMs ?? 2000;
 	return {start: (spec, onLine) => new ExecaAttempt(spec, reapGraceMs, onLine)};
@@ -107,7 +111,7 @@ class ExecaAttempt implements RunHandle {
 
 		this.#log = new CappedLog(spec.logPath, spec.maxLogBytes, message => this.output.note(message, onLine));
 		// One merged copy made here instead of execa's per-call merge: spawning is the hot path.
-		const env: Record<string, string | undefined> = {...process.env, ...spec.env, ORCH_TASK_ID: spec.taskId, ORCH_ATTEMPT_ID: spec.attemptId};
+		const env: Record<string, string | undefined> = {...baseEnv(), ...spec.env, ORCH_TASK_ID: spec.taskId, ORCH_ATTEMPT_ID: spec.attemptId};
 		// Undefined leaves it out (spawn skips undefined values): a number inherited from an orch above
 		// us would not belong with our ids.
 		env.ORCH_ATTEMPT_N = spec.attemptN === undefined ? undefined : String(spec.attemptN);
