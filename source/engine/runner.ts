@@ -1,12 +1,13 @@
 // The Runner: starts an attempt's process in a process group of its own, streams its output to a ring
 // buffer and a capped log file, and stops it so that nothing it started survives. Built on execa.
 import {setTimeout as delay} from 'node:timers/promises';
-import {execa, type Result} from 'execa';
+import type {Result} from 'execa';
 import {CappedLog} from './capped-log.js';
 import {describeSpawnError} from './describe-spawn-error.js';
 import {groupExists, killProcessGroup, killWaitMs, sweepAttemptSoon, sweepAttemptUntilGone, terminateGroup, tryTerminateGroup} from './kill.js';
 import {OutputBuffer, type LineListener, type OutputStream} from './output.js';
 import {procStartTime} from './proc.js';
+import {spawnAttempt, type Subprocess} from './spawn-attempt.js';
 
 export type RunSpec = {
 	taskId: string;
@@ -61,16 +62,10 @@ const drainQuietMs = 50;
 const drainMaxMs = 1000;
 
 /** reapGraceMs: after a leader's normal exit, how long what is left of its group gets between SIGTERM and SIGKILL. */
-let inherited: Record<string, string | undefined> | undefined;
-/** A plain copy of the supervisor's environment, made once: spreading process.env itself is slow. */
-const baseEnv = () => (inherited ??= {...process.env});
-
 export function createExecaRunner(options: {reapGraceMs?: number} = {}): Runner {
 	const reapGraceMs = options.reapGraceMs ?? 2000;
 	return {start: (spec, onLine) => new ExecaAttempt(spec, reapGraceMs, onLine)};
 }
-
-type Subprocess = ReturnType<typeof execa>;
 
 class ExecaAttempt implements RunHandle {
 	readonly output: OutputBuffer;
@@ -110,27 +105,9 @@ class ExecaAttempt implements RunHandle {
 		this.#pipesClosed = new Promise(resolve => (this.#resolvePipesClosed = resolve));
 
 		this.#log = new CappedLog(spec.logPath, spec.maxLogBytes, message => this.output.note(message, onLine));
-		// One merged copy made here instead of execa's per-call merge: spawning is the hot path.
-		const env: Record<string, string | undefined> = {...baseEnv(), ...spec.env, ORCH_TASK_ID: spec.taskId, ORCH_ATTEMPT_ID: spec.attemptId};
-		// Undefined leaves it out (spawn skips undefined values): a number inherited from an orch above
-		// us would not belong with our ids.
-		env.ORCH_ATTEMPT_N = spec.attemptN === undefined ? undefined : String(spec.attemptN);
 		let subprocess: Subprocess;
 		try {
-			subprocess = execa(spec.command, spec.args, {
-				cwd: spec.cwd,
-				extendEnv: false,
-				env,
-				shell: spec.shell,
-				// Its own process group (pgid = pid), so one signal reaches everything it starts.
-				detached: true,
-				// Output is read raw from the pipes: no decoding, buffering or newline handling by execa.
-				buffer: false,
-				encoding: 'buffer',
-				stripFinalNewline: false,
-				reject: false,
-				...(spec.stdin === undefined ? {stdin: 'ignore' as const} : {input: spec.stdin}),
-			});
+			subprocess = spawnAttempt(spec);
 		} catch (error) {
 			this.started = Promise.resolve();
 			this.#failToStart(describeSpawnError(spec, undefined, error));

@@ -1,42 +1,21 @@
 // The supervisor: owns the tasks, and every change goes through `dispatch`. No UI imports.
 import {randomBytes} from 'node:crypto';
 import path from 'node:path';
-import type {Config} from '../config/schema.js';
 import {UnknownTaskError} from '../errors.js';
-import type {StateData} from '../store/store.js';
 import type {Action, ActionResult} from './actions.js';
 import {prepareTasks} from './enqueue.js';
 import type {EngineEvent} from './events.js';
 import {createArchiver} from './archiver.js';
 import {Launcher} from './launcher.js';
 import {Ranking} from './ranking.js';
+import {recoverOrphans} from './recovery.js';
 import {buildSnapshot, type Snapshot} from './snapshot.js';
 import {transition, type TaskEvent} from './task.js';
-import type {Runner} from './runner.js';
+import type {SupervisorDeps} from './supervisor-deps.js';
 import type {Task} from './types.js';
 import {isLive} from './types.js';
 
-/** What the supervisor needs from the store: the loaded data and a way to persist. */
-export type StatePort = {
-	readonly data: StateData;
-	setProducer(produce: () => StateData): void;
-	markDirty(): void;
-	flush(): Promise<void>;
-};
-
-export type SupervisorDeps = {
-	config: Config;
-	store: StatePort;
-	runner: Runner;
-	now?: () => number;
-	random?: () => number;
-	/** Appends finished tasks to the archive; called before they leave the live state. */
-	archive?: (tasks: Task[]) => Promise<void>;
-	/** Picks the finished tasks to archive. */
-	selectForArchive?: (tasks: Task[], now: number) => {keep: Task[]; archive: Task[]};
-	/** Kills whatever a dead supervisor's attempt left alive (group kill when the start time matches, then the sweep). */
-	reap?: (attempt: {id: string; pid?: number; pgid?: number; procStart?: number}) => Promise<void>;
-};
+export type {StatePort, SupervisorDeps} from './supervisor-deps.js';
 
 export type Supervisor = ReturnType<typeof createSupervisor>;
 
@@ -130,7 +109,7 @@ export function createSupervisor(deps: SupervisorDeps) {
 	function pump(): void {
 		wakeDue();
 		if (running && !stopping && !dispatchPaused) {
-			const picked = ranking.pick(tasks, launcher.liveTasks(), {global: concurrency, perAgent: perAgentLimits()});
+			const picked = ranking.pick(tasks, launcher.liveTasks(), {global: concurrency, perAgent: agentLimits});
 			if (picked.length > 0) {
 				launcher.launch(picked).catch((error: unknown) => emit({event: 'warning', message: `dispatch failed: ${(error as Error).message}`}));
 			}
@@ -140,7 +119,6 @@ export function createSupervisor(deps: SupervisorDeps) {
 	}
 
 	const agentLimits = Object.fromEntries(Object.entries(config.agents).map(([name, profile]) => [name, profile.concurrency]));
-	const perAgentLimits = () => agentLimits;
 
 	/** Moves retry_wait tasks whose backoff is over back to the queue. */
 	function wakeDue(): void {
@@ -245,19 +223,11 @@ export function createSupervisor(deps: SupervisorDeps) {
 		dispatch,
 		/** Reaps what a dead supervisor left running, then starts dispatching. */
 		async start(): Promise<void> {
-			const orphans = [...tasks.values()].filter(isLive);
-			// Reaped together: each may take up to the kill grace.
-			await Promise.all(
-				orphans.map(async task => {
-					const attempt = task.attempts.find(candidate => candidate.id === task.current);
-					if (attempt && deps.reap) await deps.reap(attempt);
-				}),
-			);
-			for (const task of orphans) {
+			const recovered = await recoverOrphans([...tasks.values()], deps.reap, task => {
 				const after = apply(task.id, {type: 'recover'});
 				emit({event: 'task.status', task: task.id, status: after.status, reason: after.reason});
-			}
-			if (orphans.length > 0) emit({event: 'supervisor.recovered', count: orphans.length});
+			});
+			if (recovered > 0) emit({event: 'supervisor.recovered', count: recovered});
 			running = true;
 			startedAt = now();
 			meta = {...meta, lastStartedAt: startedAt};

@@ -1,0 +1,28 @@
+// The ports injected into the supervisor: the store, the runner, a clock, and the archive and reaper.
+import type {Config} from '../config/schema.js';
+import type {StateData} from '../store/store.js';
+import type {Reap} from './recovery.js';
+import type {Runner} from './runner.js';
+import type {Task} from './types.js';
+
+/** What the supervisor needs from the store: the loaded data and a way to persist. */
+export type StatePort = {
+	readonly data: StateData;
+	setProducer(produce: () => StateData): void;
+	markDirty(): void;
+	flush(): Promise<void>;
+};
+
+export type SupervisorDeps = {
+	config: Config;
+	store: StatePort;
+	runner: Runner;
+	now?: () => number;
+	random?: () => number;
+	/** Appends finished tasks to the archive; called before they leave the live state. */
+	archive?: (tasks: Task[]) => Promise<void>;
+	/** Picks the finished tasks to archive. */
+	selectForArchive?: (tasks: Task[], now: number) => {keep: Task[]; archive: Task[]};
+	/** Kills whatever a dead supervisor's attempt left alive (group kill when the start time matches, then the sweep). */
+	reap?: Reap;
+};
