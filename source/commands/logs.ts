@@ -24,7 +24,9 @@ Options
   --state-dir DIR      state folder
 `;
 
+/** New output is copied this often; whether the attempt ended is asked less often (a whole snapshot). */
 const pollMs = 100;
+const endCheckEvery = 5;
 
 async function findTask(config: Config, id: string): Promise<TaskView> {
 	const {snapshot} = await readView(config);
@@ -66,9 +68,9 @@ async function follow(ctx: CommandContext, config: Config, id: string, n: number
 		attempt = pickAttempt(task, n);
 	}
 	let offset = 0;
-	for (;;) {
+	for (let tick = 0; ; tick++) {
 		offset = await copyFrom(ctx, attempt.logPath, offset);
-		const now = pickAttempt((task = await findTask(config, id)), attempt.n);
+		const now = tick % endCheckEvery === 0 ? pickAttempt(await findTask(config, id), attempt.n) : undefined;
 		if (now?.endedAt !== undefined) {
 			await copyFrom(ctx, attempt.logPath, offset);
 			ctx.stderr.write(`orch: ${id} attempt ${attempt.n} ended: ${now.outcome ?? 'unknown'}${now.exitCode === undefined || now.exitCode === null ? '' : ` (exit ${now.exitCode})`}${now.signal ? ` (${now.signal})` : ''}\n`);

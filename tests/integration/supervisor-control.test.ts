@@ -24,6 +24,14 @@ async function running(config: Record<string, unknown>) {
 	return {...project, supervisor};
 }
 
+/** A running supervisor with task n on an agent that ignores SIGTERM; `grace` is its shutdown grace. */
+async function runningStubborn(grace: string) {
+	const project = await running({defaultAgent: 'stubborn', agents: {stubborn: fixtureAgent('ignore-term.js')}, shutdown: {grace, killGrace: '300ms'}});
+	await orch(project.dir, ['add', 'never ends', '--id', 'n']);
+	const pid = await waitFor(async () => livePid(project.dir, 'n'), {timeout: 10_000});
+	return {...project, pid};
+}
+
 const statusOf = async (dir: string, id: string) => (await lsJson(dir)).find(task => task.id === id)?.status;
 const livePid = async (dir: string, id: string) => (await lsJson(dir)).find(task => task.id === id)?.attempts.at(-1)?.pid;
 
@@ -142,13 +150,7 @@ describe('control through the socket', () => {
 	});
 
 	it('stops and requeues agents still running when the grace is over', async () => {
-		const {dir, stateDir, supervisor} = await running({
-			defaultAgent: 'stubborn',
-			agents: {stubborn: fixtureAgent('ignore-term.js')},
-			shutdown: {grace: '300ms', killGrace: '300ms'},
-		});
-		await orch(dir, ['add', 'never ends', '--id', 'n']);
-		const pid = await waitFor(async () => livePid(dir, 'n'), {timeout: 10_000});
+		const {dir, stateDir, supervisor, pid} = await runningStubborn('300ms');
 		supervisor.process.kill('SIGTERM');
 		expect((await supervisor.process).exitCode).toBe(0);
 		expect(pidAlive(pid)).toBe(false);
@@ -159,13 +161,7 @@ describe('control through the socket', () => {
 	});
 
 	it('skips the wait on a second SIGTERM', async () => {
-		const {dir, stateDir, supervisor} = await running({
-			defaultAgent: 'stubborn',
-			agents: {stubborn: fixtureAgent('ignore-term.js')},
-			shutdown: {grace: '60s', killGrace: '300ms'},
-		});
-		await orch(dir, ['add', 'never ends', '--id', 'n']);
-		await waitFor(async () => livePid(dir, 'n'), {timeout: 10_000});
+		const {stateDir, supervisor} = await runningStubborn('60s');
 		const stopAsked = Date.now();
 		supervisor.process.kill('SIGTERM');
 		await waitFor(() => /stopping; waiting up to 60s/.test(supervisor.stderr()), {timeout: 10_000, message: 'the first signal was taken'});
