@@ -1,6 +1,7 @@
 // Throughput: 2000 trivial tasks (`true`) at concurrency 4, orch against xargs -P4 and GNU parallel -j4.
 // orch runs as a user would: `orch add --from FILE` then `orch start --headless --exit-when-idle`, with
 // durable (fsync) persistence. Each contender runs ROUNDS times, alternately; the median is reported.
+// Two bare Node spawn loops run beside them as references: the fastest any Node supervisor could go.
 import {readFile, readdir, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {
@@ -14,6 +15,7 @@ import {
 	median,
 	orch,
 	printTable,
+	repoRoot,
 	runCommand,
 	sampleMemory,
 	verdict,
@@ -60,10 +62,18 @@ async function runOrch() {
 
 const runShell = async (line, what) => ({ms: expectOk(await runCommand(line, [], {shell: true}), what).ms});
 
+// The loops run under the allocator settings and flags of orch's bin, so they differ from it only in
+// what orch does besides spawning.
+const spawnLoop = mode =>
+	`MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=65536 ${JSON.stringify(process.execPath)} --max-semi-space-size=1 ${JSON.stringify(path.join(repoRoot, 'tests/bench/spawn-loop.mjs'))} ${mode} ${JOBS} ${CONCURRENCY}`;
+
 const contenders = () => [
 	{name: 'orch', run: runOrch},
 	{name: 'xargs', line: `seq ${JOBS} | xargs -P${CONCURRENCY} -n1 true`},
 	{name: 'parallel', line: `seq ${JOBS} | parallel -j${CONCURRENCY} true`, needs: 'parallel'},
+	// References, not contenders: bare Node loops that only spawn (see spawn-loop.mjs).
+	{name: 'execa-loop', line: spawnLoop('execa')},
+	{name: 'node-loop', line: spawnLoop('node')},
 ];
 
 const jobsPerSec = ms => JOBS / (ms / 1000);
@@ -76,7 +86,7 @@ async function measure(available) {
 			const result = contender.run ? await contender.run() : await runShell(contender.line, contender.line);
 			runs[contender.name].push(result);
 			const extra = result.addMs === undefined ? '' : ` (add ${fmtMs(result.addMs)}, start ${fmtMs(result.startMs)}, ${result.events} event lines, supervisor peak RSS ${fmtBytes(result.peakRss)})`;
-			console.log(`  round ${round} ${contender.name.padEnd(8)} ${fmtMs(result.ms).padStart(9)}  ${jobsPerSec(result.ms).toFixed(1)} jobs/s${extra}`);
+			console.log(`  round ${round} ${contender.name.padEnd(10)} ${fmtMs(result.ms).padStart(9)}  ${jobsPerSec(result.ms).toFixed(1)} jobs/s${extra}`);
 		}
 	}
 	return runs;
@@ -94,6 +104,10 @@ function report(runs) {
 	const startMs = median(runs.orch.map(run => run.startMs));
 	console.log(`  orch split (median): add ${fmtMs(addMs)}, start ${fmtMs(startMs)} (${((addMs / (addMs + startMs)) * 100).toFixed(1)}% in add)`);
 	const orchRate = jobsPerSec(medianMs('orch'));
+	const rate = name => jobsPerSec(medianMs(name));
+	console.log(`  ceiling: a bare loop of execa spawns (no state, no logs) ${rate('execa-loop').toFixed(1)} jobs/s, of node:child_process spawns ${rate('node-loop').toFixed(1)}`);
+	console.log(`  ratio orch/execa-loop = ${(orchRate / rate('execa-loop')).toFixed(2)}`);
+	if (runs.parallel) console.log(`  ratio execa-loop/parallel = ${(rate('execa-loop') / rate('parallel')).toFixed(2)} (the most orch could reach while spawning with execa)`);
 	if (runs.xargs) console.log(`  ratio orch/xargs    = ${(orchRate / jobsPerSec(medianMs('xargs'))).toFixed(2)}`);
 	if (!runs.parallel) {
 		console.log('  target orch >= GNU parallel: not checked (parallel is missing)');
