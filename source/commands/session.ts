@@ -4,7 +4,7 @@ import {loadConfig} from '../config/load-config.js';
 import type {Config} from '../config/schema.js';
 import {connectControl} from '../control/client.js';
 import type {Action, ActionResult} from '../engine/actions.js';
-import {buildSnapshot, type Snapshot} from '../engine/snapshot.js';
+import {buildSnapshot, configFacts, type Snapshot} from '../engine/snapshot.js';
 import type {Task} from '../engine/types.js';
 import {LockHeldError, OrchError} from '../errors.js';
 import {openRuntime} from '../runtime.js';
@@ -95,6 +95,8 @@ export async function readView(config: Config): Promise<View> {
 		running: false,
 		stopping: false,
 		failedThisRun: 0,
+		...configFacts(config),
+		health: [],
 	});
 	return {snapshot: {...snapshot, pid: lock?.alive ? lock.info.pid : 0}, live: false};
 }

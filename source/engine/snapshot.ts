@@ -1,4 +1,5 @@
 // The immutable picture of the supervisor that views (TUI, socket clients, `orch ls`) read.
+import type {Config} from '../config/schema.js';
 import type {OutputBuffer} from './output.js';
 import {score, type Factor} from './priority.js';
 import {dependencyState, dependentCounts, type RankContext} from './queue.js';
@@ -17,6 +18,13 @@ export type TaskView = Task & {
 	lastLine?: string;
 };
 
+export type HealthState = 'ok' | 'warn' | 'fail';
+/** One health check as views show it: worst state first is the views' job. */
+export type HealthCheck = {name: string; state: HealthState; detail: string; checkedAt: number};
+
+/** An agent profile as views need it: the add form's choices, the queue's limits. */
+export type AgentInfo = {name: string; command: string; concurrency?: number};
+
 export type Snapshot = {
 	version: number;
 	takenAt: number;
@@ -30,6 +38,12 @@ export type Snapshot = {
 	failedThisRun: number;
 	counts: Record<TaskStatus, number>;
 	tasks: readonly TaskView[];
+	/** Attempts a task gets when it sets none (config retry.attempts). */
+	defaultAttempts: number;
+	defaultAgent: string;
+	agents: readonly AgentInfo[];
+	health: readonly HealthCheck[];
+	stateDir: string;
 };
 
 export type SnapshotInput = {
@@ -44,7 +58,20 @@ export type SnapshotInput = {
 	startedAt?: number;
 	failedThisRun: number;
 	liveOutput?: (taskId: string) => OutputBuffer | undefined;
+	defaultAttempts: number;
+	defaultAgent: string;
+	agents: readonly AgentInfo[];
+	health: readonly HealthCheck[];
+	stateDir: string;
 };
+
+/** The parts of the config every snapshot carries, so views (attached ones too) need no config of their own. */
+export const configFacts = (config: Config): Pick<SnapshotInput, 'defaultAttempts' | 'defaultAgent' | 'agents' | 'stateDir'> => ({
+	defaultAttempts: config.retry.attempts,
+	defaultAgent: config.defaultAgent,
+	agents: Object.values(config.agents).map(({name, command, concurrency}) => ({name, command, concurrency})),
+	stateDir: config.stateDir,
+});
 
 export const emptyCounts = (): Record<TaskStatus, number> =>
 	Object.fromEntries(taskStatuses.map(status => [status, 0])) as Record<TaskStatus, number>;
@@ -93,5 +120,10 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
 		failedThisRun: input.failedThisRun,
 		counts,
 		tasks: views,
+		defaultAttempts: input.defaultAttempts,
+		defaultAgent: input.defaultAgent,
+		agents: input.agents,
+		health: input.health,
+		stateDir: input.stateDir,
 	};
 }

@@ -3,6 +3,7 @@ import type {Config} from '../config/schema.js';
 import type {StateData} from '../store/store.js';
 import type {Reap} from './recovery.js';
 import type {Runner} from './runner.js';
+import type {HealthCheck} from './snapshot.js';
 import type {Task} from './types.js';
 
 /** What the supervisor needs from the store: the loaded data and a way to persist. */
@@ -25,4 +26,6 @@ export type SupervisorDeps = {
 	selectForArchive?: (tasks: Task[], now: number) => {keep: Task[]; archive: Task[]};
 	/** Kills whatever a dead supervisor's attempt left alive (group kill when the start time matches, then the sweep). */
 	reap?: Reap;
+	/** The latest health checks, for snapshots (the runtime runs them on an interval). */
+	health?: () => readonly HealthCheck[];
 };

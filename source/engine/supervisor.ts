@@ -9,7 +9,7 @@ import {createArchiver} from './archiver.js';
 import {Launcher} from './launcher.js';
 import {Ranking} from './ranking.js';
 import {recoverOrphans} from './recovery.js';
-import {buildSnapshot, type Snapshot} from './snapshot.js';
+import {buildSnapshot, configFacts, type Snapshot} from './snapshot.js';
 import {transition, type TaskEvent} from './task.js';
 import type {SupervisorDeps} from './supervisor-deps.js';
 import type {Task} from './types.js';
@@ -281,6 +281,8 @@ export function createSupervisor(deps: SupervisorDeps) {
 				startedAt,
 				failedThisRun,
 				liveOutput: launcher.outputOf,
+				...configFacts(config),
+				health: deps.health?.() ?? [],
 			});
 			return snapshot;
 		},
