@@ -1,5 +1,5 @@
 // The immutable picture of the supervisor that views (TUI, socket clients, `orch ls`) read.
-import type {Config} from '../config/schema.js';
+import type {AgentProfile, Config} from '../config/schema.js';
 import type {OutputBuffer} from './output.js';
 import {score, type Factor} from './priority.js';
 import {dependencyState, dependentCounts, type RankContext} from './queue.js';
@@ -22,8 +22,8 @@ export type HealthState = 'ok' | 'warn' | 'fail';
 /** One health check as views show it: worst state first is the views' job. */
 export type HealthCheck = {name: string; state: HealthState; detail: string; checkedAt: number};
 
-/** An agent profile as views need it: the add form's choices, the queue's limits. */
-export type AgentInfo = {name: string; command: string; concurrency?: number};
+/** An agent profile as views need it (the add form's choices, the detail's command line): no env, which may hold secrets. */
+export type AgentInfo = Omit<AgentProfile, 'env'>;
 
 export type Snapshot = {
 	version: number;
@@ -69,7 +69,7 @@ export type SnapshotInput = {
 export const configFacts = (config: Config): Pick<SnapshotInput, 'defaultAttempts' | 'defaultAgent' | 'agents' | 'stateDir'> => ({
 	defaultAttempts: config.retry.attempts,
 	defaultAgent: config.defaultAgent,
-	agents: Object.values(config.agents).map(({name, command, concurrency}) => ({name, command, concurrency})),
+	agents: Object.values(config.agents).map(({env: _env, ...profile}) => profile),
 	stateDir: config.stateDir,
 });
 
