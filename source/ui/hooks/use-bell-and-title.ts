@@ -1,0 +1,24 @@
+// tmux integration: the pane title carries a short status, and a task that fails rings the bell once
+// (tmux's monitor-bell then flags the window).
+import {useEffect, useRef} from 'react';
+import type {Snapshot} from '../../engine/snapshot.js';
+import type {SupervisorView} from '../../engine/view.js';
+import {statusLine} from '../../stats/status-line.js';
+import type {UiEffects} from '../effects.js';
+
+export function useBellAndTitle(view: SupervisorView, snapshot: Snapshot, effects: UiEffects): void {
+	const rung = useRef(new Set<string>());
+	useEffect(
+		() =>
+			view.onEvent(event => {
+				if (event.event !== 'task.status' || event.status !== 'failed' || event.task === undefined || rung.current.has(`${event.task}#${event.attempt ?? 0}`)) return;
+				rung.current.add(`${event.task}#${event.attempt ?? 0}`);
+				effects.bell();
+			}),
+		[view, effects],
+	);
+	const title = statusLine(snapshot);
+	useEffect(() => {
+		effects.setTitle(title);
+	}, [title, effects]);
+}

@@ -1,0 +1,164 @@
+// Turns a key into what it means where the person is: an overlay's answer, filter typing, or a binding
+// of the keymap (a UI move or an engine action).
+import type {Dispatch} from 'react';
+import type {Action} from '../engine/actions.js';
+import type {Snapshot, TaskView} from '../engine/snapshot.js';
+import type {UiEffects} from './effects.js';
+import {bindingFor} from './keymap.js';
+import type {LogControls} from './hooks/use-log-controls.js';
+import type {UiEvent, UiState} from './ui-state.js';
+
+export type QuitMode = 'wait' | 'requeue' | 'detach';
+
+export type KeyContext = {
+	ui: UiState;
+	send: Dispatch<UiEvent>;
+	snapshot: Snapshot;
+	selected?: TaskView;
+	rowIds: readonly string[];
+	/** Rows a page key moves in the queue. */
+	pageSize: number;
+	logs: LogControls;
+	run(action: Action): void;
+	say(text: string, error?: boolean): void;
+	quit(mode: QuitMode): void;
+	effects: UiEffects;
+	attached: boolean;
+};
+
+const printable = (input: string, name: string) => input !== '' && !/[\u0000-\u001F\u007F]/.test(input) && !name.startsWith('ctrl-');
+
+/** The log file of the chosen attempt (or the newest one). */
+export function logPathOf(task: TaskView | undefined, attemptN: number | undefined): string | undefined {
+	if (!task || task.attempts.length === 0) return undefined;
+	const attempt = attemptN === undefined ? task.attempts.at(-1) : task.attempts.find(candidate => candidate.n === attemptN);
+	return attempt?.logPath;
+}
+
+/** The next attempt number to show for [ and ]: undefined means "the newest" (it follows new attempts). */
+export function stepAttempt(task: TaskView, attemptN: number | undefined, step: 1 | -1): number | undefined {
+	const ns = task.attempts.map(attempt => attempt.n);
+	if (ns.length === 0) return undefined;
+	const at = attemptN === undefined ? ns.length - 1 : Math.max(0, ns.indexOf(attemptN));
+	const next = Math.min(ns.length - 1, Math.max(0, at + step));
+	return next === ns.length - 1 ? undefined : ns[next];
+}
+
+function overlayKey(ctx: KeyContext, name: string): boolean {
+	const {ui, send} = ctx;
+	const overlay = ui.overlay;
+	switch (overlay.kind) {
+		case 'none':
+			return false;
+		case 'add':
+			// The form reads its own keys.
+			return true;
+		case 'confirm':
+			send({type: 'close'});
+			if (name === 'y' || name === 'Y') ctx.run(overlay.action);
+			return true;
+		case 'quit':
+			if (name === 'w') ctx.quit('wait');
+			else if (name === 's') ctx.quit('requeue');
+			else if (name === 'escape' || name === 'n') send({type: 'close'});
+			return true;
+		case 'help':
+			if (name === 'escape' || name === '?' || name === 'q') send({type: 'close'});
+			return true;
+		case 'detail': {
+			const steps: Record<string, number> = {down: 1, j: 1, up: -1, k: -1, pagedown: 10, pageup: -10};
+			if (name === 'escape' || name === 'return' || name === 'q') send({type: 'close'});
+			else if (steps[name] !== undefined) send({type: 'scrollDetail', step: steps[name]});
+			return true;
+		}
+	}
+}
+
+function filterKey(ctx: KeyContext, input: string, name: string): void {
+	if (name === 'return') ctx.send({type: 'closeFilter', keep: true});
+	else if (name === 'escape') ctx.send({type: 'closeFilter', keep: false});
+	else if (name === 'backspace') ctx.send({type: 'filterBackspace'});
+	else if (printable(input, name)) ctx.send({type: 'filterInput', text: input});
+}
+
+/** Handles one key; `name` comes from keyName(input, key). */
+export function handleKey(ctx: KeyContext, input: string, name: string): void {
+	const {ui, send, selected, say} = ctx;
+	if (ui.quitting === 'wait' && (name === 'q' || name === 'ctrl-c')) return ctx.quit('requeue');
+	if (ui.quitting) return;
+	if (overlayKey(ctx, name)) return;
+	if (ui.filtering) return filterKey(ctx, input, name);
+	const binding = bindingFor(name, ui.focus);
+	if (!binding) return;
+	const onLogs = ui.focus === 'logs';
+	const needTask = (): TaskView | undefined => {
+		if (!selected) say('no task selected', true);
+		return selected;
+	};
+	switch (binding.command) {
+		case 'up':
+		case 'down':
+			if (onLogs) return ctx.logs.scroll(binding.command);
+			return send({type: 'moveSelection', rowIds: ctx.rowIds, step: binding.command === 'up' ? -1 : 1});
+		case 'pageUp':
+		case 'pageDown':
+			if (onLogs) return ctx.logs.scroll(binding.command);
+			return send({type: 'moveSelection', rowIds: ctx.rowIds, step: binding.command === 'pageUp' ? -ctx.pageSize : ctx.pageSize});
+		case 'top':
+		case 'bottom':
+			if (onLogs) return ctx.logs.scroll(binding.command);
+			return send({type: 'selectEdge', rowIds: ctx.rowIds, edge: binding.command});
+		case 'nextPane':
+		case 'prevPane':
+			return send({type: 'cycleFocus', step: binding.command === 'nextPane' ? 1 : -1});
+		case 'detail': {
+			const task = needTask();
+			if (task) send({type: 'open', overlay: {kind: 'detail', taskId: task.id, scroll: 0}});
+			return;
+		}
+		case 'back':
+			if (ui.filter) send({type: 'closeFilter', keep: false});
+			return;
+		case 'action': {
+			const task = needTask();
+			if (!task || !binding.action) return;
+			const action = binding.action(task);
+			if (typeof action === 'string') return say(action, true);
+			if (binding.confirm) return send({type: 'open', overlay: {kind: 'confirm', question: binding.confirm(task), action}});
+			return ctx.run(action);
+		}
+		case 'togglePauseDispatch':
+			return ctx.run({type: ctx.snapshot.dispatchPaused ? 'resume_dispatch' : 'pause_dispatch'});
+		case 'add':
+			return send({type: 'open', overlay: {kind: 'add'}});
+		case 'filter':
+			return send({type: 'openFilter'});
+		case 'wrap':
+			return ctx.logs.toggleWrap();
+		case 'prevAttempt':
+		case 'nextAttempt': {
+			const task = needTask();
+			if (task) send({type: 'attempt', n: stepAttempt(task, ui.attemptN, binding.command === 'prevAttempt' ? -1 : 1)});
+			return;
+		}
+		case 'pager': {
+			const path = logPathOf(selected, ui.attemptN);
+			if (!path) return say('this task has no log yet', true);
+			const problem = ctx.effects.openPager(path);
+			if (problem) say(problem, true);
+			return;
+		}
+		case 'tmuxFollow': {
+			const task = needTask();
+			if (!task) return;
+			const result = ctx.effects.followInTmux(task.id);
+			return say(result.message, !result.ok);
+		}
+		case 'help':
+			return send({type: 'open', overlay: {kind: 'help'}});
+		case 'quit':
+			if (ctx.attached) return ctx.quit('detach');
+			if (ctx.snapshot.busy === 0) return ctx.quit('requeue');
+			return send({type: 'open', overlay: {kind: 'quit'}});
+	}
+}

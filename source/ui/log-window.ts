@@ -1,0 +1,283 @@
+// The Logs pane's model, free of React: an incremental line index over a growing log file, the text
+// clean-up that keeps agent output from moving the cursor, and the scroll state as a pure reducer.
+import {closeSync, openSync, readSync, statSync} from 'node:fs';
+import {cellWidth} from './format.js';
+
+/** Lines longer than this are shown as their head and tail around a marker, so one huge line costs a bounded read. */
+export const maxLineBytes = 16 * 1024;
+const scanChunk = 1024 * 1024;
+/** Bytes at the start of the file compared on every growth, to notice a file rewritten in place. */
+const headBytes = 64;
+
+/**
+ * One log file's lines, by a typed array of line start offsets (8 bytes a line: 1.6 MB for 200k lines).
+ * `refresh()` scans only bytes appended since the last one; a file that shrank, was replaced or rewritten
+ * in place is re-indexed from the start. A missing file has no lines (an attempt that printed nothing
+ * leaves none). Lines follow readLogTail: a final "\n" makes no empty last line, "\r\n" counts as "\n",
+ * and an unfinished last line is a line.
+ */
+export class LogFile {
+	readonly path: string;
+	#starts = new Float64Array(1024);
+	/** Lines ended by "\n"; #starts[#complete] is where the unfinished one (if any) begins. */
+	#complete = 0;
+	#scanned = 0;
+	#ino = -1;
+	#mtimeMs = -1;
+	#head = Buffer.alloc(0);
+	#lastByte = -1;
+	#version = 0;
+	#error: string | undefined;
+
+	constructor(path: string) {
+		this.path = path;
+	}
+
+	get lineCount(): number {
+		return this.#complete + (this.#scanned > this.#starts[this.#complete]! ? 1 : 0);
+	}
+
+	/** Bytes indexed so far. */
+	get size(): number {
+		return this.#scanned;
+	}
+
+	/** Bumped whenever the indexed content changed, so views know to read again. */
+	get version(): number {
+		return this.#version;
+	}
+
+	/** Why the file could not be read, if it could not (a folder, no permission); cleared once it can. */
+	get error(): string | undefined {
+		return this.#error;
+	}
+
+	/** Catches up with the file; returns whether anything changed. One statSync when nothing did. */
+	refresh(): boolean {
+		const before = this.#version;
+		const error = this.#error;
+		this.#error = undefined;
+		try {
+			this.#catchUp();
+		} catch (caught) {
+			const {code, message} = caught as NodeJS.ErrnoException;
+			if (code === 'ENOENT') {
+				if (this.#ino !== -1 || this.#scanned > 0) this.#reset(-1, -1);
+			} else this.#error = `cannot read log "${this.path}": ${message}`;
+		}
+		return this.#version !== before || this.#error !== error;
+	}
+
+	#catchUp(): void {
+		const stats = statSync(this.path);
+		if (stats.ino === this.#ino && stats.size === this.#scanned && stats.mtimeMs === this.#mtimeMs) return;
+		const fd = openSync(this.path, 'r');
+		try {
+			if (stats.ino !== this.#ino || stats.size < this.#scanned || !this.#sameStart(fd, stats.size)) this.#reset(stats.ino, stats.mtimeMs);
+			this.#mtimeMs = stats.mtimeMs;
+			this.#scan(fd, stats.size);
+		} finally {
+			closeSync(fd);
+		}
+		this.#version++;
+	}
+
+	/** Up to `count` lines from line `start` (0-based), reading only their bytes; "\r\n" ends lose the "\r". */
+	lines(start: number, count: number, maxBytes = maxLineBytes): string[] {
+		const from = Math.max(0, Math.floor(start));
+		const to = Math.min(this.lineCount, from + Math.max(0, Math.floor(count)));
+		if (to <= from) return [];
+		let fd: number;
+		try {
+			fd = openSync(this.path, 'r');
+		} catch {
+			// Gone since the last refresh: the next refresh says so.
+			return [];
+		}
+		try {
+			const out: string[] = [];
+			for (let line = from; line < to; line++) out.push(this.#readLine(fd, line, maxBytes));
+			return out;
+		} finally {
+			closeSync(fd);
+		}
+	}
+
+	#readLine(fd: number, line: number, maxBytes: number): string {
+		const begin = this.#starts[line]!;
+		const end = line < this.#complete ? this.#starts[line + 1]! - 1 : this.#scanned;
+		const length = end - begin;
+		if (length <= maxBytes) return trimCr(read(fd, begin, length).toString('utf8'));
+		const half = Math.floor(maxBytes / 2);
+		const head = read(fd, begin, half).toString('utf8');
+		const tail = trimCr(read(fd, end - half, half).toString('utf8'));
+		return `${head} …[${length - 2 * half} bytes]… ${tail}`;
+	}
+
+	/** Whether the file still starts as it did and the last indexed byte is unchanged (else it was rewritten). */
+	#sameStart(fd: number, size: number): boolean {
+		if (this.#scanned === 0) return true;
+		const head = read(fd, 0, Math.min(headBytes, size));
+		if (!head.subarray(0, this.#head.length).equals(this.#head)) return false;
+		return read(fd, this.#scanned - 1, 1)[0] === this.#lastByte;
+	}
+
+	#reset(ino: number, mtimeMs: number): void {
+		this.#starts = new Float64Array(1024);
+		this.#complete = 0;
+		this.#scanned = 0;
+		this.#ino = ino;
+		this.#mtimeMs = mtimeMs;
+		this.#head = Buffer.alloc(0);
+		this.#lastByte = -1;
+		this.#version++;
+	}
+
+	#scan(fd: number, size: number): void {
+		const buffer = Buffer.allocUnsafe(Math.min(scanChunk, Math.max(1, size - this.#scanned)));
+		while (this.#scanned < size) {
+			const got = readSync(fd, buffer, 0, Math.min(buffer.length, size - this.#scanned), this.#scanned);
+			if (got === 0) break;
+			for (let at = buffer.indexOf(10); at !== -1 && at < got; at = buffer.indexOf(10, at + 1)) this.#push(this.#scanned + at + 1);
+			if (this.#head.length < headBytes) this.#head = Buffer.concat([this.#head, buffer.subarray(0, Math.min(got, headBytes - this.#head.length))]);
+			this.#lastByte = buffer[got - 1]!;
+			this.#scanned += got;
+		}
+	}
+
+	#push(start: number): void {
+		if (this.#complete + 1 >= this.#starts.length) {
+			const grown = new Float64Array(this.#starts.length * 2);
+			grown.set(this.#starts);
+			this.#starts = grown;
+		}
+		this.#starts[++this.#complete] = start;
+	}
+}
+
+function read(fd: number, position: number, length: number): Buffer {
+	const buffer = Buffer.allocUnsafe(Math.max(0, length));
+	let offset = 0;
+	while (offset < buffer.length) {
+		const got = readSync(fd, buffer, offset, buffer.length - offset, position + offset);
+		if (got === 0) break;
+		offset += got;
+	}
+	return buffer.subarray(0, offset);
+}
+
+const trimCr = (line: string): string => (line.endsWith('\r') ? line.slice(0, -1) : line);
+
+// CSI, OSC (to BEL or ST, or the end of the line), DCS/SOS/PM/APC strings, two- and three-byte ESC
+// sequences, and their 8-bit C1 forms.
+const escapes = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[PX^_][^\x1b]*(?:\x1b\\)?|\x1b[ -/]*[0-~]|\x9b[0-?]*[ -/]*[@-~]|[\x90\x98\x9d\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x9c|\x1b\\)?/g;
+// C0 and C1 controls but tab, DEL, and the bidi overrides that would reorder the rest of the frame.
+const controls = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * A log line made safe to print in a frame: escape sequences and control characters removed, tabs
+ * expanded to 8-column stops. A carriage return keeps only the text after it (a progress bar shows its
+ * last state), as a terminal would mostly show it.
+ */
+export function sanitize(line: string): string {
+	let text = line.replace(escapes, '');
+	if (text.includes('\r')) text = lastPart(text.split('\r'));
+	text = text.replace(controls, '');
+	if (!text.includes('\t')) return text;
+	let out = '';
+	let column = 0;
+	for (const [index, part] of text.split('\t').entries()) {
+		if (index > 0) {
+			const pad = 8 - (column % 8);
+			out += ' '.repeat(pad);
+			column += pad;
+		}
+		out += part;
+		column += cellWidth(part);
+	}
+	return out;
+}
+
+const lastPart = (parts: readonly string[]): string => {
+	for (let index = parts.length - 1; index >= 0; index--) if (parts[index] !== '') return parts[index]!;
+	return '';
+};
+
+const graphemes = new Intl.Segmenter();
+
+/**
+ * Sanitized lines split into rows of at most `width` cells; a wide character is never split (it moves to
+ * the next row, or shows as "?" when the width is 1). Every line makes at least one row.
+ */
+export function wrapLines(lines: readonly string[], width: number): string[] {
+	const room = Math.max(1, Math.floor(width));
+	const rows: string[] = [];
+	for (const line of lines) {
+		if (line.length <= room && cellWidth(line) <= room) {
+			rows.push(line);
+			continue;
+		}
+		let row = '';
+		let used = 0;
+		for (const {segment} of graphemes.segment(line)) {
+			let cells = cellWidth(segment);
+			let text = segment;
+			if (cells > room) [text, cells] = ['?', 1];
+			if (used + cells > room) {
+				rows.push(row);
+				[row, used] = ['', 0];
+			}
+			row += text;
+			used += cells;
+		}
+		rows.push(row);
+	}
+	return rows;
+}
+
+/**
+ * Where the Logs pane looks. `top` is the first visible line; `maxTop` is the top at which the end of the
+ * log is in view (the view reports it: with wrap on it depends on the rows the last lines take).
+ */
+export type ScrollState = {follow: boolean; top: number; wrap: boolean; lineCount: number; viewHeight: number; maxTop: number};
+
+export type ScrollAction =
+	| {type: 'up' | 'down' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'toggleWrap' | 'reset'}
+	| {type: 'newContent'; lineCount: number; viewHeight: number; maxTop?: number};
+
+export const initialScroll: ScrollState = {follow: true, top: 0, wrap: false, lineCount: 0, viewHeight: 0, maxTop: 0};
+
+/** Scrolling up stops following; `G`, or scrolling down to the end, follows again. */
+export function scrollReducer(state: ScrollState, action: ScrollAction): ScrollState {
+	const top = state.follow ? state.maxTop : Math.min(state.top, state.maxTop);
+	const page = Math.max(1, state.viewHeight);
+	const downTo = (to: number): ScrollState => {
+		const next = Math.min(Math.max(0, to), state.maxTop);
+		return {...state, top: next, follow: next >= state.maxTop};
+	};
+	switch (action.type) {
+		case 'up':
+			return {...state, follow: false, top: Math.max(0, top - 1)};
+		case 'pageUp':
+			return {...state, follow: false, top: Math.max(0, top - page)};
+		case 'down':
+			return state.follow ? state : downTo(top + 1);
+		case 'pageDown':
+			return state.follow ? state : downTo(top + page);
+		case 'home':
+			return {...state, follow: false, top: 0};
+		case 'end':
+			return {...state, follow: true, top: state.maxTop};
+		case 'toggleWrap':
+			return {...state, wrap: !state.wrap};
+		case 'reset':
+			return {...initialScroll, wrap: state.wrap};
+		case 'newContent': {
+			const lineCount = Math.max(0, action.lineCount);
+			const viewHeight = Math.max(0, action.viewHeight);
+			const maxTop = Math.max(0, action.maxTop ?? lineCount - viewHeight);
+			if (lineCount === state.lineCount && viewHeight === state.viewHeight && maxTop === state.maxTop) return state;
+			return {...state, lineCount, viewHeight, maxTop, top: state.follow ? maxTop : Math.min(state.top, maxTop)};
+		}
+	}
+}

@@ -1,0 +1,129 @@
+import {Text} from 'ink';
+import {useEffect, useMemo, useRef} from 'react';
+import type {TaskView} from '../../engine/snapshot.js';
+import type {Attempt} from '../../engine/types.js';
+import {attributesOn, oneLine, shortDuration} from '../format.js';
+import {useLogWindow, type LogRow, type LogWindow} from '../hooks/use-log-window.js';
+import type {ScrollAction, ScrollState} from '../log-window.js';
+import {color, type ColorName} from '../theme.js';
+import {frameInner, PaneFrame} from './PaneFrame.js';
+
+export type LogsPaneProps = {
+	task?: TaskView;
+	/** Which attempt (its `n`); undefined, or one the task does not have: the current or last one. */
+	attemptN?: number;
+	width: number;
+	height: number;
+	focused: boolean;
+	/** From scrollReducer; the pane reports the log's length back through `onScroll`. */
+	scroll: ScrollState;
+	/** Overrides `scroll.wrap` when given. */
+	wrap?: boolean;
+	/** Changes at most ~10 times a second: only then is the log file read again. */
+	tick: number;
+	/**
+	 * Gets `newContent` whenever the log's length, the view's height or the end position change, and
+	 * `reset` when another log is shown (it follows that log's tail, keeping wrap). Feed it to scrollReducer.
+	 */
+	onScroll?: (action: ScrollAction) => void;
+};
+
+/** The attempt to show: the one numbered `n`, else the live one, else the last. */
+export function pickAttempt(task: TaskView, n: number | undefined): Attempt | undefined {
+	const chosen = n === undefined ? undefined : task.attempts.find(attempt => attempt.n === n);
+	return chosen ?? task.attempts.find(attempt => attempt.id === task.current) ?? task.attempts.at(-1);
+}
+
+/** How an attempt ended, as the log's last line; undefined while it runs. */
+export function outcomeLine(attempt: Attempt): string | undefined {
+	if (attempt.endedAt === undefined) return undefined;
+	const after = `after ${shortDuration(attempt.endedAt - attempt.startedAt)}`;
+	const outcome = attempt.outcome ?? 'ended';
+	const error = attempt.error === undefined ? undefined : oneLine(attempt.error);
+	if (outcome === 'spawn_error') return `— could not start: ${error ?? 'unknown error'} (spawn_error)`;
+	if (outcome === 'interrupted') return `— interrupted: ${error ?? 'the supervisor stopped'} (interrupted)`;
+	if (attempt.signal) return `— killed by ${attempt.signal} (${outcome}) ${after}`;
+	if (typeof attempt.exitCode === 'number') return `— exited ${attempt.exitCode} (${outcome}) ${after}`;
+	return `— ${error ?? 'ended'} (${outcome}) ${after}`;
+}
+
+const outcomeColors: Record<string, ColorName> = {succeeded: 'green', interrupted: 'yellow'};
+
+/** `follow` or `L120-150/2000`, and whether long lines wrap. */
+export function logPosition(window: Pick<LogWindow, 'first' | 'end' | 'lineCount'>, follow: boolean, wrap: boolean): string {
+	const where = follow ? 'follow' : `L${Math.min(window.first + 1, window.end)}-${window.end}/${window.lineCount}`;
+	return wrap ? `${where} · wrap` : where;
+}
+
+/** The selected task's log, read from its file for the rows in view only; ends with the attempt's outcome. */
+export function LogsPane({task, attemptN, width, height, focused, scroll, wrap = scroll.wrap, tick, onScroll}: LogsPaneProps) {
+	const inner = frameInner(width, height);
+	const attempt = task ? pickAttempt(task, attemptN) : undefined;
+	const outcome = attempt ? outcomeLine(attempt) : undefined;
+	const extra = useMemo(() => (outcome === undefined ? [] : [outcome]), [outcome]);
+	const path = attempt?.logPath;
+	const window = useLogWindow({path, height: inner.height, width: inner.width, wrap, scroll, tick, extra});
+	useScrollReports(path, window, inner.height, onScroll);
+
+	const count = task?.attempts.at(-1)?.n ?? 0;
+	const title = task ? `Logs ${task.id}${attempt ? ` #${attempt.n}/${count}` : ''}` : 'Logs';
+	const info = attempt && window.lineCount > 0 ? logPosition(window, scroll.follow, wrap) : undefined;
+	const dim = attributesOn();
+	const notice = (text: string, tone?: ColorName) => (
+		<Text wrap="truncate-end" dimColor={dim && tone === undefined} color={tone ? color(tone) : undefined}>
+			{text}
+		</Text>
+	);
+
+	let body;
+	if (!task) body = notice('no task selected');
+	else if (!attempt) body = notice(`not started yet (${task.status.replace('_', ' ')})`);
+	else if (window.error) body = notice(window.error, 'red');
+	else if (window.fileLines === 0 && !outcome) body = notice('no output yet');
+	else {
+		// An ended attempt that printed nothing: a "no output" row above its outcome line.
+		const rows = window.fileLines === 0 ? window.rows.slice(-(inner.height - 1)) : window.rows;
+		body = (
+			<>
+				{window.fileLines === 0 && inner.height > 1 ? notice('no output') : null}
+				{rows.map(row => (
+					<Row key={row.key} row={row} dim={dim} outcome={attempt.outcome} />
+				))}
+			</>
+		);
+	}
+
+	return (
+		<PaneFrame title={title} info={info} focused={focused} width={width} height={height}>
+			{body}
+		</PaneFrame>
+	);
+}
+
+function Row({row, dim, outcome}: {row: LogRow; dim: boolean; outcome: Attempt['outcome']}) {
+	if (row.kind === 'extra') {
+		return (
+			<Text wrap="truncate-end" bold={dim} color={color(outcomeColors[outcome ?? ''] ?? 'red')}>
+				{row.text || ' '}
+			</Text>
+		);
+	}
+	return (
+		<Text wrap="truncate-end" dimColor={dim && row.kind === 'orch'}>
+			{row.text || ' '}
+		</Text>
+	);
+}
+
+/** Tells the scroll state about a new log (reset) and about each change of its length or the view's height. */
+function useScrollReports(path: string | undefined, window: LogWindow, viewHeight: number, onScroll: LogsPaneProps['onScroll']) {
+	const shown = useRef(path);
+	useEffect(() => {
+		if (!onScroll) return;
+		if (shown.current !== path) {
+			shown.current = path;
+			onScroll({type: 'reset'});
+		}
+		onScroll({type: 'newContent', lineCount: window.lineCount, viewHeight, maxTop: window.maxTop});
+	}, [path, window.lineCount, window.maxTop, viewHeight, onScroll]);
+}

@@ -1,0 +1,126 @@
+import {Box, Text} from 'ink';
+import {useRef} from 'react';
+import {attributesOn, cellWidth, pad, statusColor, truncate} from '../format.js';
+import type {QueueRow} from '../queue-rows.js';
+import {color} from '../theme.js';
+import {frameInner, PaneFrame} from './PaneFrame.js';
+
+export type QueuePaneProps = {
+	rows: readonly QueueRow[];
+	/** Index into `rows` of the selected row. */
+	selected: number;
+	width: number;
+	height: number;
+	focused: boolean;
+	filter?: string;
+};
+
+export type OptionalColumn = 'id' | 'agent' | 'score' | 'attempt' | 'time' | 'note';
+
+export type QueueColumns = {title: number} & Partial<Record<OptionalColumn, number>>;
+
+/** First dropped first as the pane narrows; the icon and the title always stay. */
+export const dropOrder: readonly OptionalColumn[] = ['score', 'agent', 'attempt', 'note', 'time', 'id'];
+/** The marker and the icon, each followed by a space. */
+const lead = 4;
+const titleMin = 12;
+const noteMin = 10;
+const caps: Record<Exclude<OptionalColumn, 'note'>, number> = {id: 12, agent: 10, score: 5, attempt: 7, time: 6};
+
+/**
+ * Column widths for rows in `width` cells: fixed columns sized to their widest cell (capped), the title
+ * and the note share what is left. Columns no row fills take no room.
+ */
+export function queueColumns(rows: readonly QueueRow[], width: number): QueueColumns {
+	const widest = (pick: (row: QueueRow) => string, cap: number) => Math.min(cap, Math.max(0, ...rows.map(row => cellWidth(pick(row)))));
+	const fixed: Partial<Record<OptionalColumn, number>> = {
+		id: widest(row => row.id, caps.id),
+		agent: widest(row => row.agent, caps.agent),
+		score: widest(row => row.score, caps.score),
+		attempt: widest(row => row.attempt, caps.attempt),
+		time: widest(row => row.time, caps.time),
+	};
+	const hasNote = rows.some(row => row.note !== '');
+	const kept = new Set<OptionalColumn>(dropOrder.filter(column => (column === 'note' ? hasNote : (fixed[column] ?? 0) > 0)));
+	const available = Math.max(0, width - lead);
+	const fixedCells = () => [...kept].reduce((sum, column) => sum + (column === 'note' ? 0 : (fixed[column] ?? 0) + 1), 0);
+	const needed = () => fixedCells() + titleMin + (kept.has('note') ? noteMin + 1 : 0);
+	for (const column of dropOrder) {
+		if (needed() <= available) break;
+		kept.delete(column);
+	}
+	const rest = Math.max(0, available - fixedCells());
+	const columns: QueueColumns = {title: rest};
+	for (const column of kept) if (column !== 'note') columns[column] = fixed[column];
+	if (kept.has('note')) {
+		const longestTitle = Math.max(0, ...rows.map(row => cellWidth(row.title)));
+		// The title gets what it needs up to 60% of the room (never under its minimum); the note the rest.
+		columns.title = Math.max(titleMin, Math.min(longestTitle, Math.floor((rest - 1) * 0.6)));
+		columns.note = Math.max(0, rest - columns.title - 1);
+	}
+	return columns;
+}
+
+/** The first visible row: moves only as far as it must to keep the selected row in view. */
+export function scrollTop(previous: number, selected: number, count: number, visible: number): number {
+	if (visible <= 0 || count <= visible) return 0;
+	const index = Math.min(Math.max(0, selected), count - 1);
+	let top = Math.min(Math.max(0, previous), count - visible);
+	if (index < top) top = index;
+	if (index >= top + visible) top = index - visible + 1;
+	return top;
+}
+
+/** The row's text after the icon, in exactly the cells `columns` add up to. */
+export function rowCells(row: QueueRow, columns: QueueColumns): string {
+	const parts: string[] = [];
+	if (columns.id !== undefined) parts.push(pad(row.id, columns.id));
+	parts.push(pad(row.title, columns.title));
+	if (columns.agent !== undefined) parts.push(pad(row.agent, columns.agent));
+	if (columns.score !== undefined) parts.push(pad(row.score, columns.score, 'right'));
+	if (columns.attempt !== undefined) parts.push(pad(row.attempt, columns.attempt, 'right'));
+	if (columns.time !== undefined) parts.push(pad(row.time, columns.time, 'right'));
+	if (columns.note !== undefined) parts.push(pad(row.note, columns.note));
+	return parts.join(' ');
+}
+
+function Row({row, columns, selected, width}: {row: QueueRow; columns: QueueColumns; selected: boolean; width: number}) {
+	const styled = attributesOn();
+	const finished = row.status === 'succeeded' || row.status === 'cancelled';
+	return (
+		<Box height={1} width={width} overflow="hidden">
+			<Text wrap="truncate-end" inverse={selected && styled}>
+				<Text color={selected ? color('cyan') : undefined}>{selected ? '›' : ' '}</Text>
+				<Text> </Text>
+				<Text color={statusColor(row.status)}>{row.icon}</Text>
+				<Text> </Text>
+				<Text color={finished && !selected ? color('gray') : undefined}>{rowCells(row, columns)}</Text>
+			</Text>
+		</Box>
+	);
+}
+
+/** The task list: one line per task, the selected one kept in view and marked with `›`. */
+export function QueuePane({rows, selected, width, height, focused, filter}: QueuePaneProps) {
+	const inner = frameInner(width, height);
+	const top = useRef(0);
+	top.current = scrollTop(top.current, selected, rows.length, inner.height);
+	const active = filter !== undefined && filter.trim() !== '';
+	const position = rows.length === 0 ? '0' : `${Math.min(rows.length, Math.max(0, selected) + 1)}/${rows.length}`;
+	const info = active ? `${position} /${filter}` : position;
+	const columns = queueColumns(rows, inner.width);
+	const visible = rows.slice(top.current, top.current + inner.height);
+	return (
+		<PaneFrame title="Queue" info={info} focused={focused} width={width} height={height}>
+			{rows.length === 0 ? (
+				<Text wrap="truncate-end" color={color('gray')}>
+					{truncate(active ? `no match for /${filter}` : 'no tasks', inner.width)}
+				</Text>
+			) : (
+				visible.map((row, index) => (
+					<Row key={row.id} row={row} columns={columns} selected={top.current + index === selected} width={inner.width} />
+				))
+			)}
+		</PaneFrame>
+	);
+}
