@@ -15,12 +15,14 @@ delete process.env.MALLOC_MMAP_THRESHOLD_;
 const help = `
 orch: a terminal supervisor for AI coding agents
 
-Usage: orch <command> [options]        (orch <command> --help for its options)
+Usage: orch [<command>] [options]      (orch <command> --help for its options)
 
 Commands
-  start            run the supervisor (headless JSON events until the TUI lands)
+  start            run the supervisor: the full-screen TUI on a terminal, JSON events with
+                   --headless or without one (plain \`orch\` is \`orch start\`)
+  watch            show the TUI of the supervisor running here, from another terminal
   add <prompt>     add a task; --from FILE adds many (JSON lines)
-  ls               list tasks              status     supervisor and queue summary
+  ls               list tasks              status     supervisor and queue summary (--format tmux)
   logs <id>        print a task's log (-f follows it)
   retry <id>       run a finished or waiting task again with a fresh attempt budget
   kill <id>        stop a running attempt; the task fails
@@ -37,6 +39,7 @@ start --exit-when-idle exits with the number of tasks that failed (at most 100).
 
 const commands: Record<string, () => Promise<CommandRun>> = {
 	start: async () => (await import('./commands/start.js')).run,
+	watch: async () => (await import('./commands/watch.js')).run,
 	add: async () => (await import('./commands/add.js')).run,
 	ls: async () => (await import('./commands/ls.js')).run,
 	status: async () => (await import('./commands/status.js')).run,
@@ -56,9 +59,12 @@ function version(): string {
 	return pkg.version;
 }
 
+const isStartOption = (arg: string): boolean => arg.startsWith('-') && !['--help', '-h', '--version', '-v'].includes(arg);
+
 async function main(argv: string[]): Promise<number> {
-	const [name, ...rest] = argv;
-	if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+	// No command, or only options: `orch` is `orch start`.
+	const [name, ...rest] = argv[0] === undefined || isStartOption(argv[0]) ? ['start', ...argv] : argv;
+	if (name === '--help' || name === '-h' || name === 'help') {
 		process.stdout.write(help.replace(/^\n/, ''));
 		return 0;
 	}

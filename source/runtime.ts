@@ -6,6 +6,7 @@ import {isProcessAlive} from './engine/proc.js';
 import {createExecaRunner} from './engine/runner.js';
 import {createSupervisor, type Supervisor} from './engine/supervisor.js';
 import type {Attempt} from './engine/types.js';
+import {createHealthMonitor, type HealthMonitor} from './health/health-monitor.js';
 import {acquireLock, type LockHandle} from './store/lock.js';
 import {appendArchive, selectForArchive} from './store/retention.js';
 import {openStore, type Store} from './store/store.js';
@@ -30,8 +31,14 @@ export async function reapAttempt(attempt: Pick<Attempt, 'id' | 'pid' | 'pgid' |
 	await sweepAttemptUntilGone(attempt.id);
 }
 
+export type RuntimeOptions = {
+	onWarning?: (message: string) => void;
+	/** Run the health checks (for a supervisor that stays up; one-shot commands skip them). */
+	health?: boolean;
+};
+
 /** Takes the state folder's lock and opens the store and a supervisor over it (not started). */
-export async function openRuntime(config: Config, options: {onWarning?: (message: string) => void} = {}): Promise<Runtime> {
+export async function openRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
 	const lock = await acquireLock(config.stateDir);
 	let store: Store;
 	try {
@@ -46,6 +53,7 @@ export async function openRuntime(config: Config, options: {onWarning?: (message
 		throw error;
 	}
 	for (const warning of store.warnings) options.onWarning?.(warning);
+	let monitor: HealthMonitor | undefined;
 	const supervisor = createSupervisor({
 		config,
 		store,
@@ -55,13 +63,22 @@ export async function openRuntime(config: Config, options: {onWarning?: (message
 		},
 		selectForArchive: (tasks, now) => selectForArchive(tasks, {...config.retention, now}),
 		reap: async attempt => reapAttempt(attempt, config.shutdown.killGrace),
+		health: () => monitor?.latest() ?? [],
 	});
+	if (options.health) {
+		monitor = createHealthMonitor({config, tasks: () => supervisor.getSnapshot().tasks, onChange: () => supervisor.refresh()});
+		// A task may name an agent nobody checked yet: check it now rather than in up to 30 s.
+		supervisor.onEvent(event => {
+			if (event.event === 'task.enqueued') monitor?.recheck();
+		});
+	}
 	return {
 		config,
 		supervisor,
 		store,
 		lock,
 		async close() {
+			monitor?.stop();
 			await store.close();
 			await lock.release();
 		},

@@ -5,22 +5,27 @@ import {startControlServer} from '../control/server.js';
 import type {EngineEvent} from '../engine/events.js';
 import {LockHeldError} from '../errors.js';
 import {demoTasks} from '../demo-tasks.js';
+import {createLocalView} from '../engine/local-view.js';
 import {openRuntime, type Runtime} from '../runtime.js';
 import type {CommandContext, CommandRun} from './context.js';
+import {loadTui} from './load-tui.js';
 import {configFlags, parseArgs} from './parse.js';
 import {loadCommandConfig} from './session.js';
 
 const help = `
 Usage: orch start [--headless] [--exit-when-idle] [--concurrency N] [--demo]
+       orch [options]      (the same: start is the default command)
 
 Runs the supervisor on this folder's state: takes the state lock, recovers what a previous run left
 running, dispatches queued tasks, and listens on <stateDir>/orch.sock for other orch commands.
 
-Headless mode prints one JSON line per event on stdout. Ctrl-C (or SIGTERM) stops dispatching, waits up
-to shutdown.grace for running agents, then stops and requeues them; a second Ctrl-C skips the wait.
+On a terminal it shows the full-screen TUI (\`orch watch\` shows it from another terminal). With
+--headless, or when stdin or stdout is not a terminal, it prints one JSON line per event on stdout
+instead. Ctrl-C in headless mode (SIGTERM or SIGHUP in either mode) stops dispatching, waits up to
+shutdown.grace for running agents, then stops and requeues them; a second one skips the wait.
 
 Options
-  --headless         JSON lines instead of the TUI (the only mode until the TUI lands)
+  --headless         JSON lines on stdout instead of the TUI
   --exit-when-idle   exit once nothing is queued, waiting or running; the exit code is the number of
                      tasks that ended failed in this run (at most 100)
   --concurrency N    agents at once (overrides the config)
@@ -44,7 +49,7 @@ async function openWhenFree(config: Config, warn: (message: string) => void): Pr
 	const deadline = Date.now() + lockWaitMs;
 	for (;;) {
 		try {
-			return await openRuntime(config, {onWarning: warn});
+			return await openRuntime(config, {onWarning: warn, health: true});
 		} catch (error) {
 			if (!(error instanceof LockHeldError) || Date.now() > deadline) throw error;
 			const client = await connectControl(config.stateDir);
@@ -57,6 +62,8 @@ async function openWhenFree(config: Config, warn: (message: string) => void): Pr
 	}
 }
 
+const isTty = (stream: unknown): boolean => (stream as {isTTY?: boolean}).isTTY === true;
+
 export const run: CommandRun = async ctx => {
 	const cli = parseArgs(ctx, help, {
 		...configFlags,
@@ -68,10 +75,14 @@ export const run: CommandRun = async ctx => {
 	if (!cli) return 0;
 	const {flags} = cli;
 	const config = await loadCommandConfig(ctx, flags);
-	const warn = (message: string) => ctx.stderr.write(`orch: ${message}\n`);
+	const withTui = !flags.headless && isTty(ctx.stdin) && isTty(ctx.stdout);
+	// While the TUI owns the screen, a line on stderr would tear it: keep warnings for after.
+	let onScreen = false;
+	const deferred: string[] = [];
+	const warn = (message: string) => (onScreen ? deferred.push(message) : ctx.stderr.write(`orch: ${message}\n`));
 	const runtime = await openWhenFree(config, warn);
 	const {supervisor} = runtime;
-	supervisor.onEvent(printer(ctx));
+	if (!withTui) supervisor.onEvent(printer(ctx));
 	let server;
 	try {
 		server = await startControlServer(config.stateDir, supervisor);
@@ -85,11 +96,25 @@ export const run: CommandRun = async ctx => {
 		if (missing.length === demoTasks.length) await supervisor.dispatch({type: 'enqueue', tasks: missing});
 	}
 
+	const view = createLocalView(supervisor, {graceMs: config.shutdown.grace});
+	const closeTui = new AbortController();
+	// SIGHUP: the terminal is gone and writes to it fail with EIO. The TUI closes at once, those errors
+	// are ignored, and the supervisor still stops as it does on SIGTERM (test: "SIGHUP in TUI mode").
+	let terminalGone = false;
+	const ignoreWriteError = () => undefined;
+	if (withTui) {
+		ctx.stdout.on('error', ignoreWriteError);
+		ctx.stderr.on('error', ignoreWriteError);
+	}
 	let signals = 0;
 	let requestStop!: () => void;
 	const stopRequested = new Promise<void>(resolve => (requestStop = resolve));
 	const onSignal = (signal: NodeJS.Signals) => {
 		signals++;
+		if (signal === 'SIGHUP' && withTui) {
+			terminalGone = true;
+			closeTui.abort();
+		}
 		if (signals === 1) {
 			warn(`${signal}: stopping; waiting up to ${Math.round(config.shutdown.grace / 1000)}s for running agents (again to stop them now)`);
 			requestStop();
@@ -100,16 +125,40 @@ export const run: CommandRun = async ctx => {
 	process.on('SIGINT', onSignal);
 	process.on('SIGTERM', onSignal);
 	process.on('SIGHUP', onSignal);
+	let tuiEnded: Promise<void> | undefined;
 	try {
 		await supervisor.start();
-		await (flags.exitWhenIdle ? Promise.race([supervisor.whenIdle(), stopRequested]) : stopRequested);
-		await supervisor.stop();
+		const idle = flags.exitWhenIdle ? supervisor.whenIdle() : new Promise<never>(() => undefined);
+		if (withTui && !terminalGone) {
+			const {runTui} = await loadTui();
+			onScreen = true;
+			const options = {stdin: ctx.stdin as NodeJS.ReadStream, stdout: ctx.stdout as NodeJS.WriteStream, env: ctx.env, signal: closeTui.signal};
+			tuiEnded = runTui(view, options).finally(() => (onScreen = false));
+			await Promise.race([tuiEnded, stopRequested, idle]);
+		} else {
+			await Promise.race([stopRequested, idle]);
+		}
 	} finally {
-		await server.close();
-		await runtime.close();
-		process.off('SIGINT', onSignal);
-		process.off('SIGTERM', onSignal);
-		process.off('SIGHUP', onSignal);
+		try {
+			// The shutdown the TUI asked for, or one with the configured grace (shown on screen while it lasts).
+			await view.stopped();
+		} finally {
+			// A signal or --exit-when-idle ended the run while the TUI showed: close it.
+			closeTui.abort();
+			await tuiEnded?.catch(() => undefined);
+			await server.close();
+			await runtime.close();
+			process.off('SIGINT', onSignal);
+			process.off('SIGTERM', onSignal);
+			process.off('SIGHUP', onSignal);
+		}
 	}
+	if (terminalGone) {
+		// Everything is stopped and saved. Die by the signal, as a process without a handler would: Node's
+		// own exit would try to reset the vanished terminal's mode and abort on EIO.
+		process.kill(process.pid, 'SIGHUP');
+		return 129;
+	}
+	for (const message of deferred) ctx.stderr.write(`orch: ${message}\n`);
 	return flags.exitWhenIdle ? Math.min(100, supervisor.failedThisRun) : 0;
 };

@@ -20,6 +20,10 @@ export type ControlClient = {
 	snapshot(): Promise<Snapshot>;
 	dispatch(action: Action): Promise<ActionResult>;
 	subscribe(listener: (event: EngineEvent) => void): Promise<void>;
+	/** Streams snapshots (the first at once) and engine events; resolves once the supervisor took the request. */
+	watch(listeners: {snapshot: (snapshot: Snapshot) => void; event?: (event: EngineEvent) => void}): Promise<void>;
+	/** Called once when the connection ends, whoever ended it. */
+	onClose(listener: () => void): void;
 	close(): void;
 };
 
@@ -40,6 +44,7 @@ export async function connectControl(stateDir: string): Promise<ControlClient | 
 	let nextId = 1;
 	const pending = new Map<number, Pending>();
 	const eventListeners = new Map<number, (event: EngineEvent) => void>();
+	const snapshotListeners = new Map<number, (snapshot: Snapshot) => void>();
 	let buffer = '';
 	socket.setEncoding('utf8');
 	socket.on('data', (chunk: string) => {
@@ -48,9 +53,13 @@ export async function connectControl(stateDir: string): Promise<ControlClient | 
 		while ((newline = buffer.indexOf('\n')) >= 0) {
 			const line = buffer.slice(0, newline);
 			buffer = buffer.slice(newline + 1);
-			const message = JSON.parse(line) as {id: number; ok?: boolean; result?: unknown; error?: ErrorBody; event?: EngineEvent};
+			const message = JSON.parse(line) as {id: number; ok?: boolean; result?: unknown; error?: ErrorBody; event?: EngineEvent; snapshot?: Snapshot};
 			if (message.event !== undefined) {
 				eventListeners.get(message.id)?.(message.event);
+				continue;
+			}
+			if (message.snapshot !== undefined) {
+				snapshotListeners.get(message.id)?.(message.snapshot);
 				continue;
 			}
 			const waiter = pending.get(message.id);
@@ -64,8 +73,13 @@ export async function connectControl(stateDir: string): Promise<ControlClient | 
 		pending.clear();
 	};
 	socket.on('error', fail);
-	socket.on('close', () => fail(new OrchError('the supervisor closed the connection')));
+	const closeListeners: Array<() => void> = [];
+	socket.on('close', () => {
+		fail(new OrchError('the supervisor closed the connection'));
+		for (const listener of closeListeners) listener();
+	});
 	const request = async <T>(op: string, extra: Record<string, unknown> = {}): Promise<T> => {
+		if (socket.destroyed || socket.writableEnded) throw new OrchError(`the connection to the supervisor on ${stateDir} is closed`);
 		const id = nextId++;
 		const result = new Promise<unknown>((resolve, reject) => pending.set(id, {resolve, reject}));
 		socket.write(`${JSON.stringify({id, op, ...extra})}\n`);
@@ -79,6 +93,16 @@ export async function connectControl(stateDir: string): Promise<ControlClient | 
 			const id = nextId;
 			eventListeners.set(id, listener);
 			await request('subscribe');
+		},
+		async watch(listeners) {
+			const id = nextId;
+			snapshotListeners.set(id, listeners.snapshot);
+			if (listeners.event) eventListeners.set(id, listeners.event);
+			await request('watch');
+		},
+		onClose(listener) {
+			if (socket.closed) queueMicrotask(listener);
+			else closeListeners.push(listener);
 		},
 		close: () => socket.end(),
 	};

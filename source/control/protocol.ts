@@ -1,6 +1,9 @@
-// The control socket speaks newline-delimited JSON: one request per line, one response per request.
+// The control socket speaks newline-delimited JSON: one request per line, one response per request;
+// `subscribe` and `watch` then stream messages tagged with the request's id.
 import {z} from 'zod';
 import {actionSchema} from '../engine/actions.js';
+import type {EngineEvent} from '../engine/events.js';
+import type {Snapshot} from '../engine/snapshot.js';
 
 export const requestSchema = z.discriminatedUnion('op', [
 	z.strictObject({id: z.number().int(), op: z.literal('ping')}),
@@ -8,12 +11,22 @@ export const requestSchema = z.discriminatedUnion('op', [
 	z.strictObject({id: z.number().int(), op: z.literal('dispatch'), action: actionSchema}),
 	/** Streams engine events as `{event: ...}` lines until the client disconnects. */
 	z.strictObject({id: z.number().int(), op: z.literal('subscribe')}),
+	/**
+	 * Streams `{snapshot: ...}` lines (one at once, then on change, at most 10 a second, the last change
+	 * always sent) and engine events as `{event: ...}` lines, until the client disconnects.
+	 */
+	z.strictObject({id: z.number().int(), op: z.literal('watch')}),
 ]);
 export type Request = z.infer<typeof requestSchema>;
 export type RequestOp = Request['op'];
 
 export type ErrorBody = {code: string; message: string};
 export type Response = {id: number | null; ok: true; result: unknown} | {id: number | null; ok: false; error: ErrorBody};
+/** What `subscribe` and `watch` stream after their response, tagged with the request's id. */
+export type StreamMessage = {id: number; event: EngineEvent} | {id: number; snapshot: Snapshot};
+
+/** Least time between two snapshots streamed to a `watch` client. */
+export const watchIntervalMs = 100;
 
 /** Longest request line accepted; a longer one is answered with an error and the connection closed. */
 export const maxRequestBytes = 16 * 1024 * 1024;

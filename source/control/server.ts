@@ -3,7 +3,8 @@ import {chmod, unlink} from 'node:fs/promises';
 import net from 'node:net';
 import {OrchError} from '../errors.js';
 import type {Supervisor} from '../engine/supervisor.js';
-import {maxRequestBytes, parseRequest, socketPath, type Request, type Response} from './protocol.js';
+import {maxRequestBytes, parseRequest, socketPath, watchIntervalMs, type Request, type Response, type StreamMessage} from './protocol.js';
+import {streamSnapshots} from './snapshot-stream.js';
 
 export type ControlServer = {path: string; close(): Promise<void>};
 
@@ -20,6 +21,8 @@ async function answer(supervisor: Supervisor, request: Request): Promise<unknown
 			return supervisor.dispatch(request.action);
 		case 'subscribe':
 			return {subscribed: true};
+		case 'watch':
+			return {watching: true};
 	}
 }
 
@@ -32,7 +35,7 @@ function serve(socket: net.Socket, supervisor: Supervisor, connections: Set<net.
 	connections.add(socket);
 	let buffer = '';
 	const unsubscribers: Array<() => void> = [];
-	const send = (message: Response | {id: number; event: unknown}) => {
+	const send = (message: Response | StreamMessage) => {
 		if (socket.destroyed) return;
 		if (socket.writableLength > maxPendingBytes) {
 			socket.destroy();
@@ -47,7 +50,20 @@ function serve(socket: net.Socket, supervisor: Supervisor, connections: Set<net.
 		try {
 			const result = await answer(supervisor, request);
 			send({id: request.id, ok: true, result});
-			if (request.op === 'subscribe') unsubscribers.push(supervisor.onEvent(event => send({id: request.id, event})));
+			// Gone while its request was answered: nothing to stream to, and no close event left to unsubscribe.
+			if (socket.destroyed) return;
+			if (request.op === 'watch') {
+				unsubscribers.push(
+					streamSnapshots({
+						source: supervisor,
+						send: snapshot => send({id: request.id, snapshot}),
+						intervalMs: watchIntervalMs,
+						writable: () => !socket.writableNeedDrain,
+						onDrain: callback => socket.once('drain', callback),
+					}),
+				);
+			}
+			if (request.op === 'subscribe' || request.op === 'watch') unsubscribers.push(supervisor.onEvent(event => send({id: request.id, event})));
 		} catch (error) {
 			send({id: request.id, ok: false, error: errorBody(error)});
 		}

@@ -1,6 +1,6 @@
 // Live attempts: spawning (after the `running` state is durable), timeouts, suspension and stopping.
 import path from 'node:path';
-import type {Config} from '../config/schema.js';
+import {maxDurationMs, type Config} from '../config/schema.js';
 import {buildCommandLine} from './command-line.js';
 import type {EngineEvent} from './events.js';
 import type {OutputBuffer} from './output.js';
@@ -177,13 +177,14 @@ export class Launcher {
 		await Promise.all([...this.live.keys()].map(async id => this.stop(id, reason)));
 	}
 
-	/** Resolves when every live attempt has exited, after `graceMs`, or on skipWait(), whichever is first. */
+	/** Resolves when every live attempt has exited, after `graceMs` (Infinity: never), or on skipWait(), whichever is first. */
 	async waitForExits(graceMs: number): Promise<void> {
 		if (this.live.size === 0) return;
 		let timer: NodeJS.Timeout | undefined;
 		await Promise.race([
 			this.drained(),
-			new Promise<void>(resolve => (timer = setTimeout(resolve, graceMs))),
+			// setTimeout fires at once for anything above 2^31−1 ms (Infinity included): no timer means no limit.
+			new Promise<void>(resolve => (timer = graceMs <= maxDurationMs ? setTimeout(resolve, graceMs) : undefined)),
 			new Promise<void>(resolve => (this.skip = resolve)),
 		]);
 		clearTimeout(timer);

@@ -47,11 +47,16 @@ export function createSupervisor(deps: SupervisorDeps) {
 		for (const listener of eventListeners) listener(full);
 	};
 
-	const changed = () => {
+	/** A new snapshot for the views; `changed` also persists. */
+	const renew = () => {
 		version++;
 		snapshot = undefined;
-		store.markDirty();
 		for (const listener of listeners) listener();
+	};
+
+	const changed = () => {
+		store.markDirty();
+		renew();
 	};
 
 	const get = (id: string): Task => {
@@ -150,7 +155,6 @@ export function createSupervisor(deps: SupervisorDeps) {
 		idleWaiters.clear();
 	}
 
-
 	async function dispatch(action: Action): Promise<ActionResult> {
 		switch (action.type) {
 			case 'enqueue': {
@@ -239,22 +243,26 @@ export function createSupervisor(deps: SupervisorDeps) {
 			pump();
 		},
 		/**
-		 * Stops dispatching, waits up to `graceMs` for running attempts, then stops the rest (they are
-		 * requeued as interrupted) and persists.
+		 * Stops dispatching, waits up to `graceMs` (Infinity: until they end) for running attempts, then
+		 * stops the rest (they are requeued as interrupted) and persists.
 		 */
 		async stop(graceMs = config.shutdown.grace): Promise<void> {
 			if (stopping) return launcher.drained();
 			stopping = true;
 			clearTimeout(wakeTimer);
-			emit({event: 'supervisor.stopping', durationMs: graceMs, count: launcher.liveCount()});
+			renew(); // views show "stopping" at once
+			emit({event: 'supervisor.stopping', durationMs: Number.isFinite(graceMs) ? graceMs : undefined, count: launcher.liveCount()});
 			await launcher.waitForExits(graceMs);
 			await launcher.stopAll('shutdown');
 			running = false;
+			renew();
 			await store.flush();
 			emit({event: 'supervisor.stopped', count: failedThisRun});
 		},
 		/** A second Ctrl-C: stop waiting for running attempts. */
 		skipWait: () => launcher.skipWait(),
+		/** Something outside the tasks that snapshots show changed (health): views re-read; nothing to persist. */
+		refresh: renew,
 		whenIdle: () =>
 			new Promise<void>(resolve => {
 				idleWaiters.add(resolve);

@@ -56,8 +56,9 @@ export function App({effects}: {effects: UiEffects}) {
 	const selected = selectedId === undefined ? undefined : snapshot.tasks.find(task => task.id === selectedId);
 	const logsVisible = layout.kind !== 'compact' || ui.focus === 'logs';
 	const logs = useLogControls();
-	// The log is re-read at most 10 times a second, and only while someone can see a live one.
-	const logTick = useTick(100, logsVisible && selected?.current !== undefined);
+	// The log is re-read at most 5 times a second, and only while someone can see a live one: every read
+	// of new output repaints the screen, and a flood must not take the supervisor's CPU.
+	const logTick = useTick(200, logsVisible && selected?.current !== undefined);
 	const stats = useMemo(() => computeStats(snapshot, now), [snapshot, now]);
 
 	const say = useCallback((text: string, error = false) => send({type: 'message', message: {text, error}}), []);

@@ -48,8 +48,8 @@ export type UiEvent =
 
 function moveSelection(state: UiState, rowIds: readonly string[], step: number): UiState {
 	if (rowIds.length === 0) return {...state, selectedId: undefined};
-	const index = state.selectedId === undefined ? -1 : rowIds.indexOf(state.selectedId);
-	const from = index === -1 ? (step > 0 ? -1 : rowIds.length) : index;
+	// No selection (or one that left the rows) shows as the first row: move from there.
+	const from = Math.max(0, state.selectedId === undefined ? 0 : rowIds.indexOf(state.selectedId));
 	const next = Math.min(rowIds.length - 1, Math.max(0, from + step));
 	return rowIds[next] === state.selectedId ? state : {...state, selectedId: rowIds[next], attemptN: undefined};
 }

@@ -9,6 +9,7 @@ const benches = {
 	throughput: () => import('./throughput.mjs'),
 	persist: () => import('./persist.mjs'),
 	memory: () => import('./memory.mjs'),
+	'log-flood': () => import('./log-flood.mjs'),
 };
 
 function pickBenches(argv) {

@@ -33,8 +33,12 @@ export async function orch(dir: string, args: string[], options: {input?: string
 }
 
 /** Starts `orch start --headless` in the background; events are collected as parsed JSON lines. */
-export function startSupervisor(dir: string, args: string[] = []): {process: ResultPromise; events: Array<Record<string, unknown>>; stderr: () => string} {
-	const child = execa(process.execPath, [cliPath, 'start', '--headless', ...args], {cwd: dir, reject: false, stdin: 'ignore', buffer: false});
+export function startSupervisor(
+	dir: string,
+	args: string[] = [],
+	options: {env?: Record<string, string>} = {},
+): {process: ResultPromise; events: Array<Record<string, unknown>>; stderr: () => string} {
+	const child = execa(process.execPath, [cliPath, 'start', '--headless', ...args], {cwd: dir, reject: false, stdin: 'ignore', buffer: false, env: options.env});
 	const events: Array<Record<string, unknown>> = [];
 	let pending = '';
 	let errText = '';

@@ -1,8 +1,10 @@
 // The `orch` commands as a user runs them: help, errors and exit codes, add/ls/status/logs, state safety.
+import {existsSync} from 'node:fs';
 import {mkdir, readFile, stat, writeFile} from 'node:fs/promises';
 import path from 'node:path';
+import {execa} from 'execa';
 import {afterEach, describe, expect, it} from 'vitest';
-import {fixtureAgent, lsJson, makeProject, orch, readState, startSupervisor} from '../helpers/orch.js';
+import {cliPath, fixtureAgent, lsJson, makeProject, orch, readState, startSupervisor} from '../helpers/orch.js';
 import {waitFor} from '../helpers/wait-for.js';
 
 let cleanups: Array<() => Promise<void>> = [];
@@ -18,7 +20,7 @@ async function project(config: Record<string, unknown> = {defaultAgent: 'ok', ag
 }
 
 describe('orch commands', () => {
-	it.each(['start', 'add', 'ls', 'status', 'logs', 'retry', 'kill', 'cancel', 'pause', 'resume', 'prio', 'init'])('%s --help prints its usage and exits 0', async command => {
+	it.each(['start', 'watch', 'add', 'ls', 'status', 'logs', 'retry', 'kill', 'cancel', 'pause', 'resume', 'prio', 'init'])('%s --help prints its usage and exits 0', async command => {
 		const {dir} = await project();
 		const result = await orch(dir, [command, '--help']);
 		expect(result.exitCode).toBe(0);
@@ -148,5 +150,105 @@ describe('orch commands', () => {
 		const all = JSON.parse((await orch(dir, ['ls', '--all', '--json'])).stdout) as Array<{id: string; status: string}>;
 		expect(all.map(task => task.id).sort()).toEqual(['a', 'b', 'c']);
 		expect(all.every(task => task.status === 'succeeded')).toBe(true);
+	});
+});
+
+/** util-linux `script` runs a command on a pseudo-terminal: the only way to give orch a TTY stdin here. */
+const scriptPath = '/usr/bin/script';
+
+describe('terminal and status-bar commands', () => {
+	async function supervised(config: Record<string, unknown>, existing?: {dir: string; stateDir: string}) {
+		const created = existing ?? (await project(config));
+		const supervisor = startSupervisor(created.dir);
+		cleanups.push(async () => {
+			supervisor.process.kill('SIGTERM');
+			await supervisor.process;
+		});
+		await waitFor(() => supervisor.events.some(event => event.event === 'supervisor.started'), {timeout: 10_000, message: 'supervisor started'});
+		return created;
+	}
+
+	it('status --format tmux prints one short line: off without a supervisor, counts and pause with one', async () => {
+		const created = await project({
+			concurrency: 1,
+			defaultAgent: 'forever',
+			agents: {forever: fixtureAgent('forever.js'), bad: fixtureAgent('exit-with.js', ['3'])},
+			retry: {attempts: 1},
+			shutdown: {grace: '0s', killGrace: '1s'},
+		});
+		const {dir} = created;
+		expect(await orch(dir, ['status', '--format', 'tmux'])).toMatchObject({exitCode: 0, stdout: 'orch: off'});
+
+		// Given a supervisor running one task of two, with one failed
+		await supervised({}, created);
+		await orch(dir, ['add', 'fails', '--agent', 'bad', '--id', 'x', '--priority', '9']);
+		await waitFor(async () => (await lsJson(dir)).find(task => task.id === 'x')?.status === 'failed', {timeout: 10_000, message: 'x failed'});
+		await orch(dir, ['add', '--from', '-'], {input: '{"id": "a", "prompt": "a"}\n{"id": "b", "prompt": "b"}\n'});
+		await waitFor(async () => (await orch(dir, ['status', '--format', 'tmux'])).stdout === 'orch ▶1 ○1 ✗1', {timeout: 10_000, message: 'one running, one queued, one failed'});
+
+		// When dispatching is paused, the line says so
+		await orch(dir, ['pause']);
+		expect((await orch(dir, ['status', '--format', 'tmux'])).stdout).toBe('orch ‖ ▶1 ○1 ✗1');
+		// And --json still works alongside
+		expect(JSON.parse((await orch(dir, ['status', '--json'])).stdout)).toMatchObject({supervisor: 'running', dispatch: 'paused'});
+	});
+
+	it('status refuses an unknown --format with exit 2', async () => {
+		const {dir} = await project();
+		const result = await orch(dir, ['status', '--format', 'yaml']);
+		expect(result.exitCode).toBe(2);
+		expect(result.stderr).toMatch(/--format: unknown format "yaml"; use one of text, json, tmux/);
+	});
+
+	it('watch without a supervisor names the state folder and says to run orch start, exit 1', async () => {
+		const {dir, stateDir} = await project();
+		const result = await orch(dir, ['watch']);
+		expect(result.exitCode).toBe(1);
+		expect(result.stderr).toContain(`no supervisor is running on ${stateDir}`);
+		expect(result.stderr).toMatch(/start one with `orch start`/);
+	});
+
+	it('watch needs a terminal: without one it says so, exit 2, and the supervisor goes on', async () => {
+		const {dir} = await supervised({});
+		const result = await orch(dir, ['watch']);
+		expect(result.exitCode).toBe(2);
+		expect(result.stderr).toMatch(/needs a terminal/);
+		expect((await orch(dir, ['status', '--format', 'tmux'])).stdout).toBe('orch');
+	});
+
+	it('a second start names the running one and suggests orch watch', async () => {
+		const {dir} = await supervised({});
+		const second = await orch(dir, ['start', '--headless']);
+		expect(second.exitCode).toBe(1);
+		expect(second.stderr).toMatch(/is in use by orch \(pid \d+, started .*\)\. Attach with `orch watch`/);
+	});
+
+	it('bare orch is orch start; orch --help still prints help', async () => {
+		const {dir} = await project({defaultAgent: 'ok', agents: {ok: fixtureAgent('exit-with.js', ['0'])}});
+		await orch(dir, ['add', 'x']);
+		const result = await orch(dir, ['--headless', '--exit-when-idle']);
+		expect(result.exitCode).toBe(0);
+		const events = result.stdout.split('\n').map(line => (JSON.parse(line) as {event: string}).event);
+		expect(events).toEqual(expect.arrayContaining(['supervisor.started', 'task.exited', 'supervisor.stopped']));
+		const help = await orch(dir, ['--help']);
+		expect(help.stdout).toMatch(/^orch: a terminal supervisor/);
+		expect(help.stdout).toMatch(/watch +show the TUI/);
+	});
+
+	it.runIf(existsSync(scriptPath))('start with a terminal on stdin but stdout not a terminal stays headless', async () => {
+		// Given stdin on a pseudo-terminal and stdout redirected to a file
+		const {dir} = await project({defaultAgent: 'ok', agents: {ok: fixtureAgent('exit-with.js', ['0'])}});
+		await orch(dir, ['add', 'x', '--id', 'h']);
+		const out = path.join(dir, 'out.jsonl');
+		const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
+		const command = `${quote(process.execPath)} ${quote(cliPath)} start --exit-when-idle > ${quote(out)}`;
+		// When orch start runs there
+		const result = await execa(scriptPath, ['-qec', command, '/dev/null'], {cwd: dir, reject: false, stdin: 'ignore'});
+		// Then it printed JSON events instead of showing the TUI, and ran the task
+		expect(result.exitCode).toBe(0);
+		const events = (await readFile(out, 'utf8')).trim().split('\n').map(line => JSON.parse(line) as {event: string; task?: string});
+		expect(events[0]).toMatchObject({event: 'supervisor.started'});
+		expect(events).toContainEqual(expect.objectContaining({event: 'task.exited', task: 'h'}));
+		expect(events.at(-1)).toMatchObject({event: 'supervisor.stopped'});
 	});
 });

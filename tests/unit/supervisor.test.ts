@@ -157,3 +157,58 @@ describe('supervisor', () => {
 		expect(supervisor.failedThisRun).toBe(1);
 	});
 });
+
+describe('supervisor views', () => {
+	it('refresh() gives views a new snapshot without writing the state', async () => {
+		// Given a started supervisor and a subscriber
+		let healthState: 'ok' | 'fail' = 'ok';
+		const supervisor = createSupervisor({
+			config: config(),
+			store,
+			runner,
+			now: Date.now,
+			health: () => [{name: 'lock', state: healthState, detail: '', checkedAt: Date.now()}],
+		});
+		await supervisor.start();
+		const before = supervisor.getSnapshot();
+		let notified = 0;
+		supervisor.subscribe(() => notified++);
+		const markDirty = vi.spyOn(store, 'markDirty');
+
+		// When health changes and the supervisor is told
+		healthState = 'fail';
+		supervisor.refresh();
+
+		// Then subscribers hear of it, the snapshot is new with the new health, and nothing is marked dirty
+		const after = supervisor.getSnapshot();
+		expect(notified).toBe(1);
+		expect(after).not.toBe(before);
+		expect(after.version).toBeGreaterThan(before.version);
+		expect(after.health[0]!.state).toBe('fail');
+		expect(markDirty).not.toHaveBeenCalled();
+	});
+
+	it('stop(Infinity) waits for running attempts with no time limit, and views see it stopping', async () => {
+		// Given a running attempt
+		const supervisor = await started();
+		await supervisor.dispatch({type: 'enqueue', tasks: [{prompt: 'a'}]});
+		await settle();
+		let stopped = false;
+
+		// When it is stopped with no limit
+		void supervisor.stop(Number.POSITIVE_INFINITY).then(() => (stopped = true));
+		await settle();
+		expect(supervisor.getSnapshot()).toMatchObject({stopping: true, running: true});
+
+		// Then a day later it still waits, and the attempt was not stopped
+		await vi.advanceTimersByTimeAsync(86_400_000);
+		expect(stopped).toBe(false);
+		expect(runner.runs[0]!.signals).toEqual([]);
+
+		// When the attempt ends, the stop completes and the task succeeded
+		runner.runs[0]!.finish({exitCode: 0, signal: null});
+		await settle();
+		expect(stopped).toBe(true);
+		expect(supervisor.getSnapshot()).toMatchObject({running: false, counts: {succeeded: 1}});
+	});
+});

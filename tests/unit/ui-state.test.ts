@@ -6,14 +6,15 @@ const at = (selectedId?: string): UiState => ({...initialUiState, selectedId});
 
 describe('uiReducer: selection', () => {
 	it.each<[string | undefined, UiEvent, string | undefined]>([
-		[undefined, {type: 'moveSelection', rowIds: ids, step: 1}, 'a'],
+		[undefined, {type: 'moveSelection', rowIds: ids, step: 1}, 'b'],
+		[undefined, {type: 'moveSelection', rowIds: ids, step: -1}, 'a'],
 		['a', {type: 'moveSelection', rowIds: ids, step: 1}, 'b'],
 		['d', {type: 'moveSelection', rowIds: ids, step: 1}, 'd'],
 		['a', {type: 'moveSelection', rowIds: ids, step: -1}, 'a'],
 		['c', {type: 'moveSelection', rowIds: ids, step: -10}, 'a'],
 		['a', {type: 'moveSelection', rowIds: ids, step: 10}, 'd'],
-		['gone', {type: 'moveSelection', rowIds: ids, step: 1}, 'a'],
-		['gone', {type: 'moveSelection', rowIds: ids, step: -1}, 'd'],
+		['gone', {type: 'moveSelection', rowIds: ids, step: 1}, 'b'],
+		['gone', {type: 'moveSelection', rowIds: ids, step: -1}, 'a'],
 		['b', {type: 'selectEdge', rowIds: ids, edge: 'bottom'}, 'd'],
 		['c', {type: 'selectEdge', rowIds: ids, edge: 'top'}, 'a'],
 		['c', {type: 'moveSelection', rowIds: [], step: 1}, undefined],

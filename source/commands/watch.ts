@@ -1,0 +1,51 @@
+// `orch watch`: the TUI of a supervisor that runs elsewhere (another terminal, a tmux pane, headless).
+import {connectView} from '../control/remote-view.js';
+import {OrchError, UsageError} from '../errors.js';
+import type {CommandRun} from './context.js';
+import {loadTui} from './load-tui.js';
+import {configFlags, parseArgs} from './parse.js';
+import {loadCommandConfig} from './session.js';
+
+const help = `
+Usage: orch watch [--config FILE] [--state-dir DIR]
+
+Shows the full-screen TUI of the supervisor running on this folder's state (started with \`orch start\`
+in another terminal or pane, or \`orch start --headless\`). Its keys act on that supervisor; quitting
+leaves it running. When the supervisor stops, orch watch ends too.
+
+Options
+  --config, -c FILE    config file
+  --state-dir DIR      state folder
+`;
+
+const isTty = (stream: unknown): boolean => (stream as {isTTY?: boolean}).isTTY === true;
+
+export const run: CommandRun = async ctx => {
+	const cli = parseArgs(ctx, help, configFlags);
+	if (!cli) return 0;
+	if (cli.input.length > 0) throw new UsageError(`orch watch takes no arguments (found "${cli.input.join(' ')}"); see orch watch --help`);
+	const config = await loadCommandConfig(ctx, cli.flags);
+	const view = await connectView(config.stateDir);
+	if (!view) {
+		throw new OrchError(`no supervisor is running on ${config.stateDir}: start one with \`orch start\` (or \`orch start --headless\` in the background), then run orch watch`);
+	}
+	if (!isTty(ctx.stdin) || !isTty(ctx.stdout)) {
+		view.close();
+		throw new UsageError('orch watch shows a full-screen TUI and needs a terminal for stdin and stdout; scripts can read `orch status --json` or `orch ls --json`');
+	}
+	// The supervisor going away closes the TUI; the message says why once the screen is restored.
+	const close = new AbortController();
+	let gone = false;
+	view.onDisconnect(() => {
+		gone = true;
+		close.abort();
+	});
+	const {runTui} = await loadTui();
+	try {
+		await runTui(view, {stdin: ctx.stdin as NodeJS.ReadStream, stdout: ctx.stdout as NodeJS.WriteStream, env: ctx.env, signal: close.signal});
+	} finally {
+		view.close();
+	}
+	if (gone) ctx.stderr.write(`orch: the supervisor on ${config.stateDir} stopped; start it again with \`orch start\`\n`);
+	return 0;
+};

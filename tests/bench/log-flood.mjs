@@ -1,0 +1,416 @@
+// Log flood: 8 agents each printing 2,000 numbered lines/s for 10 s (tests/fixtures/line-flood.js)
+// while orch's full-screen TUI runs in a private tmux server at 120x40. Over the flood (from the moment
+// all 8 log files exist until orch.json shows all 8 tasks succeeded) it measures the supervisor's CPU
+// (utime+stime of all its threads from /proc/PID/stat, per wall second: 100% = one core), its peak RSS
+// (VmHWM, and RSS sampled every 100 ms), and key-to-frame latency: j/k alternately move the queue's
+// selection; each press is timed from `send-keys` until `capture-pane`, polled every ~2 ms, shows the
+// new "Queue i/8". The probes go through one tmux control-mode client, so no command costs a process
+// spawn. Afterwards every log file must hold its agent's lines 1..20,000 in order, and nothing else.
+// References printed beside: the probes on an idle pane running cat (the floor of key-to-frame), and
+// `orch start --headless` under the same load (no TUI, no keys).
+import {execFile, spawn, spawnSync} from 'node:child_process';
+import {readFileSync} from 'node:fs';
+import {readdir, readFile, writeFile} from 'node:fs/promises';
+import {availableParallelism} from 'node:os';
+import path from 'node:path';
+import {promisify} from 'node:util';
+import {
+	BenchError,
+	cliPath,
+	ensureBuilt,
+	expectOk,
+	fixture,
+	fmtBytes,
+	fmtMs,
+	isInstalled,
+	makeProject,
+	nowMs,
+	orch,
+	percentile,
+	readMemory,
+	verdict,
+} from './lib.mjs';
+
+const AGENTS = 8;
+const LINES_PER_SEC = 2000;
+const SECONDS = 10;
+const LINES = LINES_PER_SEC * SECONDS;
+const COLS = 120;
+const ROWS = 40;
+const TARGET_CPU = 35;
+const TARGET_RSS = 150 * 1024 * 1024;
+const TARGET_P95_MS = 100;
+/** Presses stop this long after the flood began, before finished tasks reorder the queue. */
+const PRESS_UNTIL_MS = (SECONDS - 1) * 1000;
+const PRESS_TIMEOUT_MS = 3000;
+/** Pause between two captures while waiting for a frame. */
+const POLL_MS = 2;
+const TEXT = 'compiling module, running checks, writing files: the quick brown fox jumps over the lazy dog';
+
+const config = {
+	concurrency: AGENTS,
+	defaultAgent: 'flood',
+	agents: {flood: {command: process.execPath, args: [fixture('line-flood.js'), String(LINES_PER_SEC), String(SECONDS)]}},
+	logs: {maxBytes: '100MB'},
+};
+
+const run$ = promisify(execFile);
+const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+// Never the user's tmux server (TMUX*), and no CI markers: ink reads CI at import and then draws only
+// the last frame (see tests/helpers/tmux.ts), which would leave nothing to measure.
+const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('TMUX') && key !== 'CI' && !key.startsWith('CI_') && key !== 'CONTINUOUS_INTEGRATION'));
+
+/** A one-off tmux command on the private server (a process each: used to set up and tear down). */
+async function tmux(socket, args) {
+	const {stdout} = await run$('tmux', ['-L', socket, '-f', '/dev/null', ...args], {env, maxBuffer: 1024 * 1024});
+	return stdout;
+}
+
+/**
+ * A `tmux -C` (control mode) client attached to the idle session: the probes (send-keys, capture-pane)
+ * go through it, so none of them costs a process spawn. command(line) resolves to {stdout, ms}.
+ */
+function controlClient(socket) {
+	const child = spawn('tmux', ['-L', socket, '-f', '/dev/null', '-C', 'attach-session', '-t', 'idle'], {env, stdio: ['pipe', 'pipe', 'ignore']});
+	const waiting = [];
+	let reply; // lines of the reply being read
+	let partial = '';
+	child.stdout.setEncoding('utf8');
+	child.stdout.on('data', chunk => {
+		const lines = (partial + chunk).split('\n');
+		partial = lines.pop();
+		for (const line of lines) {
+			// Replies to this client's commands are framed "%begin TIME N 1" .. "%end|%error TIME N 1".
+			if (reply === undefined) {
+				if (/^%begin \d+ \d+ 1$/.test(line)) reply = [];
+			} else if (/^%(end|error) \d+ \d+ 1$/.test(line)) {
+				const {resolve, reject, began} = waiting.shift();
+				if (line.startsWith('%error')) reject(new BenchError(`tmux: ${reply.join(' ')}`));
+				else resolve({stdout: reply.join('\n'), ms: nowMs() - began});
+				reply = undefined;
+			} else {
+				reply.push(line);
+			}
+		}
+	});
+	const closed = new Promise(resolve => child.on('close', resolve));
+	closed.then(() => waiting.splice(0).forEach(({reject}) => reject(new BenchError('the tmux control client ended'))));
+	return {
+		command: line =>
+			new Promise((resolve, reject) => {
+				waiting.push({resolve, reject, began: nowMs()});
+				child.stdin.write(`${line}\n`);
+			}),
+		close: () => (child.stdin.end(), closed),
+	};
+}
+
+/** The fields of /proc/PID/stat after the command name ([0] is field 3, state), or undefined once it is gone. */
+function procStat(pid) {
+	try {
+		const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		return text.slice(text.lastIndexOf(')') + 2).split(' ');
+	} catch {
+		return undefined;
+	}
+}
+
+let ticksPerSec;
+/** CPU time (utime + stime: all threads of the process) in ms, or undefined once it is gone. */
+function readCpuMs(pid) {
+	ticksPerSec ??= Number(spawnSync('getconf', ['CLK_TCK'], {encoding: 'utf8'}).stdout) || 100;
+	const fields = procStat(pid);
+	return fields && ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSec;
+}
+
+/** Samples CPU time and RSS every 100 ms: [{at, cpuMs, rss}]. */
+function sampleProcess(pid) {
+	const samples = [];
+	const take = () => {
+		const cpuMs = readCpuMs(pid);
+		const memory = readMemory(pid);
+		if (cpuMs !== undefined && memory) samples.push({at: nowMs(), cpuMs, rss: memory.rss, hwm: memory.hwm});
+	};
+	take();
+	const timer = setInterval(take, 100);
+	timer.unref(); // a bench that failed midway must still exit
+	return {samples, take, stop: () => clearInterval(timer)};
+}
+
+async function waitFor(check, what, timeoutMs = 20_000, everyMs = 20) {
+	const deadline = nowMs() + timeoutMs;
+	for (;;) {
+		const value = await check();
+		if (value) return value;
+		if (nowMs() > deadline) throw new BenchError(`timed out after ${fmtMs(timeoutMs)} waiting for ${what}`);
+		await sleep(everyMs);
+	}
+}
+
+const logDir = stateDir => path.join(stateDir, 'logs');
+async function logFiles(stateDir) {
+	const files = [];
+	for (const task of await readdir(logDir(stateDir)).catch(() => [])) {
+		for (const name of await readdir(path.join(logDir(stateDir), task)).catch(() => [])) if (name.endsWith('.log')) files.push({task, name});
+	}
+	return files;
+}
+async function succeededCount(stateDir) {
+	try {
+		return JSON.parse(await readFile(path.join(stateDir, 'orch.json'), 'utf8')).tasks.filter(task => task.status === 'succeeded').length;
+	} catch {
+		return 0; // Not written yet.
+	}
+}
+
+/** [busy, total] jiffies of the whole machine from /proc/stat (busy: not idle, not waiting for I/O). */
+function machineJiffies() {
+	const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+	const total = fields.slice(0, 8).reduce((sum, value) => sum + value, 0);
+	return [total - fields[3] - fields[4], total];
+}
+
+/**
+ * The flood window: starts when all log files exist, ends when all tasks succeeded. `during` runs inside
+ * it; `tmuxPid`'s CPU over the window is measured too.
+ */
+async function floodWindow(stateDir, sampler, {during = async () => ({}), tmuxPid} = {}) {
+	await waitFor(async () => (await logFiles(stateDir)).length >= AGENTS, `${AGENTS} log files`);
+	sampler.take();
+	const start = sampler.samples.at(-1);
+	const machineStart = machineJiffies();
+	const tmuxStart = tmuxPid && readCpuMs(tmuxPid);
+	const extra = await during(start.at);
+	await waitFor(async () => (await succeededCount(stateDir)) >= AGENTS, `${AGENTS} succeeded tasks`, (SECONDS + 30) * 1000, 25);
+	sampler.take();
+	const end = sampler.samples.at(-1);
+	const machineEnd = machineJiffies();
+	const tmuxEnd = tmuxPid && readCpuMs(tmuxPid);
+	sampler.stop();
+	const window = sampler.samples.filter(sample => sample.at >= start.at && sample.at <= end.at);
+	const bySecond = [];
+	for (let i = 0; ; i++) {
+		const from = window.find(sample => sample.at >= start.at + i * 1000);
+		const to = window.findLast(sample => sample.at <= start.at + (i + 1) * 1000);
+		if (!from || !to || to.at - from.at < 500) break;
+		bySecond.push(((to.cpuMs - from.cpuMs) / (to.at - from.at)) * 100);
+	}
+	const second = window.find(sample => sample.at >= start.at + 1000) ?? end;
+	return {
+		wallMs: end.at - start.at,
+		// Without the first second, which holds the TUI's start-up when agents start before it draws.
+		laterShare: ((end.cpuMs - second.cpuMs) / Math.max(1, end.at - second.at)) * 100,
+		cpuShare: ((end.cpuMs - start.cpuMs) / (end.at - start.at)) * 100,
+		bySecond,
+		peakRss: Math.max(...sampler.samples.map(sample => sample.rss)),
+		hwm: end.hwm,
+		rssBefore: start.rss,
+		startAt: start.at,
+		tmuxShare: tmuxPid && ((tmuxEnd - tmuxStart) / (end.at - start.at)) * 100,
+		machineBusy: ((machineEnd[0] - machineStart[0]) / (machineEnd[1] - machineStart[1])) * availableParallelism(),
+		...extra,
+	};
+}
+
+/** Every agent's log must hold "<task> 1 …" to "<task> 20000 …", in order, and nothing else. */
+async function checkLogs(stateDir) {
+	const problems = [];
+	let lines = 0;
+	const files = await logFiles(stateDir);
+	for (const {task, name} of files) {
+		const got = (await readFile(path.join(logDir(stateDir), task, name), 'utf8')).split('\n');
+		if (got.at(-1) === '') got.pop();
+		lines += got.length;
+		const bad = got.findIndex((line, i) => line !== `${task} ${i + 1} ${TEXT}`);
+		if (got.length !== LINES || bad !== -1) problems.push(`${task}/${name}: ${got.length} lines${bad === -1 ? '' : `, line ${bad + 1} is "${got[bad].slice(0, 40)}"`}`);
+	}
+	if (files.length !== AGENTS) problems.push(`${files.length} log files, expected ${AGENTS}`);
+	return {ok: problems.length === 0, lines, problems};
+}
+
+async function addTasks(dir) {
+	const file = path.join(dir, 'tasks.jsonl');
+	await writeFile(file, Array.from({length: AGENTS}, (_, i) => JSON.stringify({prompt: `flood ${i + 1}`})).join('\n') + '\n');
+	expectOk(await orch(dir, ['add', '--from', file]), 'orch add --from');
+}
+
+const stats = values => ({n: values.length, p50: percentile(values, 50), p95: percentile(values, 95), max: Math.max(...values)});
+const fmtStats = s => s.n === 0 ? 'none measured' : `p50 ${fmtMs(s.p50)}  p95 ${fmtMs(s.p95)}  max ${fmtMs(s.max)}  (n=${s.n})`;
+
+/** Captures `target` every POLL_MS until `done(screen)` or the timeout; the captures' costs go to `costs`. */
+async function pollScreen(control, target, done, costs, timeoutMs = PRESS_TIMEOUT_MS) {
+	const began = nowMs();
+	for (;;) {
+		const {stdout, ms} = await control.command(`capture-pane -p -t ${target}`);
+		costs.push(ms);
+		if (done(stdout)) return true;
+		if (nowMs() - began > timeoutMs) return false;
+		await sleep(POLL_MS);
+	}
+}
+
+/** The probes' own cost on an idle pane running cat: one capture, and send-keys until cat's echo shows. */
+async function probeBaseline(control) {
+	const captures = [];
+	for (let i = 0; i < 30; i++) captures.push((await control.command('capture-pane -p -t idle')).ms);
+	const echoes = [];
+	for (let i = 1; i <= 30; i++) {
+		const began = nowMs();
+		await control.command('send-keys -t idle x');
+		if (!(await pollScreen(control, 'idle', screen => screen.split('x').length - 1 >= i, []))) throw new BenchError('the idle pane did not echo a key');
+		echoes.push(nowMs() - began);
+	}
+	return {capture: stats(captures), echo: stats(echoes)};
+}
+
+const queueIndex = screen => Number(/Queue (\d+)\/\d+/.exec(screen)?.[1] ?? NaN);
+
+/** Alternates j and k for PRESS_UNTIL_MS from `startAt`; each press is timed until the queue header shows the new row. */
+async function pressKeys(control, startAt) {
+	const captureMs = [];
+	const latencies = [];
+	let timeouts = 0;
+	let index;
+	// Under the flood the TUI may draw its first frame after the agents started.
+	if (!(await pollScreen(control, 'orch', screen => !Number.isNaN(queueIndex(screen)), captureMs, 20_000))) throw new BenchError('the TUI drew no frame in 20 s');
+	const firstFrameAt = nowMs();
+	// Warm-up: press j until the selection leaves the first row. (One press should do; at the time of
+	// writing the first j after start only pins the first row, which shows no change.)
+	let warmupPresses = 0;
+	while (index === undefined) {
+		if (++warmupPresses > 5) throw new BenchError('j did not move the queue selection in 5 presses');
+		await control.command('send-keys -t orch j');
+		if (await pollScreen(control, 'orch', screen => queueIndex(screen) > 1, captureMs, 1500)) index = queueIndex((await control.command('capture-pane -p -t orch')).stdout);
+	}
+	while (nowMs() < startAt + PRESS_UNTIL_MS) {
+		// Between rows 1 and 2: j from the first row, k from any other.
+		const [key, expected] = index === 1 ? ['j', 2] : ['k', index - 1];
+		const began = nowMs();
+		await control.command(`send-keys -t orch ${key}`);
+		if (await pollScreen(control, 'orch', screen => queueIndex(screen) === expected, captureMs)) {
+			latencies.push(nowMs() - began);
+			index = expected;
+		} else {
+			timeouts++;
+			index = queueIndex((await control.command('capture-pane -p -t orch')).stdout);
+			if (Number.isNaN(index)) throw new BenchError('the queue header went away');
+		}
+		await sleep(20 + Math.random() * 40); // j/k pressed briskly (a held key repeats every ~30 ms), off the render tick's phase
+	}
+	return {keys: stats(latencies), timeouts, duringCapture: stats(captureMs), firstFrameAt, warmupPresses};
+}
+
+/** The pid in state/orch.lock once its process runs (orch renames itself, so the recorded start time tells). */
+function lockPid(stateDir) {
+	try {
+		const {pid, procStart} = JSON.parse(readFileSync(path.join(stateDir, 'orch.lock'), 'utf8'));
+		return Number(procStat(pid)?.[19]) === procStart ? pid : undefined;
+	} catch {
+		return undefined; // Not written yet.
+	}
+}
+
+async function runTui() {
+	const project = await makeProject(config, 'orch-bench-log-flood-');
+	const socket = `orch-bench-${process.pid}-${Date.now()}`;
+	let control;
+	let pid;
+	try {
+		await addTasks(project.dir);
+		const size = ['-x', String(COLS), '-y', String(ROWS)];
+		await tmux(socket, ['new-session', '-d', '-s', 'idle', ...size, 'cat']);
+		await tmux(socket, ['set-option', '-g', 'remain-on-exit', 'on']);
+		control = controlClient(socket);
+		const baseline = await probeBaseline(control);
+		await tmux(socket, ['new-session', '-d', '-s', 'orch', ...size, '-c', project.dir, '-e', 'TERM=xterm-256color', cliPath, 'start']);
+		pid = await waitFor(() => lockPid(project.stateDir), 'the supervisor pid in state/orch.lock');
+		const tmuxPid = Number((await control.command("display-message -p '#{pid}'")).stdout);
+		const measured = await floodWindow(project.stateDir, sampleProcess(pid), {during: startAt => pressKeys(control, startAt), tmuxPid});
+		await control.command('send-keys -t orch q');
+		if (!(await waitFor(() => readMemory(pid) === undefined, 'orch to quit on q', 10_000, 50).catch(() => false))) {
+			console.log(`  (orch did not quit within 10 s of q; the tmux server is killed) screen:\n${await tmux(socket, ['capture-pane', '-p', '-t', 'orch'])}`);
+		}
+		const succeeded = await succeededCount(project.stateDir);
+		if (succeeded !== AGENTS) throw new BenchError(`only ${succeeded} of ${AGENTS} flood tasks succeeded`);
+		return {baseline, ...measured, firstFrameMs: measured.firstFrameAt - measured.startAt, logs: await checkLogs(project.stateDir)};
+	} catch (error) {
+		const screen = await tmux(socket, ['capture-pane', '-p', '-t', 'orch']).catch(() => '(no pane)');
+		if (error instanceof BenchError) error.message += `\n  last screen:\n${screen}`;
+		throw error;
+	} finally {
+		await control?.close();
+		await tmux(socket, ['kill-server']).catch(() => undefined);
+		// Gone after q; after a failure kill-server hangs it up, and it stops its agents within the grace.
+		if (pid !== undefined && !(await waitFor(() => readMemory(pid) === undefined, 'orch to stop', 15_000, 50).catch(() => false))) process.kill(pid, 'SIGKILL');
+		await project.cleanup();
+	}
+}
+
+/** The same load under `orch start --headless` (stopped with SIGTERM once the flood is over). */
+async function runHeadless() {
+	const project = await makeProject(config, 'orch-bench-log-flood-headless-');
+	try {
+		await addTasks(project.dir);
+		const child = spawn(cliPath, ['start', '--headless'], {cwd: project.dir, env, stdio: ['ignore', 'ignore', 'pipe']});
+		let stderr = '';
+		child.stderr.on('data', chunk => (stderr = (stderr + chunk).slice(-2048)));
+		const exited = new Promise(resolve => child.on('close', resolve));
+		try {
+			const measured = await floodWindow(project.stateDir, sampleProcess(child.pid));
+			child.kill('SIGTERM');
+			await exited;
+			return {...measured, logs: await checkLogs(project.stateDir)};
+		} catch (error) {
+			child.kill('SIGKILL');
+			if (error instanceof BenchError) error.message += ` (stderr: ${stderr.trim().slice(-300)})`;
+			throw error;
+		}
+	} finally {
+		await project.cleanup();
+	}
+}
+
+function report(tui, headless) {
+	const peak = Math.max(tui.peakRss, tui.hwm ?? 0);
+	const cpuOk = tui.cpuShare < TARGET_CPU;
+	const rssOk = peak < TARGET_RSS;
+	const keysOk = tui.timeouts === 0 && tui.keys.n > 0 && tui.keys.p95 < TARGET_P95_MS;
+	const series = list => list.map(share => share.toFixed(0)).join(' ');
+	console.log(`  ${AGENTS} agents x ${LINES_PER_SEC} lines/s x ${SECONDS} s (${AGENTS * LINES_PER_SEC} lines/s in all), TUI in tmux ${COLS}x${ROWS}`);
+	console.log(`  probes (tmux control mode, no process per command; one capture every ~${POLL_MS} ms while waiting)`);
+	console.log(`    idle pane: capture-pane      ${fmtStats(tui.baseline.capture)}`);
+	console.log(`    idle pane: key until echoed  ${fmtStats(tui.baseline.echo)}  (cat: the floor of key-to-frame)`);
+	console.log(`    orch pane: capture-pane      ${fmtStats(tui.duringCapture)}  (during the flood)`);
+	console.log(`  flood window            ${fmtMs(tui.wallMs)} (all log files exist .. all tasks succeeded); the TUI's first frame came ${fmtMs(tui.firstFrameMs)} into it`);
+	console.log(`  machine                 ${tui.machineBusy.toFixed(2)} of ${availableParallelism()} cores busy over the window (agents, orch, tmux, probes, and anything else running); the tmux server ${tui.tmuxShare.toFixed(1)}% of a core`);
+	console.log(`  supervisor CPU          ${tui.cpuShare.toFixed(1)}% of a core (utime+stime, all threads), ${tui.laterShare.toFixed(1)}% after the first second; per second: ${series(tui.bySecond)}`);
+	console.log(`  supervisor RSS          ${fmtBytes(tui.rssBefore)} at the flood's start, peak sample ${fmtBytes(tui.peakRss)}, VmHWM ${fmtBytes(tui.hwm ?? 0)}`);
+	console.log(`  key-to-frame (j/k)      ${fmtStats(tui.keys)}${tui.timeouts ? `; ${tui.timeouts} presses not seen within ${fmtMs(PRESS_TIMEOUT_MS)}` : ''}`);
+	console.log(`                          send-keys until a capture shows the moved selection (includes the probes' cost above);`);
+	console.log(`                          before them, ${tui.warmupPresses} j press(es) until the selection first moved (1 expected)`);
+	console.log(`  log files               ${tui.logs.lines} lines of ${AGENTS * LINES} expected${tui.logs.ok ? ', all in order' : `: ${tui.logs.problems.join('; ')}`}`);
+	if (headless) {
+		console.log(`  reference, --headless   CPU ${headless.cpuShare.toFixed(1)}% of a core over ${fmtMs(headless.wallMs)}, machine ${headless.machineBusy.toFixed(2)} cores busy (per second: ${series(headless.bySecond)}); RSS peak ${fmtBytes(Math.max(headless.peakRss, headless.hwm ?? 0))}; logs ${headless.logs.ok ? 'complete' : headless.logs.problems.join('; ')}`);
+		console.log(`  ratio TUI/headless      CPU ${(tui.cpuShare / headless.cpuShare).toFixed(2)}, RSS ${(peak / Math.max(headless.peakRss, headless.hwm ?? 0)).toFixed(2)}`);
+	}
+	if (tui.machineBusy > 0.9 * availableParallelism()) {
+		console.log(`  warning: the machine was saturated: the TUI renders as often as it gets the CPU for, so a starved orch`);
+		console.log(`           shows a lower CPU share and a higher latency than it would alone; rerun on a quiet machine`);
+	}
+	console.log(`  target: supervisor CPU < ${TARGET_CPU}% of a core: ${verdict(cpuOk)}`);
+	console.log(`  target: supervisor RSS < ${fmtBytes(TARGET_RSS)} (max of samples and VmHWM ${fmtBytes(peak)}): ${verdict(rssOk)}`);
+	console.log(`  target: key-to-frame p95 < ${TARGET_P95_MS} ms, no press lost: ${verdict(keysOk)}`);
+	console.log(`  target: every line in the log files: ${verdict(tui.logs.ok)}`);
+	return cpuOk && rssOk && keysOk && tui.logs.ok;
+}
+
+export async function run() {
+	if (!isInstalled('tmux')) {
+		console.log('  tmux is not installed: skipping (install it with: apt-get install tmux)');
+		return {pass: true, skipped: true};
+	}
+	ensureBuilt();
+	const tui = await runTui();
+	const headless = process.env.BENCH_NO_REFERENCE ? undefined : await runHeadless();
+	return {pass: report(tui, headless)};
+}
