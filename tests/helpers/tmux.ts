@@ -2,6 +2,8 @@
 // so it never touches the user's server and tests can run side by side.
 import {spawnSync} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
+import {rm} from 'node:fs/promises';
+import path from 'node:path';
 import {execa} from 'execa';
 import {waitFor} from './wait-for.js';
 
@@ -11,14 +13,14 @@ export const tmuxAvailable = spawnSync('tmux', ['-V'], {stdio: 'ignore'}).status
 export const screenTimeout = 30_000;
 
 /**
- * The environment panes start with. TMUX* is dropped (we are never nested in the user's server) and so
+ * The environment panes start with. TMUX and TMUX_PANE are dropped (we are never nested in the user's server) and so
  * are CI markers, so that a test sees the same on a CI runner as on a desk: ink reads `CI` at import and
  * would then draw only the last frame (tests/e2e/tui.test.ts "draws the TUI when CI is set" covers it).
  */
 function paneEnv(): Record<string, string> {
 	const env: Record<string, string> = {};
 	for (const [key, value] of Object.entries(process.env)) {
-		if (value === undefined || key.startsWith('TMUX') || key === 'CI' || key === 'CONTINUOUS_INTEGRATION' || key.startsWith('CI_')) continue;
+		if (value === undefined || key === 'TMUX' || key === 'TMUX_PANE' || key === 'CI' || key === 'CONTINUOUS_INTEGRATION' || key.startsWith('CI_')) continue;
 		env[key] = value;
 	}
 	env.TERM = 'xterm-256color';
@@ -86,6 +88,8 @@ export function createTerminal(): Terminal {
 		},
 		async kill() {
 			await execa('tmux', ['-L', socket, 'kill-server'], {reject: false, env, extendEnv: false});
+			// tmux leaves its socket file behind.
+			await rm(path.join(env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid!()}`, socket), {force: true});
 		},
 	};
 }
