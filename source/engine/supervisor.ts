@@ -4,9 +4,9 @@ import path from 'node:path';
 import {UnknownTaskError} from '../errors.js';
 import type {Action, ActionResult} from './actions.js';
 import {prepareTasks} from './enqueue.js';
-import type {EngineEvent} from './events.js';
 import {createArchiver} from './archiver.js';
 import {Launcher} from './launcher.js';
+import {createListeners} from './listeners.js';
 import {Ranking} from './ranking.js';
 import {recoverOrphans} from './recovery.js';
 import {buildSnapshot, configFacts, type Snapshot} from './snapshot.js';
@@ -35,23 +35,18 @@ export function createSupervisor(deps: SupervisorDeps) {
 	let failedThisRun = 0;
 	let version = 0;
 	let snapshot: Snapshot | undefined;
-	const listeners = new Set<() => void>();
-	const eventListeners = new Set<(event: EngineEvent) => void>();
+	const audience = createListeners(now);
+	const {emit} = audience;
 	const idleWaiters = new Set<() => void>();
 	const ranking = new Ranking(() => ({now: now(), weights: config.priority.weights, projects: config.priority.projects}), tasks.values());
 
 	store.setProducer(() => ({version: 1, seq, dispatchPaused, tasks: [...tasks.values()], meta}));
 
-	const emit = (event: Omit<EngineEvent, 'ts'>) => {
-		const full = {ts: now(), ...event} as EngineEvent;
-		for (const listener of eventListeners) listener(full);
-	};
-
 	/** A new snapshot for the views; `changed` also persists. */
 	const renew = () => {
 		version++;
 		snapshot = undefined;
-		for (const listener of listeners) listener();
+		audience.notify();
 	};
 
 	const changed = () => {
@@ -268,14 +263,8 @@ export function createSupervisor(deps: SupervisorDeps) {
 				idleWaiters.add(resolve);
 				checkIdle();
 			}),
-		subscribe(listener: () => void): () => void {
-			listeners.add(listener);
-			return () => listeners.delete(listener);
-		},
-		onEvent(listener: (event: EngineEvent) => void): () => void {
-			eventListeners.add(listener);
-			return () => eventListeners.delete(listener);
-		},
+		subscribe: audience.subscribe,
+		onEvent: audience.onEvent,
 		getSnapshot(): Snapshot {
 			snapshot ??= buildSnapshot({
 				version,

@@ -93,12 +93,14 @@ export function compactNumber(n: number): string {
 /** `87%`; a dash when there is nothing to divide. */
 export const percent = (ratio: number | undefined): string => (ratio === undefined || !Number.isFinite(ratio) ? '–' : `${Math.round(ratio * 100)}%`);
 
-// Escape sequences (CSI, OSC, two-byte) an agent's output may carry: they would move the cursor or recolour the pane.
-const ansiPattern = /\u001B\[[0-?]*[ -/]*[@-~]|\u001B\][^\u0007\u001B]*(?:\u0007|\u001B\\)|\u001B[@-_]|\u009B[0-?]*[ -/]*[@-~]/g;
+// Escape sequences an agent's output or a task's text may carry, which would move the cursor or recolour
+// the frame: CSI, OSC (to BEL or ST, or the end of the line), DCS/SOS/PM/APC strings, two- and three-byte
+// ESC sequences, and their 8-bit C1 forms.
+export const escapeSequences = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[PX^_][^\x1b]*(?:\x1b\\)?|\x1b[ -/]*[0-~]|\x9b[0-?]*[ -/]*[@-~]|[\x90\x98\x9d\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x9c|\x1b\\)?/g;
 const controlPattern = /[\u0000-\u001F\u007F-\u009F]+/g;
 
 /** One line of plain text: escape sequences removed, newlines, tabs and other control characters become a space. */
-export const oneLine = (text: string): string => text.replace(ansiPattern, '').replace(controlPattern, ' ');
+export const oneLine = (text: string): string => text.replace(escapeSequences, '').replace(controlPattern, ' ');
 
 const printableAscii = /^[\u0020-\u007E]*$/;
 const segmenter = new Intl.Segmenter();
@@ -189,7 +191,7 @@ export function pad(text: string, width: number, align: 'left' | 'right' = 'left
 export function wrap(text: string, width: number): string[] {
 	const max = Math.max(1, Math.floor(width));
 	const lines: string[] = [];
-	for (const paragraph of text.replace(ansiPattern, '').split(/\r?\n/)) {
+	for (const paragraph of text.replace(escapeSequences, '').split(/\r?\n/)) {
 		let line = '';
 		let used = 0;
 		for (const word of oneLine(paragraph).split(/(?<= )/)) {

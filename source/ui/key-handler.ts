@@ -5,6 +5,7 @@ import type {Action} from '../engine/actions.js';
 import type {Snapshot, TaskView} from '../engine/snapshot.js';
 import type {UiEffects} from './effects.js';
 import {bindingFor} from './keymap.js';
+import {pickAttempt} from './panes/LogsPane.js';
 import type {LogControls} from './hooks/use-log-controls.js';
 import type {UiEvent, UiState} from './ui-state.js';
 
@@ -27,13 +28,6 @@ export type KeyContext = {
 };
 
 const printable = (input: string, name: string) => input !== '' && !/[\u0000-\u001F\u007F]/.test(input) && !name.startsWith('ctrl-');
-
-/** The log file of the chosen attempt (or the newest one). */
-export function logPathOf(task: TaskView | undefined, attemptN: number | undefined): string | undefined {
-	if (!task || task.attempts.length === 0) return undefined;
-	const attempt = attemptN === undefined ? task.attempts.at(-1) : task.attempts.find(candidate => candidate.n === attemptN);
-	return attempt?.logPath;
-}
 
 /** The next attempt number to show for [ and ]: undefined means "the newest" (it follows new attempts). */
 export function stepAttempt(task: TaskView, attemptN: number | undefined, step: 1 | -1): number | undefined {
@@ -142,7 +136,7 @@ export function handleKey(ctx: KeyContext, input: string, name: string): void {
 			return;
 		}
 		case 'pager': {
-			const path = logPathOf(selected, ui.attemptN);
+			const path = selected && pickAttempt(selected, ui.attemptN)?.logPath;
 			if (!path) return say('this task has no log yet', true);
 			const problem = ctx.effects.openPager(path);
 			if (problem) say(problem, true);

@@ -1,7 +1,7 @@
 // The Logs pane's model, free of React: an incremental line index over a growing log file, the text
 // clean-up that keeps agent output from moving the cursor, and the scroll state as a pure reducer.
 import {closeSync, openSync, readSync, statSync} from 'node:fs';
-import {cellWidth} from './format.js';
+import {cellWidth, escapeSequences} from './format.js';
 
 /** Lines longer than this are shown as their head and tail around a marker, so one huge line costs a bounded read. */
 export const maxLineBytes = 16 * 1024;
@@ -168,9 +168,6 @@ function read(fd: number, position: number, length: number): Buffer {
 
 const trimCr = (line: string): string => (line.endsWith('\r') ? line.slice(0, -1) : line);
 
-// CSI, OSC (to BEL or ST, or the end of the line), DCS/SOS/PM/APC strings, two- and three-byte ESC
-// sequences, and their 8-bit C1 forms.
-const escapes = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[PX^_][^\x1b]*(?:\x1b\\)?|\x1b[ -/]*[0-~]|\x9b[0-?]*[ -/]*[@-~]|[\x90\x98\x9d\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x9c|\x1b\\)?/g;
 // C0 and C1 controls but tab, DEL, and the bidi overrides that would reorder the rest of the frame.
 const controls = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
 
@@ -180,7 +177,7 @@ const controls = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
  * last state), as a terminal would mostly show it.
  */
 export function sanitize(line: string): string {
-	let text = line.replace(escapes, '');
+	let text = line.replace(escapeSequences, '');
 	if (text.includes('\r')) text = lastPart(text.split('\r'));
 	text = text.replace(controls, '');
 	if (!text.includes('\t')) return text;

@@ -23,7 +23,7 @@ export async function runTui(view: SupervisorView, options: TuiOptions): Promise
 		<SupervisorContext.Provider value={view}>
 			<App effects={effects} />
 		</SupervisorContext.Provider>,
-		{stdin, stdout, exitOnCtrlC: false, patchConsole: true, maxFps: 20, incrementalRendering: true},
+		{stdin, stdout, exitOnCtrlC: false, patchConsole: true, maxFps: 20},
 	);
 	const onAbort = () => instance.unmount();
 	options.signal?.addEventListener('abort', onAbort, {once: true});
