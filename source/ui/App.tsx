@@ -56,8 +56,8 @@ export function App({effects}: {effects: UiEffects}) {
 	const selected = selectedId === undefined ? undefined : snapshot.tasks.find(task => task.id === selectedId);
 	const logsVisible = layout.kind !== 'compact' || ui.focus === 'logs';
 	const logs = useLogControls();
-	// The log is re-read at most 5 times a second, and only while someone can see a live one: every read
-	// of new output repaints the screen, and a flood must not take the supervisor's CPU.
+	// The log is re-read at most 10 times a second and at least 5, and only while someone can see a live
+	// one: a re-read of new output repaints the screen, and a flood must not take the supervisor's CPU.
 	const logTick = useTick(200, logsVisible && selected?.current !== undefined);
 	const stats = useMemo(() => computeStats(snapshot, now), [snapshot, now]);
 
@@ -105,7 +105,7 @@ export function App({effects}: {effects: UiEffects}) {
 
 	const bodyHeight = layout.kind === 'compact' ? layout.pane.height + 1 : Math.max(0, rows - 2);
 	return (
-		<Box flexDirection="column" width={layout.width} height={layout.height} overflow="hidden">
+		<Box flexDirection="column" width={layout.width} height={layout.height}>
 			<Header snapshot={snapshot} now={now} width={layout.width} attached={view.attached} />
 			{ui.overlay.kind === 'none' ? (
 				<Body

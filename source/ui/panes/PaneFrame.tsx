@@ -24,14 +24,14 @@ export function PaneFrame({title, info, focused, width, height, children}: PaneF
 	const head = `${focused ? '› ' : '  '}${title}`;
 	const rest = info ? ` ${info}` : '';
 	return (
-		<Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor={color(focused ? 'cyan' : 'gray')} overflow="hidden">
+		<Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor={color(focused ? 'cyan' : 'gray')}>
 			<Box height={1} width={inner.width} overflow="hidden">
 				<Text wrap="truncate-end">
 					<Text bold={focused}>{head}</Text>
 					<Text dimColor>{rest}</Text>
 				</Text>
 			</Box>
-			<Box flexDirection="column" width={inner.width} height={inner.height} overflow="hidden">
+			<Box flexDirection="column" width={inner.width} height={inner.height}>
 				{children}
 			</Box>
 		</Box>

@@ -88,7 +88,7 @@ function Row({row, columns, selected, width}: {row: QueueRow; columns: QueueColu
 	const styled = attributesOn();
 	const finished = row.status === 'succeeded' || row.status === 'cancelled';
 	return (
-		<Box height={1} width={width} overflow="hidden">
+		<Box height={1} width={width}>
 			<Text wrap="truncate-end" inverse={selected && styled}>
 				<Text color={selected ? color('cyan') : undefined}>{selected ? '›' : ' '}</Text>
 				<Text> </Text>
