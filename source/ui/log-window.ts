@@ -1,11 +1,14 @@
-// The Logs pane's model, free of React: an incremental line index over a growing log file, the text
-// clean-up that keeps agent output from moving the cursor, and the scroll state as a pure reducer.
+// The Logs pane's model, free of React: an incremental line index over a growing log file, and the text
+// clean-up that keeps agent output from moving the cursor.
 import {closeSync, openSync, readSync, statSync} from 'node:fs';
 import {cellWidth, escapeSequences} from './format.js';
 
 /** Lines longer than this are shown as their head and tail around a marker, so one huge line costs a bounded read. */
 export const maxLineBytes = 16 * 1024;
-const scanChunk = 1024 * 1024;
+/** One buffer for every scan: indexing a log allocates nothing per chunk. */
+const scanBuffer = Buffer.allocUnsafe(64 * 1024);
+/** A window whose lines together take at most this many bytes is read with one read. */
+const windowBytes = 256 * 1024;
 /** Bytes at the start of the file compared on every growth, to notice a file rewritten in place. */
 const headBytes = 64;
 
@@ -95,6 +98,7 @@ export class LogFile {
 			return [];
 		}
 		try {
+			if (this.#fitsOneRead(from, to, maxBytes)) return this.#readWindow(fd, from, to);
 			const out: string[] = [];
 			for (let line = from; line < to; line++) out.push(this.#readLine(fd, line, maxBytes));
 			return out;
@@ -103,9 +107,30 @@ export class LogFile {
 		}
 	}
 
+	/** Where a line's text ends: before its "\n", or at the end of what was scanned for the unfinished last line. */
+	#lineEnd(line: number): number {
+		return line < this.#complete ? this.#starts[line + 1]! - 1 : this.#scanned;
+	}
+
+	/** Whether lines `from`..`to` (exclusive) are few bytes in all and none needs cutting. */
+	#fitsOneRead(from: number, to: number, maxBytes: number): boolean {
+		if (this.#lineEnd(to - 1) - this.#starts[from]! > windowBytes) return false;
+		for (let line = from; line < to; line++) if (this.#lineEnd(line) - this.#starts[line]! > maxBytes) return false;
+		return true;
+	}
+
+	/** Lines `from`..`to` (exclusive) with one read. */
+	#readWindow(fd: number, from: number, to: number): string[] {
+		const begin = this.#starts[from]!;
+		const bytes = read(fd, begin, this.#lineEnd(to - 1) - begin);
+		const out: string[] = [];
+		for (let line = from; line < to; line++) out.push(trimCr(bytes.toString('utf8', this.#starts[line]! - begin, Math.min(this.#lineEnd(line) - begin, bytes.length))));
+		return out;
+	}
+
 	#readLine(fd: number, line: number, maxBytes: number): string {
 		const begin = this.#starts[line]!;
-		const end = line < this.#complete ? this.#starts[line + 1]! - 1 : this.#scanned;
+		const end = this.#lineEnd(line);
 		const length = end - begin;
 		if (length <= maxBytes) return trimCr(read(fd, begin, length).toString('utf8'));
 		const half = Math.floor(maxBytes / 2);
@@ -134,7 +159,7 @@ export class LogFile {
 	}
 
 	#scan(fd: number, size: number): void {
-		const buffer = Buffer.allocUnsafe(Math.min(scanChunk, Math.max(1, size - this.#scanned)));
+		const buffer = scanBuffer;
 		while (this.#scanned < size) {
 			const got = readSync(fd, buffer, 0, Math.min(buffer.length, size - this.#scanned), this.#scanned);
 			if (got === 0) break;
@@ -230,51 +255,4 @@ export function wrapLines(lines: readonly string[], width: number): string[] {
 		rows.push(row);
 	}
 	return rows;
-}
-
-/**
- * Where the Logs pane looks. `top` is the first visible line; `maxTop` is the top at which the end of the
- * log is in view (the view reports it: with wrap on it depends on the rows the last lines take).
- */
-export type ScrollState = {follow: boolean; top: number; wrap: boolean; lineCount: number; viewHeight: number; maxTop: number};
-
-export type ScrollAction =
-	| {type: 'up' | 'down' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'toggleWrap' | 'reset'}
-	| {type: 'newContent'; lineCount: number; viewHeight: number; maxTop?: number};
-
-export const initialScroll: ScrollState = {follow: true, top: 0, wrap: false, lineCount: 0, viewHeight: 0, maxTop: 0};
-
-/** Scrolling up stops following; `G`, or scrolling down to the end, follows again. */
-export function scrollReducer(state: ScrollState, action: ScrollAction): ScrollState {
-	const top = state.follow ? state.maxTop : Math.min(state.top, state.maxTop);
-	const page = Math.max(1, state.viewHeight);
-	const downTo = (to: number): ScrollState => {
-		const next = Math.min(Math.max(0, to), state.maxTop);
-		return {...state, top: next, follow: next >= state.maxTop};
-	};
-	switch (action.type) {
-		case 'up':
-			return {...state, follow: false, top: Math.max(0, top - 1)};
-		case 'pageUp':
-			return {...state, follow: false, top: Math.max(0, top - page)};
-		case 'down':
-			return state.follow ? state : downTo(top + 1);
-		case 'pageDown':
-			return state.follow ? state : downTo(top + page);
-		case 'home':
-			return {...state, follow: false, top: 0};
-		case 'end':
-			return {...state, follow: true, top: state.maxTop};
-		case 'toggleWrap':
-			return {...state, wrap: !state.wrap};
-		case 'reset':
-			return {...initialScroll, wrap: state.wrap};
-		case 'newContent': {
-			const lineCount = Math.max(0, action.lineCount);
-			const viewHeight = Math.max(0, action.viewHeight);
-			const maxTop = Math.max(0, action.maxTop ?? lineCount - viewHeight);
-			if (lineCount === state.lineCount && viewHeight === state.viewHeight && maxTop === state.maxTop) return state;
-			return {...state, lineCount, viewHeight, maxTop, top: state.follow ? maxTop : Math.min(state.top, maxTop)};
-		}
-	}
 }

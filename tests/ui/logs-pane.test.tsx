@@ -1,12 +1,11 @@
 import {appendFileSync, mkdirSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {render} from 'ink-testing-library';
-import {useReducer} from 'react';
 import {afterEach, beforeEach, describe, expect, test} from 'vitest';
 import type {TaskView} from '../../source/engine/snapshot.js';
 import type {Attempt} from '../../source/engine/types.js';
 import {cellWidth} from '../../source/ui/format.js';
-import {initialScroll, scrollReducer, type ScrollAction, type ScrollState} from '../../source/ui/log-window.js';
+import {useLogControls, type LogScrollCommand} from '../../source/ui/hooks/use-log-controls.js';
 import {LogsPane, outcomeLine, type LogsPaneProps} from '../../source/ui/panes/LogsPane.js';
 import {setColors} from '../../source/ui/theme.js';
 import {useTempDir} from '../helpers/temp-dir.js';
@@ -28,17 +27,18 @@ const attempt = (over: Partial<Attempt> = {}): Attempt => ({id: 'a1', n: 1, star
 const running = (over: Partial<Attempt> = {}): TaskView => makeTask({status: 'running', current: 'a1', attempts: [attempt(over)]});
 const ended = (over: Partial<Attempt>, status: TaskView['status'] = 'failed'): TaskView => makeTask({status, attempts: [attempt({endedAt: 13_000, ...over})]});
 
-type Control = {dispatch: (action: ScrollAction) => void};
+type Control = {scroll: (command: LogScrollCommand) => void; toggleWrap: () => void};
 
-/** The pane with its scroll state held as the App holds it: a reducer fed by the pane's own reports. */
-function Harness({control, initial, ...props}: Omit<LogsPaneProps, 'scroll' | 'onScroll'> & {control: Control; initial?: Partial<ScrollState>}) {
-	const [scroll, dispatch] = useReducer(scrollReducer, {...initialScroll, ...initial});
-	control.dispatch = dispatch;
-	return <LogsPane {...props} scroll={scroll} onScroll={dispatch} />;
+/** The pane with its scroll state held as the App holds it: useLogControls, told what the pane drew. */
+function Harness({control, ...props}: Omit<LogsPaneProps, 'scroll' | 'onView'> & {control: Control}) {
+	const logs = useLogControls();
+	control.scroll = logs.scroll;
+	control.toggleWrap = logs.toggleWrap;
+	return <LogsPane {...props} {...logs.props} />;
 }
 
-function show(props: Partial<LogsPaneProps> & {initial?: Partial<ScrollState>}) {
-	const control: Control = {dispatch: () => undefined};
+function show(props: Partial<LogsPaneProps>) {
+	const control: Control = {scroll: () => undefined, toggleWrap: () => undefined};
 	const base = {width: 40, height: 10, focused: true, tick: 0, ...props};
 	const view = render(<Harness control={control} {...base} />);
 	return {
@@ -109,6 +109,12 @@ describe('LogsPane', () => {
 
 		// Then the new tail shows
 		await waitFor(() => body(view.frame()).at(-1) === 'line 104');
+
+		// And scrolling up starts from that new tail, not from where the log ended before
+		await new Promise(resolve => setImmediate(resolve)); // The pane reports what it drew from an effect.
+		view.control.scroll('up');
+		await waitFor(() => body(view.frame()).at(-1) === 'line 103');
+		expect(body(view.frame())[0]).toBe('line 97');
 	});
 
 	test('g shows the top with its position; G follows the tail again', async () => {
@@ -116,15 +122,15 @@ describe('LogsPane', () => {
 		const view = show({task: running()});
 		await waitFor(() => body(view.frame()).at(-1) === 'line 99');
 
-		view.control.dispatch({type: 'home'});
+		view.control.scroll('top');
 		await waitFor(() => body(view.frame())[0] === 'line 0');
 		expect(view.frame()).toContain('L1-7/100');
 
-		view.control.dispatch({type: 'pageDown'});
+		view.control.scroll('pageDown');
 		await waitFor(() => body(view.frame())[0] === 'line 7');
 		expect(view.frame()).toContain('L8-14/100');
 
-		view.control.dispatch({type: 'end'});
+		view.control.scroll('bottom');
 		await waitFor(() => body(view.frame()).at(-1) === 'line 99');
 		expect(view.frame()).toContain('follow');
 	});
@@ -133,7 +139,7 @@ describe('LogsPane', () => {
 		writeLog(numbered(100));
 		const view = show({task: running()});
 		await waitFor(() => body(view.frame()).at(-1) === 'line 99');
-		view.control.dispatch({type: 'up'});
+		view.control.scroll('up');
 		await waitFor(() => body(view.frame())[0] === 'line 92');
 
 		appendFileSync(logFile(), numbered(50, 100));
@@ -152,7 +158,7 @@ describe('LogsPane', () => {
 		expectWithinPane(view.frame());
 
 		// When wrap is switched on
-		view.control.dispatch({type: 'toggleWrap'});
+		view.control.toggleWrap();
 
 		// Then the line takes three rows and nothing is lost
 		await waitFor(() => body(view.frame()).includes('after') && body(view.frame()).length === 4);
@@ -231,7 +237,7 @@ describe('LogsPane', () => {
 		const first = running();
 		const view = show({task: first});
 		await waitFor(() => body(view.frame()).at(-1) === 'line 99');
-		view.control.dispatch({type: 'home'});
+		view.control.scroll('top');
 		await waitFor(() => body(view.frame())[0] === 'line 0');
 
 		view.rerenderWith({task: makeTask({id: 't2', status: 'running', current: 'b', attempts: [attempt({id: 'b', n: 2})]})});

@@ -3,7 +3,7 @@ import path from 'node:path';
 import {describe, expect, test} from 'vitest';
 import {cellWidth} from '../../source/ui/format.js';
 import {logWindow, withExtra, type LineSource} from '../../source/ui/hooks/use-log-window.js';
-import {initialScroll, LogFile, sanitize, scrollReducer, wrapLines, type ScrollAction, type ScrollState} from '../../source/ui/log-window.js';
+import {LogFile, sanitize, wrapLines} from '../../source/ui/log-window.js';
 import {useTempDir} from '../helpers/temp-dir.js';
 
 describe('LogFile', () => {
@@ -217,65 +217,6 @@ describe('wrapLines', () => {
 		const got = wrapLines(lines, width);
 		expect(got).toEqual(rows);
 		for (const row of got) expect(cellWidth(row)).toBeLessThanOrEqual(width);
-	});
-});
-
-describe('scrollReducer', () => {
-	// A 100-line log in a 10-row view: the end is in view from line 90.
-	const at = (over: Partial<ScrollState>): ScrollState => ({...initialScroll, lineCount: 100, viewHeight: 10, maxTop: 90, ...over});
-	const following = at({follow: true, top: 90});
-
-	test.each<{name: string; state: ScrollState; action: ScrollAction; want: Partial<ScrollState>}>([
-		{name: 'up from follow stops following one line above the tail', state: following, action: {type: 'up'}, want: {follow: false, top: 89}},
-		{name: 'up at the top stays at the top', state: at({follow: false, top: 0}), action: {type: 'up'}, want: {follow: false, top: 0}},
-		{name: 'pageUp moves a view height', state: following, action: {type: 'pageUp'}, want: {follow: false, top: 80}},
-		{name: 'pageUp stops at the top', state: at({follow: false, top: 4}), action: {type: 'pageUp'}, want: {top: 0}},
-		{name: 'down while following stays following', state: following, action: {type: 'down'}, want: {follow: true, top: 90}},
-		{name: 'down in the middle moves a line', state: at({follow: false, top: 50}), action: {type: 'down'}, want: {follow: false, top: 51}},
-		{name: 'down onto the end follows again', state: at({follow: false, top: 89}), action: {type: 'down'}, want: {follow: true, top: 90}},
-		{name: 'pageDown past the end follows again', state: at({follow: false, top: 85}), action: {type: 'pageDown'}, want: {follow: true, top: 90}},
-		{name: 'pageDown in the middle moves a view height', state: at({follow: false, top: 20}), action: {type: 'pageDown'}, want: {follow: false, top: 30}},
-		{name: 'g goes to the top and stops following', state: following, action: {type: 'home'}, want: {follow: false, top: 0}},
-		{name: 'G goes to the end and follows', state: at({follow: false, top: 3}), action: {type: 'end'}, want: {follow: true, top: 90}},
-		{name: 'w toggles wrap and keeps the position', state: at({follow: false, top: 7}), action: {type: 'toggleWrap'}, want: {wrap: true, top: 7, follow: false}},
-		{name: 'reset follows a new log, keeping wrap', state: at({follow: false, top: 7, wrap: true}), action: {type: 'reset'}, want: {...initialScroll, wrap: true}},
-		{
-			name: 'new lines move a following view to the new end',
-			state: following,
-			action: {type: 'newContent', lineCount: 150, viewHeight: 10},
-			want: {follow: true, top: 140, maxTop: 140, lineCount: 150},
-		},
-		{
-			name: 'new lines leave a scrolled-back view where it is',
-			state: at({follow: false, top: 20}),
-			action: {type: 'newContent', lineCount: 150, viewHeight: 10},
-			want: {follow: false, top: 20, maxTop: 140},
-		},
-		{
-			name: 'a log that shrank (truncated) pulls a scrolled-back view in',
-			state: at({follow: false, top: 80}),
-			action: {type: 'newContent', lineCount: 30, viewHeight: 10},
-			want: {follow: false, top: 20, maxTop: 20},
-		},
-		{
-			name: 'the view can say where the end is (wrapped rows)',
-			state: following,
-			action: {type: 'newContent', lineCount: 100, viewHeight: 10, maxTop: 97},
-			want: {follow: true, top: 97, maxTop: 97},
-		},
-		{
-			name: 'a log shorter than the view starts at the top',
-			state: {...initialScroll},
-			action: {type: 'newContent', lineCount: 3, viewHeight: 10},
-			want: {follow: true, top: 0, maxTop: 0, viewHeight: 10},
-		},
-	])('$name', ({state, action, want}) => {
-		expect(scrollReducer(state, action)).toMatchObject(want);
-	});
-
-	test('the same content twice returns the same state (no re-render)', () => {
-		const action: ScrollAction = {type: 'newContent', lineCount: 100, viewHeight: 10, maxTop: 90};
-		expect(scrollReducer(following, action)).toBe(following);
 	});
 });
 

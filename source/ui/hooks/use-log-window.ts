@@ -108,12 +108,28 @@ export type UseLogWindowOptions = {
 	extra?: readonly string[];
 };
 
+/** Line indexes of the logs looked at last, so moving the selection back and forth does not index a log again. */
+const indexes = new Map<string, LogFile>();
+const keptIndexes = 16;
+
+function indexFor(path: string): LogFile {
+	let file = indexes.get(path);
+	if (file) indexes.delete(path);
+	else file = new LogFile(path);
+	indexes.set(path, file);
+	for (const oldest of indexes.keys()) {
+		if (indexes.size <= keptIndexes) break;
+		indexes.delete(oldest);
+	}
+	return file;
+}
+
 /**
- * The visible rows of the log at `path`. The file's line index lives as long as `path` does (a new path
- * drops it) and catches up only when `tick` changes; rows are read from disk only for the window shown.
+ * The visible rows of the log at `path`. The file's line index is kept for the last few paths shown and
+ * catches up only when `tick` changes; rows are read from disk only for the window shown.
  */
 export function useLogWindow({path, height, width, wrap, scroll, tick, extra = noExtra}: UseLogWindowOptions): LogWindow {
-	const file = useMemo(() => (path === undefined ? undefined : new LogFile(path)), [path]);
+	const file = useMemo(() => (path === undefined ? undefined : indexFor(path)), [path]);
 	const extraKey = extra.join('\n');
 	// New extra lines mean the attempt just ended: read its last output even if ticks stopped with it.
 	const state = useMemo(() => {

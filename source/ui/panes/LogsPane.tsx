@@ -1,10 +1,10 @@
 import {Text} from 'ink';
-import {useEffect, useMemo, useRef} from 'react';
+import {useEffect, useMemo} from 'react';
 import type {TaskView} from '../../engine/snapshot.js';
 import type {Attempt} from '../../engine/types.js';
 import {attributesOn, oneLine, shortDuration} from '../format.js';
 import {useLogWindow, type LogRow, type LogWindow} from '../hooks/use-log-window.js';
-import type {ScrollAction, ScrollState} from '../log-window.js';
+import {scrollIn, type LogView, type ScrollState} from '../log-scroll.js';
 import {color, type ColorName} from '../theme.js';
 import {frameInner, PaneFrame} from './PaneFrame.js';
 
@@ -15,17 +15,14 @@ export type LogsPaneProps = {
 	width: number;
 	height: number;
 	focused: boolean;
-	/** From scrollReducer; the pane reports the log's length back through `onScroll`. */
+	/** From scrollReducer; a state kept for another log means this one's tail. */
 	scroll: ScrollState;
 	/** Overrides `scroll.wrap` when given. */
 	wrap?: boolean;
 	/** Changes at most ~10 times a second: only then is the log file read again. */
 	tick: number;
-	/**
-	 * Gets `newContent` whenever the log's length, the view's height or the end position change, and
-	 * `reset` when another log is shown (it follows that log's tail, keeping wrap). Feed it to scrollReducer.
-	 */
-	onScroll?: (action: ScrollAction) => void;
+	/** Told what was drawn (the log, its end position, the height) after each change: scroll commands start from it. */
+	onView?: (view: LogView) => void;
 };
 
 /** The attempt to show: the one numbered `n`, else the live one, else the last. */
@@ -56,14 +53,15 @@ export function logPosition(window: Pick<LogWindow, 'first' | 'end' | 'lineCount
 }
 
 /** The selected task's log, read from its file for the rows in view only; ends with the attempt's outcome. */
-export function LogsPane({task, attemptN, width, height, focused, scroll, wrap = scroll.wrap, tick, onScroll}: LogsPaneProps) {
+export function LogsPane({task, attemptN, width, height, focused, scroll: kept, wrap = kept.wrap, tick, onView}: LogsPaneProps) {
 	const inner = frameInner(width, height);
 	const attempt = task ? pickAttempt(task, attemptN) : undefined;
 	const outcome = attempt ? outcomeLine(attempt) : undefined;
 	const extra = useMemo(() => (outcome === undefined ? [] : [outcome]), [outcome]);
 	const path = attempt?.logPath;
+	const scroll = scrollIn(kept, path);
 	const window = useLogWindow({path, height: inner.height, width: inner.width, wrap, scroll, tick, extra});
-	useScrollReports(path, window, inner.height, onScroll);
+	useEffect(() => onView?.({path, maxTop: window.maxTop, viewHeight: inner.height}), [path, window.maxTop, inner.height, onView]);
 
 	const count = task?.attempts.at(-1)?.n ?? 0;
 	const title = task ? `Logs ${task.id}${attempt ? ` #${attempt.n}/${count}` : ''}` : 'Logs';
@@ -113,17 +111,4 @@ function Row({row, dim, outcome}: {row: LogRow; dim: boolean; outcome: Attempt['
 			{row.text || ' '}
 		</Text>
 	);
-}
-
-/** Tells the scroll state about a new log (reset) and about each change of its length or the view's height. */
-function useScrollReports(path: string | undefined, window: LogWindow, viewHeight: number, onScroll: LogsPaneProps['onScroll']) {
-	const shown = useRef(path);
-	useEffect(() => {
-		if (!onScroll) return;
-		if (shown.current !== path) {
-			shown.current = path;
-			onScroll({type: 'reset'});
-		}
-		onScroll({type: 'newContent', lineCount: window.lineCount, viewHeight, maxTop: window.maxTop});
-	}, [path, window.lineCount, window.maxTop, viewHeight, onScroll]);
 }
