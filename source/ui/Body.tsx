@@ -26,7 +26,7 @@ const titles: Record<PaneId, string> = {queue: 'Queue', logs: 'Logs', health: 'H
 /** Compact layout: which pane is shown, marked by brackets as well as colour. */
 function TabBar({focus, width}: {focus: PaneId; width: number}) {
 	return (
-		<Box width={width} height={1} overflow="hidden">
+		<Box width={width} height={1}>
 			<Text wrap="truncate-end">
 				{paneOrder.map(id => (
 					<Text key={id} bold={id === focus} color={id === focus ? color('cyan') : undefined}>

@@ -33,7 +33,7 @@ export function Footer({hints, width, message, tone = 'info'}: FooterProps) {
 	if (message !== undefined && message !== '') {
 		const text = tone === 'error' ? `✗ ${message}` : message;
 		return (
-			<Box height={1} width={width} overflow="hidden">
+			<Box height={1} width={width}>
 				<Text wrap="truncate-end" color={tone === 'error' ? color('red') : color('yellow')}>
 					{truncate(text, width)}
 				</Text>
@@ -42,7 +42,7 @@ export function Footer({hints, width, message, tone = 'info'}: FooterProps) {
 	}
 	const shown = fitHints(hints, width);
 	return (
-		<Box height={1} width={width} overflow="hidden">
+		<Box height={1} width={width}>
 			<Text wrap="truncate-end">
 				{shown.map((hint, index) => (
 					<Text key={index}>

@@ -82,7 +82,7 @@ export function Header({snapshot, width, attached = false, now = snapshot.takenA
 	const parts = fitParts(headerParts(snapshot, attached, now), width);
 	const styled = attributesOn();
 	return (
-		<Box height={1} width={width} overflow="hidden">
+		<Box height={1} width={width}>
 			<Text wrap="truncate-end">
 				{parts.map((part, index) => (
 					<Text key={part.text}>

@@ -51,7 +51,7 @@ export function HealthPane({checks, width, height, focused}: HealthPaneProps) {
 				const detailWidth = rest - nameWidth - 1;
 				const detail = detailWidth > 0 ? pad(check.detail, detailWidth) : '';
 				return (
-					<Box key={check.name} height={1} width={inner.width} overflow="hidden">
+					<Box key={check.name} height={1} width={inner.width}>
 						<Text wrap="truncate-end">
 							<Text color={color(healthColors[check.state])}>{mark}</Text>
 							{rest > 0 && <Text> {name}</Text>}

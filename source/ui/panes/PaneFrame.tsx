@@ -25,7 +25,7 @@ export function PaneFrame({title, info, focused, width, height, children}: PaneF
 	const rest = info ? ` ${info}` : '';
 	return (
 		<Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor={color(focused ? 'cyan' : 'gray')}>
-			<Box height={1} width={inner.width} overflow="hidden">
+			<Box height={1} width={inner.width}>
 				<Text wrap="truncate-end">
 					<Text bold={focused}>{head}</Text>
 					<Text dimColor>{rest}</Text>

@@ -48,7 +48,7 @@ export function StatsPane({stats, width, height, focused}: StatsPaneProps) {
 	return (
 		<PaneFrame title="Stats" focused={focused} width={width} height={height}>
 			{lines.map(line => (
-				<Box key={line.label} height={1} width={inner.width} overflow="hidden">
+				<Box key={line.label} height={1} width={inner.width}>
 					<Text wrap="truncate-end">
 						<Text color={color('gray')}>{pad(line.label, label)}</Text>
 						<Text>{truncate(` ${line.value}`, inner.width - label)}</Text>
