@@ -1,14 +1,14 @@
 // Places the panes as the layout says: four panes, two columns, or one pane under a tab bar.
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
 import type {ComponentProps} from 'react';
 import type {HealthCheck} from '../engine/snapshot.js';
 import type {Stats} from '../stats/compute-stats.js';
 import {paneOrder, type Box as Area, type Layout, type PaneId} from './layout.js';
+import {Line} from './line.js';
 import {HealthPane} from './panes/HealthPane.js';
 import {LogsPane} from './panes/LogsPane.js';
 import {QueuePane} from './panes/QueuePane.js';
 import {StatsPane} from './panes/StatsPane.js';
-import {color} from './theme.js';
 
 type Sized = 'width' | 'height' | 'focused';
 
@@ -25,18 +25,8 @@ const titles: Record<PaneId, string> = {queue: 'Queue', logs: 'Logs', health: 'H
 
 /** Compact layout: which pane is shown, marked by brackets as well as colour. */
 function TabBar({focus, width}: {focus: PaneId; width: number}) {
-	return (
-		<Box width={width} height={1}>
-			<Text wrap="truncate-end">
-				{paneOrder.map(id => (
-					<Text key={id} bold={id === focus} color={id === focus ? color('cyan') : undefined}>
-						{id === focus ? `[${titles[id]}]` : ` ${titles[id]} `}
-					</Text>
-				))}
-				<Text dimColor> Tab: next</Text>
-			</Text>
-		</Box>
-	);
+	const tabs = paneOrder.map(id => (id === focus ? {text: `[${titles[id]}]`, bold: true, color: 'cyan' as const} : {text: ` ${titles[id]} `}));
+	return <Line width={width} spans={[...tabs, {text: ' Tab: next', dim: true}]} />;
 }
 
 export function Body({layout, focus, queue, logs, health, stats}: BodyProps) {

@@ -1,8 +1,9 @@
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
 import {buildCommandLine} from '../../engine/command-line.js';
 import type {Snapshot, TaskView} from '../../engine/snapshot.js';
 import type {Attempt, AttemptOutcome, TaskSource} from '../../engine/types.js';
-import {attributesOn, displayStatus, shortDuration, statusColor, statusLabel, truncate, wrap, type DisplayStatus} from '../format.js';
+import {displayStatus, shortDuration, statusColor, statusLabel, wrap, type DisplayStatus} from '../format.js';
+import {Line} from '../line.js';
 import {rowNote} from '../queue-rows.js';
 import {color} from '../theme.js';
 
@@ -173,15 +174,10 @@ export function DetailView({task, snapshot, width, height, scroll = 0, now = sna
 	const below = lines.length - top - innerHeight;
 	// The last row says there is more rather than showing a line cut off mid-thought.
 	const shown = below > 0 ? [...lines.slice(top, top + innerHeight - 1), {text: `↓ ${below + 1} more lines`, tone: 'dim' as const}] : lines.slice(top);
-	const styled = attributesOn();
 	return (
-		<Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor={color('cyan')} overflow="hidden">
+		<Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor={color('cyan')}>
 			{shown.slice(0, innerHeight).map((line, index) => (
-				<Box key={index} height={1} width={innerWidth} overflow="hidden">
-					<Text wrap="truncate-end" color={toneColor(line.tone)} bold={styled && (line.tone === 'title' || line.tone === 'heading')}>
-						{truncate(line.text, innerWidth)}
-					</Text>
-				</Box>
+				<Line key={index} width={innerWidth} spans={{text: line.text, color: toneColor(line.tone), bold: line.tone === 'title' || line.tone === 'heading'}} />
 			))}
 		</Box>
 	);

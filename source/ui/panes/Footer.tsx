@@ -1,6 +1,5 @@
-import {Box, Text} from 'ink';
-import {cellWidth, truncate} from '../format.js';
-import {color} from '../theme.js';
+import {cellWidth} from '../format.js';
+import {Line} from '../line.js';
 
 export type Hint = {keys: string; label: string};
 
@@ -32,26 +31,12 @@ export function fitHints(hints: readonly Hint[], width: number): Hint[] {
 export function Footer({hints, width, message, tone = 'info'}: FooterProps) {
 	if (message !== undefined && message !== '') {
 		const text = tone === 'error' ? `✗ ${message}` : message;
-		return (
-			<Box height={1} width={width}>
-				<Text wrap="truncate-end" color={tone === 'error' ? color('red') : color('yellow')}>
-					{truncate(text, width)}
-				</Text>
-			</Box>
-		);
+		return <Line width={width} spans={{text, color: tone === 'error' ? 'red' : 'yellow'}} />;
 	}
-	const shown = fitHints(hints, width);
-	return (
-		<Box height={1} width={width}>
-			<Text wrap="truncate-end">
-				{shown.map((hint, index) => (
-					<Text key={index}>
-						{index > 0 ? ' '.repeat(gap) : ''}
-						<Text color={color('cyan')}>{hint.keys}</Text>
-						<Text color={color('gray')}> {hint.label}</Text>
-					</Text>
-				))}
-			</Text>
-		</Box>
-	);
+	const spans = fitHints(hints, width).flatMap((hint, index) => [
+		{text: index > 0 ? ' '.repeat(gap) : ''},
+		{text: hint.keys, color: 'cyan' as const},
+		{text: ` ${hint.label}`, color: 'gray' as const},
+	]);
+	return <Line width={width} spans={spans} />;
 }

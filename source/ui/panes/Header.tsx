@@ -1,7 +1,7 @@
-import {Box, Text} from 'ink';
 import type {Snapshot} from '../../engine/snapshot.js';
 import type {TaskStatus} from '../../engine/types.js';
-import {attributesOn, cellWidth, shortDuration, statusColor, statusIcons, truncate} from '../format.js';
+import {cellWidth, shortDuration, statusColor, statusIcons} from '../format.js';
+import {Line, type Span} from '../line.js';
 import {color, type ColorName} from '../theme.js';
 
 export type HeaderProps = {
@@ -77,22 +77,10 @@ export function fitParts(parts: readonly HeaderPart[], width: number): HeaderPar
 const partColor = (part: HeaderPart): ColorName | undefined =>
 	part.status !== undefined ? statusColor(part.status) : part.color === undefined ? undefined : color(part.color);
 
+const partSpans = (parts: readonly HeaderPart[]): Span[] =>
+	parts.flatMap((part, index) => [{text: index === 0 ? '' : part.gap}, {text: part.text, color: partColor(part), bold: part.bold}]);
+
 /** The top line: supervisor state in words, slots, counts by status (icon + number), uptime. */
 export function Header({snapshot, width, attached = false, now = snapshot.takenAt}: HeaderProps) {
-	const parts = fitParts(headerParts(snapshot, attached, now), width);
-	const styled = attributesOn();
-	return (
-		<Box height={1} width={width}>
-			<Text wrap="truncate-end">
-				{parts.map((part, index) => (
-					<Text key={part.text}>
-						{index === 0 ? '' : part.gap}
-						<Text color={partColor(part)} bold={part.bold === true && styled}>
-							{parts.length === 1 ? truncate(part.text, width) : part.text}
-						</Text>
-					</Text>
-				))}
-			</Text>
-		</Box>
-	);
+	return <Line width={width} spans={partSpans(fitParts(headerParts(snapshot, attached, now), width))} />;
 }

@@ -1,7 +1,7 @@
-import {Box, Text} from 'ink';
 import type {HealthCheck, HealthState} from '../../engine/snapshot.js';
-import {pad, truncate} from '../format.js';
-import {color, type ColorName} from '../theme.js';
+import {pad} from '../format.js';
+import {Line} from '../line.js';
+import type {ColorName} from '../theme.js';
 import {frameInner, PaneFrame} from './PaneFrame.js';
 
 export type HealthPaneProps = {
@@ -39,32 +39,19 @@ export function HealthPane({checks, width, height, focused}: HealthPaneProps) {
 	const markWidth = 6;
 	return (
 		<PaneFrame title="Health" info={healthSummary(checks)} focused={focused} width={width} height={height}>
-			{sorted.length === 0 && (
-				<Text wrap="truncate-end" color={color('gray')}>
-					{truncate('no checks yet', inner.width)}
-				</Text>
-			)}
-			{shown.map(check => {
-				const mark = pad(healthMarks[check.state], Math.min(markWidth, inner.width));
-				const rest = inner.width - markWidth - 1;
-				const name = rest > 0 ? pad(check.name, Math.min(nameWidth, rest)) : '';
-				const detailWidth = rest - nameWidth - 1;
-				const detail = detailWidth > 0 ? pad(check.detail, detailWidth) : '';
-				return (
-					<Box key={check.name} height={1} width={inner.width}>
-						<Text wrap="truncate-end">
-							<Text color={color(healthColors[check.state])}>{mark}</Text>
-							{rest > 0 && <Text> {name}</Text>}
-							{detail !== '' && <Text color={check.state === 'ok' ? color('gray') : undefined}> {detail}</Text>}
-						</Text>
-					</Box>
-				);
-			})}
-			{overflow && inner.height > 0 && (
-				<Text wrap="truncate-end" color={color('gray')}>
-					{truncate(`+${sorted.length - shown.length} more`, inner.width)}
-				</Text>
-			)}
+			{sorted.length === 0 && <Line width={inner.width} spans={{text: 'no checks yet', color: 'gray'}} />}
+			{shown.map(check => (
+				<Line
+					key={check.name}
+					width={inner.width}
+					spans={[
+						{text: pad(healthMarks[check.state], markWidth), color: healthColors[check.state]},
+						{text: ` ${pad(check.name, nameWidth)}`},
+						{text: ` ${check.detail}`, color: check.state === 'ok' ? 'gray' : undefined},
+					]}
+				/>
+			))}
+			{overflow && inner.height > 0 && <Line width={inner.width} spans={{text: `+${sorted.length - shown.length} more`, color: 'gray'}} />}
 		</PaneFrame>
 	);
 }

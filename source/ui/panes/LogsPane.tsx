@@ -1,11 +1,11 @@
-import {Text} from 'ink';
 import {useEffect, useMemo} from 'react';
 import type {TaskView} from '../../engine/snapshot.js';
 import type {Attempt} from '../../engine/types.js';
-import {attributesOn, oneLine, shortDuration} from '../format.js';
+import {oneLine, shortDuration} from '../format.js';
 import {useLogWindow, type LogRow, type LogWindow} from '../hooks/use-log-window.js';
+import {Line, type Span} from '../line.js';
 import {scrollIn, type LogView, type ScrollState} from '../log-scroll.js';
-import {color, type ColorName} from '../theme.js';
+import type {ColorName} from '../theme.js';
 import {frameInner, PaneFrame} from './PaneFrame.js';
 
 export type LogsPaneProps = {
@@ -66,12 +66,7 @@ export function LogsPane({task, attemptN, width, height, focused, scroll: kept, 
 	const count = task?.attempts.at(-1)?.n ?? 0;
 	const title = task ? `Logs ${task.id}${attempt ? ` #${attempt.n}/${count}` : ''}` : 'Logs';
 	const info = attempt && window.lineCount > 0 ? logPosition(window, scroll.follow, wrap) : undefined;
-	const dim = attributesOn();
-	const notice = (text: string, tone?: ColorName) => (
-		<Text wrap="truncate-end" dimColor={dim && tone === undefined} color={tone ? color(tone) : undefined}>
-			{text}
-		</Text>
-	);
+	const notice = (text: string, tone?: ColorName) => <Line width={inner.width} spans={{text, dim: tone === undefined, color: tone}} />;
 
 	let body;
 	if (!task) body = notice('no task selected');
@@ -84,8 +79,9 @@ export function LogsPane({task, attemptN, width, height, focused, scroll: kept, 
 		body = (
 			<>
 				{window.fileLines === 0 && inner.height > 1 ? notice('no output') : null}
-				{rows.map(row => (
-					<Row key={row.key} row={row} dim={dim} outcome={attempt.outcome} />
+				{rows.map((row, index) => (
+					// By position: a row that shows another line keeps its place in the layout and only redraws.
+					<Line key={index} width={inner.width} spans={rowSpan(row, attempt.outcome)} />
 				))}
 			</>
 		);
@@ -98,17 +94,8 @@ export function LogsPane({task, attemptN, width, height, focused, scroll: kept, 
 	);
 }
 
-function Row({row, dim, outcome}: {row: LogRow; dim: boolean; outcome: Attempt['outcome']}) {
-	if (row.kind === 'extra') {
-		return (
-			<Text wrap="truncate-end" bold={dim} color={color(outcomeColors[outcome ?? ''] ?? 'red')}>
-				{row.text || ' '}
-			</Text>
-		);
-	}
-	return (
-		<Text wrap="truncate-end" dimColor={dim && row.kind === 'orch'}>
-			{row.text || ' '}
-		</Text>
-	);
+/** A log row as drawn: the outcome line in its colour, the supervisor's own lines dim. */
+function rowSpan(row: LogRow, outcome: Attempt['outcome']): Span {
+	if (row.kind === 'extra') return {text: row.text, bold: true, color: outcomeColors[outcome ?? ''] ?? 'red'};
+	return {text: row.text, dim: row.kind === 'orch'};
 }

@@ -1,5 +1,6 @@
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
 import type {ReactNode} from 'react';
+import {Line} from '../line.js';
 import {color} from '../theme.js';
 
 export type PaneFrameProps = {
@@ -25,12 +26,13 @@ export function PaneFrame({title, info, focused, width, height, children}: PaneF
 	const rest = info ? ` ${info}` : '';
 	return (
 		<Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor={color(focused ? 'cyan' : 'gray')}>
-			<Box height={1} width={inner.width}>
-				<Text wrap="truncate-end">
-					<Text bold={focused}>{head}</Text>
-					<Text dimColor>{rest}</Text>
-				</Text>
-			</Box>
+			<Line
+				width={inner.width}
+				spans={[
+					{text: head, bold: focused},
+					{text: rest, dim: true},
+				]}
+			/>
 			<Box flexDirection="column" width={inner.width} height={inner.height}>
 				{children}
 			</Box>

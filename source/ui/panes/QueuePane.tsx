@@ -1,8 +1,7 @@
-import {Box, Text} from 'ink';
 import {useRef} from 'react';
-import {attributesOn, cellWidth, pad, statusColor, truncate} from '../format.js';
+import {cellWidth, pad, statusColor} from '../format.js';
+import {Line} from '../line.js';
 import type {QueueRow} from '../queue-rows.js';
-import {color} from '../theme.js';
 import {frameInner, PaneFrame} from './PaneFrame.js';
 
 export type QueuePaneProps = {
@@ -85,18 +84,18 @@ export function rowCells(row: QueueRow, columns: QueueColumns): string {
 }
 
 function Row({row, columns, selected, width}: {row: QueueRow; columns: QueueColumns; selected: boolean; width: number}) {
-	const styled = attributesOn();
 	const finished = row.status === 'succeeded' || row.status === 'cancelled';
 	return (
-		<Box height={1} width={width}>
-			<Text wrap="truncate-end" inverse={selected && styled}>
-				<Text color={selected ? color('cyan') : undefined}>{selected ? '›' : ' '}</Text>
-				<Text> </Text>
-				<Text color={statusColor(row.status)}>{row.icon}</Text>
-				<Text> </Text>
-				<Text color={finished && !selected ? color('gray') : undefined}>{rowCells(row, columns)}</Text>
-			</Text>
-		</Box>
+		<Line
+			width={width}
+			spans={[
+				{text: selected ? '›' : ' ', color: selected ? 'cyan' : undefined, inverse: selected},
+				{text: ' ', inverse: selected},
+				{text: row.icon, color: statusColor(row.status), inverse: selected},
+				{text: ' ', inverse: selected},
+				{text: rowCells(row, columns), color: finished && !selected ? 'gray' : undefined, inverse: selected},
+			]}
+		/>
 	);
 }
 
@@ -113,9 +112,7 @@ export function QueuePane({rows, selected, width, height, focused, filter}: Queu
 	return (
 		<PaneFrame title="Queue" info={info} focused={focused} width={width} height={height}>
 			{rows.length === 0 ? (
-				<Text wrap="truncate-end" color={color('gray')}>
-					{truncate(active ? `no match for /${filter}` : 'no tasks', inner.width)}
-				</Text>
+				<Line width={inner.width} spans={{text: active ? `no match for /${filter}` : 'no tasks', color: 'gray'}} />
 			) : (
 				visible.map((row, index) => (
 					<Row key={row.id} row={row} columns={columns} selected={top.current + index === selected} width={inner.width} />

@@ -1,7 +1,6 @@
-import {Box, Text} from 'ink';
 import type {Stats} from '../../stats/compute-stats.js';
-import {compactNumber, pad, percent, shortDuration, statusIcons, truncate} from '../format.js';
-import {color} from '../theme.js';
+import {compactNumber, pad, percent, shortDuration, statusIcons} from '../format.js';
+import {Line} from '../line.js';
 import {frameInner, PaneFrame} from './PaneFrame.js';
 
 export type StatsPaneProps = {
@@ -48,12 +47,7 @@ export function StatsPane({stats, width, height, focused}: StatsPaneProps) {
 	return (
 		<PaneFrame title="Stats" focused={focused} width={width} height={height}>
 			{lines.map(line => (
-				<Box key={line.label} height={1} width={inner.width}>
-					<Text wrap="truncate-end">
-						<Text color={color('gray')}>{pad(line.label, label)}</Text>
-						<Text>{truncate(` ${line.value}`, inner.width - label)}</Text>
-					</Text>
-				</Box>
+				<Line key={line.label} width={inner.width} spans={[{text: pad(line.label, label), color: 'gray'}, {text: ` ${line.value}`}]} />
 			))}
 		</PaneFrame>
 	);
