@@ -43,6 +43,11 @@ const TARGET_RSS = 150 * 1024 * 1024;
 const TARGET_P95_MS = 100;
 /** Presses stop this long after the flood began, before finished tasks reorder the queue. */
 const PRESS_UNTIL_MS = (SECONDS - 1) * 1000;
+// A key every 150..350 ms (250 on average), on a schedule of its own: someone stepping through the queue
+// while the logs run. The schedule does not follow frames (it only waits for the press before to show),
+// so a faster TUI gets no more keys to draw and its CPU share stays comparable between runs; the jitter
+// keeps presses off the phase of the TUI's own refresh timers, as a person's are.
+const PRESS_EVERY_MS = [150, 350];
 const PRESS_TIMEOUT_MS = 3000;
 /** Pause between two captures while waiting for a frame. */
 const POLL_MS = 2;
@@ -266,7 +271,10 @@ async function probeBaseline(control) {
 
 const queueIndex = screen => Number(/Queue (\d+)\/\d+/.exec(screen)?.[1] ?? NaN);
 
-/** Alternates j and k for PRESS_UNTIL_MS from `startAt`; each press is timed until the queue header shows the new row. */
+/**
+ * Alternates j and k every PRESS_EVERY_MS for PRESS_UNTIL_MS from `startAt`; each press is timed until the
+ * queue header shows the new row. A press that shows late delays the next one, never overlaps it.
+ */
 async function pressKeys(control, startAt) {
 	const captureMs = [];
 	const latencies = [];
@@ -295,7 +303,8 @@ async function pressKeys(control, startAt) {
 			index = queueIndex((await control.command('capture-pane -p -t orch')).stdout);
 			if (Number.isNaN(index)) throw new BenchError('the queue header went away');
 		}
-		await sleep(20 + Math.random() * 40); // j/k pressed briskly (a held key repeats every ~30 ms), off the render tick's phase
+		const [shortest, longest] = PRESS_EVERY_MS;
+		await sleep(Math.max(0, began + shortest + Math.random() * (longest - shortest) - nowMs()));
 	}
 	return {keys: stats(latencies), timeouts, duringCapture: stats(captureMs), rowsAt, warmupPresses};
 }
@@ -397,7 +406,7 @@ function report(tui, headless) {
 	console.log(`  machine                 ${tui.machineBusy.toFixed(2)} of ${availableParallelism()} cores busy over the window (agents, orch, tmux, probes, and anything else running); the tmux server ${tui.tmuxShare.toFixed(1)}% of a core`);
 	console.log(`  supervisor CPU          ${tui.cpuShare.toFixed(1)}% of a core (utime+stime, all threads), ${tui.laterShare.toFixed(1)}% after the first second; per second: ${series(tui.bySecond)}`);
 	console.log(`  supervisor RSS          ${fmtBytes(tui.rssBefore)} at the flood's start, peak sample ${fmtBytes(tui.peakRss)}, VmHWM ${fmtBytes(tui.hwm ?? 0)}`);
-	console.log(`  key-to-frame (j/k)      ${fmtStats(tui.keys)}${tui.timeouts ? `; ${tui.timeouts} presses not seen within ${fmtMs(PRESS_TIMEOUT_MS)}` : ''}`);
+	console.log(`  key-to-frame (j/k)      a press every ${PRESS_EVERY_MS.join('..')} ms: ${fmtStats(tui.keys)}${tui.timeouts ? `; ${tui.timeouts} presses not seen within ${fmtMs(PRESS_TIMEOUT_MS)}` : ''}`);
 	console.log(`                          send-keys until a capture shows the moved selection (includes the probes' cost above);`);
 	console.log(`                          before them, ${tui.warmupPresses} j press(es) until the selection first moved (1 expected)`);
 	console.log(`  log files               ${tui.logs.lines} lines of ${AGENTS * LINES} expected${tui.logs.ok ? ', all in order' : `: ${tui.logs.problems.join('; ')}`}`);
