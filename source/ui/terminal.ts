@@ -34,6 +34,26 @@ export function enterAlternateScreen(stdout: NodeJS.WriteStream): Screen {
 	};
 }
 
+const eraseSavedLines = '\u001B[3J';
+
+/**
+ * `stdout` as ink should get it: everything written goes through but ESC[3J. ink redraws a frame that
+ * fills the terminal with ESC[2J ESC[3J ESC[H, and ESC[3J (erase saved lines) wipes the scrollback of
+ * the main screen in tmux, xterm and VTE even while the alternate screen is up: the shell's history
+ * was gone after quitting orch. ESC[2J alone clears the frame.
+ */
+export function keepScrollback(stdout: NodeJS.WriteStream): NodeJS.WriteStream {
+	const write = (chunk: unknown, ...rest: unknown[]) =>
+		(stdout.write as (...args: unknown[]) => boolean)(typeof chunk === 'string' ? chunk.replaceAll(eraseSavedLines, '') : chunk, ...rest);
+	return new Proxy(stdout, {
+		get(target, key) {
+			if (key === 'write') return write;
+			const value: unknown = Reflect.get(target, key);
+			return typeof value === 'function' ? value.bind(target) : value;
+		},
+	});
+}
+
 /** OSC 2: the terminal's window title, or the tmux pane title. Control characters are dropped. */
 export const titleSequence = (title: string): string => `\u001B]2;${title.replace(/[\u0000-\u001F\u007F]/g, '')}\u001B\\`;
 

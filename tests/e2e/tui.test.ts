@@ -231,9 +231,9 @@ describe.skipIf(!tmuxAvailable)(tmuxAvailable ? 'orch TUI in tmux' : 'orch TUI i
 		expect(requeued?.attempts.map(attempt => attempt.outcome)).toEqual(['interrupted']);
 	});
 
-	// A known bug: passes while it is there and fails once it is fixed (then drop `.fails`). Ink redraws a
-	// full-height frame with ESC[2J ESC[3J ESC[H, and ESC[3J (erase saved lines) wipes tmux's scrollback.
-	it.fails('q leaves the shell\'s scrollback as it was (bug: ink\'s ESC[3J erases it)', async () => {
+	// ink redraws a full-height frame with ESC[2J ESC[3J ESC[H, and ESC[3J (erase saved lines) wiped
+	// tmux's scrollback; keepScrollback takes it out.
+	it('q leaves the shell\'s scrollback as it was', async () => {
 		const {term} = await given([alpha], {command: `seq 1 300; ${cliPath} start; echo "orch exited with $?"; ${keepOpen}`});
 		await term.waitScreen('orch', text => fourPanes(text) && row('✓', 'alpha').test(text), 'alpha done in the TUI');
 		await term.keys('orch', 'q');
