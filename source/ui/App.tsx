@@ -83,6 +83,13 @@ export function App({effects}: {effects: UiEffects}) {
 		[view, exit],
 	);
 
+	// The question was asked because agents ran; once none does (they finished meanwhile, or the question
+	// came from a snapshot a moment old), there is nothing left to choose: quit as q would have.
+	const asking = ui.overlay.kind === 'quit';
+	useEffect(() => {
+		if (asking && snapshot.busy === 0 && !ui.quitting) quit('requeue');
+	}, [asking, snapshot.busy, ui.quitting, quit]);
+
 	useBellAndTitle(view, snapshot, effects);
 	useEffect(() => {
 		if (!ui.message) return;

@@ -1,7 +1,7 @@
 // Log flood: 8 agents each printing 2,000 numbered lines/s for 10 s (tests/fixtures/line-flood.js)
 // while orch's full-screen TUI runs in a private tmux server at 120x40; the tasks are added once the TUI
-// is up. Over the flood (from the moment
-// all 8 log files exist until orch.json shows all 8 tasks succeeded) it measures the supervisor's CPU
+// is up. Over the flood (from the moment all 8 log files exist until orch.json shows all 8 tasks
+// succeeded) it measures the supervisor's CPU
 // (utime+stime of all its threads from /proc/PID/stat, per wall second: 100% = one core), its peak RSS
 // (VmHWM, and RSS sampled every 100 ms), and key-to-frame latency: j/k alternately move the queue's
 // selection; each press is timed from `send-keys` until `capture-pane`, polled every ~2 ms, shows the
@@ -9,12 +9,11 @@
 // spawn. Afterwards every log file must hold its agent's lines 1..20,000 in order, and nothing else.
 // References printed beside: the probes on an idle pane running cat (the floor of key-to-frame), and
 // `orch start --headless` under the same load (no TUI, no keys).
-import {execFile, spawn, spawnSync} from 'node:child_process';
+import {spawn} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import {readdir, readFile, writeFile} from 'node:fs/promises';
 import {availableParallelism} from 'node:os';
 import path from 'node:path';
-import {promisify} from 'node:util';
 import {
 	BenchError,
 	cliPath,
@@ -27,10 +26,12 @@ import {
 	makeProject,
 	nowMs,
 	orch,
-	percentile,
 	readMemory,
 	verdict,
 } from './lib.mjs';
+import {machineJiffies, procStat, readCpuMs, sampleProcess} from './proc-sample.mjs';
+import {controlClient, env, tmux} from './tmux-control.mjs';
+import {fmtStats, pollScreen, pressKeys, probeBaseline, PRESS_EVERY_MS, PRESS_TIMEOUT_MS, POLL_MS} from './key-probe.mjs';
 
 const AGENTS = 8;
 const LINES_PER_SEC = 2000;
@@ -43,14 +44,6 @@ const TARGET_RSS = 150 * 1024 * 1024;
 const TARGET_P95_MS = 100;
 /** Presses stop this long after the flood began, before finished tasks reorder the queue. */
 const PRESS_UNTIL_MS = (SECONDS - 1) * 1000;
-// A key every 150..350 ms (250 on average), on a schedule of its own: someone stepping through the queue
-// while the logs run. The schedule does not follow frames (it only waits for the press before to show),
-// so a faster TUI gets no more keys to draw and its CPU share stays comparable between runs; the jitter
-// keeps presses off the phase of the TUI's own refresh timers, as a person's are.
-const PRESS_EVERY_MS = [150, 350];
-const PRESS_TIMEOUT_MS = 3000;
-/** Pause between two captures while waiting for a frame. */
-const POLL_MS = 2;
 const TEXT = 'compiling module, running checks, writing files: the quick brown fox jumps over the lazy dog';
 
 const config = {
@@ -60,88 +53,7 @@ const config = {
 	logs: {maxBytes: '100MB'},
 };
 
-const run$ = promisify(execFile);
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
-// Never the user's tmux server (TMUX*), and no CI markers: ink reads CI at import and then draws only
-// the last frame (see tests/helpers/tmux.ts), which would leave nothing to measure.
-const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('TMUX') && key !== 'CI' && !key.startsWith('CI_') && key !== 'CONTINUOUS_INTEGRATION'));
-
-/** A one-off tmux command on the private server (a process each: used to set up and tear down). */
-async function tmux(socket, args) {
-	const {stdout} = await run$('tmux', ['-L', socket, '-f', '/dev/null', ...args], {env, maxBuffer: 1024 * 1024});
-	return stdout;
-}
-
-/**
- * A `tmux -C` (control mode) client attached to the idle session: the probes (send-keys, capture-pane)
- * go through it, so none of them costs a process spawn. command(line) resolves to {stdout, ms}.
- */
-function controlClient(socket) {
-	const child = spawn('tmux', ['-L', socket, '-f', '/dev/null', '-C', 'attach-session', '-t', 'idle'], {env, stdio: ['pipe', 'pipe', 'ignore']});
-	const waiting = [];
-	let reply; // lines of the reply being read
-	let partial = '';
-	child.stdout.setEncoding('utf8');
-	child.stdout.on('data', chunk => {
-		const lines = (partial + chunk).split('\n');
-		partial = lines.pop();
-		for (const line of lines) {
-			// Replies to this client's commands are framed "%begin TIME N 1" .. "%end|%error TIME N 1".
-			if (reply === undefined) {
-				if (/^%begin \d+ \d+ 1$/.test(line)) reply = [];
-			} else if (/^%(end|error) \d+ \d+ 1$/.test(line)) {
-				const {resolve, reject, began} = waiting.shift();
-				if (line.startsWith('%error')) reject(new BenchError(`tmux: ${reply.join(' ')}`));
-				else resolve({stdout: reply.join('\n'), ms: nowMs() - began});
-				reply = undefined;
-			} else {
-				reply.push(line);
-			}
-		}
-	});
-	const closed = new Promise(resolve => child.on('close', resolve));
-	closed.then(() => waiting.splice(0).forEach(({reject}) => reject(new BenchError('the tmux control client ended'))));
-	return {
-		command: line =>
-			new Promise((resolve, reject) => {
-				waiting.push({resolve, reject, began: nowMs()});
-				child.stdin.write(`${line}\n`);
-			}),
-		close: () => (child.stdin.end(), closed),
-	};
-}
-
-/** The fields of /proc/PID/stat after the command name ([0] is field 3, state), or undefined once it is gone. */
-function procStat(pid) {
-	try {
-		const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-		return text.slice(text.lastIndexOf(')') + 2).split(' ');
-	} catch {
-		return undefined;
-	}
-}
-
-let ticksPerSec;
-/** CPU time (utime + stime: all threads of the process) in ms, or undefined once it is gone. */
-function readCpuMs(pid) {
-	ticksPerSec ??= Number(spawnSync('getconf', ['CLK_TCK'], {encoding: 'utf8'}).stdout) || 100;
-	const fields = procStat(pid);
-	return fields && ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSec;
-}
-
-/** Samples CPU time and RSS every 100 ms: [{at, cpuMs, rss}]. */
-function sampleProcess(pid) {
-	const samples = [];
-	const take = () => {
-		const cpuMs = readCpuMs(pid);
-		const memory = readMemory(pid);
-		if (cpuMs !== undefined && memory) samples.push({at: nowMs(), cpuMs, rss: memory.rss, hwm: memory.hwm});
-	};
-	take();
-	const timer = setInterval(take, 100);
-	timer.unref(); // a bench that failed midway must still exit
-	return {samples, take, stop: () => clearInterval(timer)};
-}
 
 async function waitFor(check, what, timeoutMs = 20_000, everyMs = 20) {
 	const deadline = nowMs() + timeoutMs;
@@ -167,13 +79,6 @@ async function succeededCount(stateDir) {
 	} catch {
 		return 0; // Not written yet.
 	}
-}
-
-/** [busy, total] jiffies of the whole machine from /proc/stat (busy: not idle, not waiting for I/O). */
-function machineJiffies() {
-	const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
-	const total = fields.slice(0, 8).reduce((sum, value) => sum + value, 0);
-	return [total - fields[3] - fields[4], total];
 }
 
 /**
@@ -240,75 +145,6 @@ async function addTasks(dir) {
 	expectOk(await orch(dir, ['add', '--from', file]), 'orch add --from');
 }
 
-const stats = values => ({n: values.length, p50: percentile(values, 50), p95: percentile(values, 95), max: Math.max(...values)});
-const fmtStats = s => s.n === 0 ? 'none measured' : `p50 ${fmtMs(s.p50)}  p95 ${fmtMs(s.p95)}  max ${fmtMs(s.max)}  (n=${s.n})`;
-
-/** Captures `target` every POLL_MS until `done(screen)` or the timeout; the captures' costs go to `costs`. */
-async function pollScreen(control, target, done, costs, timeoutMs = PRESS_TIMEOUT_MS) {
-	const began = nowMs();
-	for (;;) {
-		const {stdout, ms} = await control.command(`capture-pane -p -t ${target}`);
-		costs.push(ms);
-		if (done(stdout)) return true;
-		if (nowMs() - began > timeoutMs) return false;
-		await sleep(POLL_MS);
-	}
-}
-
-/** The probes' own cost on an idle pane running cat: one capture, and send-keys until cat's echo shows. */
-async function probeBaseline(control) {
-	const captures = [];
-	for (let i = 0; i < 30; i++) captures.push((await control.command('capture-pane -p -t idle')).ms);
-	const echoes = [];
-	for (let i = 1; i <= 30; i++) {
-		const began = nowMs();
-		await control.command('send-keys -t idle x');
-		if (!(await pollScreen(control, 'idle', screen => screen.split('x').length - 1 >= i, []))) throw new BenchError('the idle pane did not echo a key');
-		echoes.push(nowMs() - began);
-	}
-	return {capture: stats(captures), echo: stats(echoes)};
-}
-
-const queueIndex = screen => Number(/Queue (\d+)\/\d+/.exec(screen)?.[1] ?? NaN);
-
-/**
- * Alternates j and k every PRESS_EVERY_MS for PRESS_UNTIL_MS from `startAt`; each press is timed until the
- * queue header shows the new row. A press that shows late delays the next one, never overlaps it.
- */
-async function pressKeys(control, startAt) {
-	const captureMs = [];
-	const latencies = [];
-	let timeouts = 0;
-	let index;
-	if (!(await pollScreen(control, 'orch', screen => !Number.isNaN(queueIndex(screen)), captureMs, 20_000))) throw new BenchError('the queue showed no task rows in 20 s');
-	const rowsAt = nowMs();
-	// Warm-up: press j until the selection leaves the first row. (One press should do; at the time of
-	// writing the first j after start only pins the first row, which shows no change.)
-	let warmupPresses = 0;
-	while (index === undefined) {
-		if (++warmupPresses > 5) throw new BenchError('j did not move the queue selection in 5 presses');
-		await control.command('send-keys -t orch j');
-		if (await pollScreen(control, 'orch', screen => queueIndex(screen) > 1, captureMs, 1500)) index = queueIndex((await control.command('capture-pane -p -t orch')).stdout);
-	}
-	while (nowMs() < startAt + PRESS_UNTIL_MS) {
-		// Between rows 1 and 2: j from the first row, k from any other.
-		const [key, expected] = index === 1 ? ['j', 2] : ['k', index - 1];
-		const began = nowMs();
-		await control.command(`send-keys -t orch ${key}`);
-		if (await pollScreen(control, 'orch', screen => queueIndex(screen) === expected, captureMs)) {
-			latencies.push(nowMs() - began);
-			index = expected;
-		} else {
-			timeouts++;
-			index = queueIndex((await control.command('capture-pane -p -t orch')).stdout);
-			if (Number.isNaN(index)) throw new BenchError('the queue header went away');
-		}
-		const [shortest, longest] = PRESS_EVERY_MS;
-		await sleep(Math.max(0, began + shortest + Math.random() * (longest - shortest) - nowMs()));
-	}
-	return {keys: stats(latencies), timeouts, duringCapture: stats(captureMs), rowsAt, warmupPresses};
-}
-
 /** The pid in state/orch.lock once its process runs (orch renames itself, so the recorded start time tells). */
 function lockPid(stateDir) {
 	try {
@@ -343,7 +179,7 @@ async function runTui() {
 		if (!(await pollScreen(control, 'orch', screen => screen.includes('Queue'), [], 20_000))) throw new BenchError('the TUI drew no frame in 20 s');
 		const firstFrameMs = nowMs() - startedAt;
 		await addTasks(project.dir);
-		const measured = await floodWindow(project.stateDir, sampleProcess(pid), {during: startAt => pressKeys(control, startAt), tmuxPid});
+		const measured = await floodWindow(project.stateDir, sampleProcess(pid), {during: startAt => pressKeys(control, startAt, PRESS_UNTIL_MS), tmuxPid});
 		await control.command('send-keys -t orch q');
 		if (!(await waitFor(() => readMemory(pid) === undefined, 'orch to quit on q', 10_000, 50).catch(() => false))) {
 			console.log(`  (orch did not quit within 10 s of q; the tmux server is killed) screen:\n${await tmux(socket, ['capture-pane', '-p', '-t', 'orch'])}`);
