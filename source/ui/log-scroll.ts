@@ -48,4 +48,3 @@ export function scrollReducer(state: ScrollState, {type, view}: ScrollAction): S
 			return {...here, wrap: !here.wrap};
 	}
 }
-

@@ -159,11 +159,11 @@ export class LogFile {
 	}
 
 	#scan(fd: number, size: number): void {
-		const buffer = scanBuffer;
 		while (this.#scanned < size) {
-			const got = readSync(fd, buffer, 0, Math.min(buffer.length, size - this.#scanned), this.#scanned);
+			const got = readSync(fd, scanBuffer, 0, Math.min(scanBuffer.length, size - this.#scanned), this.#scanned);
 			if (got === 0) break;
-			for (let at = buffer.indexOf(10); at !== -1 && at < got; at = buffer.indexOf(10, at + 1)) this.#push(this.#scanned + at + 1);
+			const buffer = scanBuffer.subarray(0, got);
+			for (let at = buffer.indexOf(10); at !== -1; at = buffer.indexOf(10, at + 1)) this.#push(this.#scanned + at + 1);
 			if (this.#head.length < headBytes) this.#head = Buffer.concat([this.#head, buffer.subarray(0, Math.min(got, headBytes - this.#head.length))]);
 			this.#lastByte = buffer[got - 1]!;
 			this.#scanned += got;

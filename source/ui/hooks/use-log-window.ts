@@ -8,7 +8,7 @@ import {LogFile, sanitize, wrapLines} from '../log-window.js';
 export type LineSource = {readonly lineCount: number; lines(start: number, count: number): string[]};
 
 /** `orch` is a line the supervisor wrote ("[orch] …"); `extra` is one of the lines added after the file. */
-export type LogRow = {key: string; line: number; text: string; kind: 'output' | 'orch' | 'extra'};
+export type LogRow = {line: number; text: string; kind: 'output' | 'orch' | 'extra'};
 
 export type LogWindow = {
 	rows: LogRow[];
@@ -62,7 +62,7 @@ export function logWindow(source: LineSource, options: WindowOptions, extraFrom 
 			const clean = sanitize(text);
 			const line = start + index;
 			const parts = options.wrap ? wrapLines([clean], width) : [truncate(clean, width)];
-			return parts.map((part, row) => ({key: `${line}:${row}`, line, text: part, kind: kind(line, clean)}));
+			return parts.map(part => ({line, text: part, kind: kind(line, clean)}));
 		});
 
 	if (!options.wrap) {
