@@ -146,6 +146,7 @@ export async function loadConfig({cwd, file: given, overrides = {}}: LoadConfigO
 		...parsed,
 		agents: resolveAgents(parsed.agents, baseDir),
 		stateDir: path.resolve(baseDir, parsed.stateDir),
+		projectDir: baseDir,
 		file,
 	};
 	return applyOverrides(config, overrides, cwd);

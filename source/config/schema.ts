@@ -106,6 +106,74 @@ export const prioritySchema = z.strictObject({
 	projects: z.record(z.string(), z.number()).default({}),
 });
 
+/** Fields a trigger or a polled source gives the tasks it makes; `prompt` and `title` may hold placeholders. */
+export const taskTemplateSchema = z.strictObject({
+	prompt: z.string().trim().min(1, 'expected a non-empty prompt template'),
+	title: z.string().optional(),
+	agent: z.string().min(1).optional(),
+	priority: z.number().finite().optional(),
+	project: z.string().min(1).optional(),
+	timeout: timeLimit.optional(),
+	attempts: positiveInt.optional(),
+});
+export type TaskTemplate = z.infer<typeof taskTemplateSchema>;
+
+const intakeName = z.string().regex(/^[A-Za-z0-9][\w.-]{0,63}$/, 'expected a name of letters, digits, ".", "_" or "-"');
+const oneOrMany = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+/** A watched path that changes → a task. Paths and globs are relative to the project folder. */
+export const triggerSchema = z.strictObject({
+	name: intakeName,
+	watch: oneOrMany,
+	ignore: z.array(z.string().min(1)).default([]),
+	/** Changes closer together than this are one burst: one task per file, or one for the burst. */
+	debounce: duration.default(1000),
+	per: z.enum(['file', 'batch']).default('file'),
+	/** After a task from this trigger and key is made, no other one for the same key for this long. */
+	cooldown: duration.default(60_000),
+	/** `{file}`, `{files}` and `{event}` in its prompt and title are filled in. */
+	task: taskTemplateSchema,
+});
+export type TriggerConfig = z.infer<typeof triggerSchema>;
+
+/** A command printing JSON (an array, or one object per line), run every `every`; new items become tasks. */
+export const pollSchema = z.strictObject({
+	name: intakeName,
+	/** argv (no shell), or one string; a string runs through a shell only with `shell: true`. */
+	command: oneOrMany,
+	shell: z.boolean().default(false),
+	every: duration.refine(ms => ms >= 1000, 'expected at least 1s').default(300_000),
+	timeout: timeLimit.default(60_000),
+	/** Output over this is refused (and the source marked failing), never parsed. */
+	maxBytes: size.default(5 * 1024 ** 2),
+	/**
+	 * Task fields from each item: a field name (`title`, `author.login`) or a template with `{field}`
+	 * placeholders (`Fix #{number}: {title}`). `id` names the item's identity within the source.
+	 */
+	map: z
+		.strictObject({
+			id: z.string().min(1).default('id'),
+			prompt: z.string().min(1).optional(),
+			title: z.string().min(1).optional(),
+			priority: z.string().min(1).optional(),
+			due: z.string().min(1).optional(),
+			project: z.string().min(1).optional(),
+			agent: z.string().min(1).optional(),
+		})
+		.prefault({}),
+	/** Fixed fields for every task from this source (the map's fields win). */
+	task: taskTemplateSchema.partial().default({}),
+});
+export type PollConfig = z.infer<typeof pollSchema>;
+
+export const intakeSchema = z.strictObject({
+	/** The folder whose task files become tasks (relative to the project folder); false turns it off. */
+	inbox: z.union([z.string().min(1), z.literal(false)]).default('tasks'),
+	triggers: z.array(triggerSchema).default([]),
+	poll: z.array(pollSchema).default([]),
+});
+export type IntakeConfig = z.infer<typeof intakeSchema>;
+
 export const configSchema = z.strictObject({
 	concurrency: positiveInt.default(4),
 	defaultAgent: z.string().default('demo'),
@@ -138,6 +206,7 @@ export const configSchema = z.strictObject({
 		.prefault({}),
 	/** A task whose attempt a dead supervisor left running more than this often fails. */
 	maxInterruptions: z.number().int().min(0).default(2),
+	intake: intakeSchema.prefault({}),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;
@@ -147,6 +216,8 @@ export type ParsedConfig = z.infer<typeof configSchema>;
 export type Config = Omit<ParsedConfig, 'agents' | 'stateDir'> & {
 	agents: Record<string, AgentProfile>;
 	stateDir: string;
+	/** The folder the config file is in (or the working folder without one): intake paths are relative to it. */
+	projectDir: string;
 	/** The file it came from, when there was one. */
 	file?: string;
 };

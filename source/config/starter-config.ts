@@ -117,6 +117,14 @@ function sections(defaultAgent: string): Section[] {
 			doc: ['A task whose agent a dead supervisor left running more than this often fails.'],
 			body: ['maxInterruptions: 2'],
 		},
+		{
+			doc: [
+				'Intake: tasks that arrive without `orch add`. Task files (.md with front matter, .json, .yaml)',
+				'dropped into the inbox folder; file-change triggers; commands polled for JSON items. The README',
+				'has examples of triggers and polled sources.',
+			],
+			body: ['intake:', '  inbox: tasks                   # relative to this file; false turns it off', '  triggers: []', '  poll: []'],
+		},
 	];
 }
 

@@ -13,7 +13,7 @@ export const dueSchema = z.union([z.string(), z.number()]);
 export const taskSourceSchema: z.ZodType<TaskSource> = z.discriminatedUnion('kind', [
 	z.strictObject({kind: z.literal('cli')}),
 	z.strictObject({kind: z.literal('tui')}),
-	z.strictObject({kind: z.literal('inbox'), file: z.string()}),
+	z.strictObject({kind: z.literal('inbox'), file: z.string(), digest: z.string().optional()}),
 	z.strictObject({kind: z.literal('trigger'), name: z.string(), key: z.string()}),
 	z.strictObject({kind: z.literal('poll'), name: z.string(), itemId: z.string()}),
 ]);

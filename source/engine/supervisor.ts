@@ -4,6 +4,7 @@ import path from 'node:path';
 import {UnknownTaskError} from '../errors.js';
 import type {Action, ActionResult} from './actions.js';
 import {prepareTasks} from './enqueue.js';
+import {createIntakeLedger} from './intake-ledger.js';
 import {createArchiver} from './archiver.js';
 import {Launcher} from './launcher.js';
 import {createListeners} from './listeners.js';
@@ -29,6 +30,7 @@ export function createSupervisor(deps: SupervisorDeps) {
 	let dispatchPaused = store.data.dispatchPaused;
 	let concurrency = config.concurrency;
 	let meta = store.data.meta;
+	const ledger = createIntakeLedger(store.data.intake);
 	let running = false; // start() was called and stop() was not
 	let stopping = false;
 	let startedAt: number | undefined;
@@ -40,7 +42,7 @@ export function createSupervisor(deps: SupervisorDeps) {
 	const idleWaiters = new Set<() => void>();
 	const ranking = new Ranking(() => ({now: now(), weights: config.priority.weights, projects: config.priority.projects}), tasks.values());
 
-	store.setProducer(() => ({version: 1, seq, dispatchPaused, tasks: [...tasks.values()], meta}));
+	store.setProducer(() => ({version: 1, seq, dispatchPaused, tasks: [...tasks.values()], meta, intake: ledger.data()}));
 
 	/** A new snapshot for the views; `changed` also persists. */
 	const renew = () => {
@@ -153,13 +155,14 @@ export function createSupervisor(deps: SupervisorDeps) {
 	async function dispatch(action: Action): Promise<ActionResult> {
 		switch (action.type) {
 			case 'enqueue': {
-				const added = prepareTasks(action.tasks, {
+				const prepared = prepareTasks(action.tasks, {
 					now: now(),
 					seq,
 					config,
 					existing: tasks,
 					defaultSource: {kind: 'cli'},
 				});
+				const added = ledger.admit(prepared);
 				for (const task of added) {
 					tasks.set(task.id, task);
 					seq = Math.max(seq, task.seq + 1);
@@ -169,7 +172,8 @@ export function createSupervisor(deps: SupervisorDeps) {
 				changed();
 				await store.flush(); // `orch add` answers only once the task is on disk
 				pump();
-				return {ids: added.map(task => task.id), message: `enqueued ${added.map(task => task.id).join(', ')}`};
+				const message = added.length === 0 ? 'nothing new: these items became tasks before' : `enqueued ${added.map(task => task.id).join(', ')}`;
+				return {ids: added.map(task => task.id), message};
 			}
 			case 'cancel':
 			case 'kill': {
@@ -284,6 +288,8 @@ export function createSupervisor(deps: SupervisorDeps) {
 			return snapshot;
 		},
 		outputOf: (taskId: string) => launcher.outputOf(taskId),
+		/** Whether an intake item (engine/intake-ledger.ts) became a task before, in any status, archived too. */
+		knowsIntake: (key: string) => ledger.knows(key),
 		get failedThisRun() {
 			return failedThisRun;
 		},

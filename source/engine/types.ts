@@ -30,7 +30,8 @@ export type StopReason = 'timeout' | 'kill' | 'cancel' | 'shutdown';
 export type TaskSource =
 	| {kind: 'cli'}
 	| {kind: 'tui'}
-	| {kind: 'inbox'; file: string}
+	/** `digest`: sha256 of the file's name and bytes; an inbox file with a known digest is not taken again. */
+	| {kind: 'inbox'; file: string; digest?: string}
 	| {kind: 'trigger'; name: string; key: string}
 	| {kind: 'poll'; name: string; itemId: string};
 

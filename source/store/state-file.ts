@@ -15,6 +15,8 @@ export type StateData = {
 	dispatchPaused: boolean;
 	tasks: Task[];
 	meta: {createdAt: number; [k: string]: unknown};
+	/** Intake items that became tasks (engine/intake-ledger.ts); absent in files from before intake. */
+	intake?: {seen: Record<string, string>};
 };
 
 export const emptyState = (now: number): StateData => ({
