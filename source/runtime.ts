@@ -7,6 +7,7 @@ import {createExecaRunner} from './engine/runner.js';
 import {createSupervisor, type Supervisor} from './engine/supervisor.js';
 import type {Attempt} from './engine/types.js';
 import {createHealthMonitor, type HealthMonitor} from './health/health-monitor.js';
+import {startIntake, supervisorPort, type Intake} from './intake/intake.js';
 import {acquireLock, type LockHandle} from './store/lock.js';
 import {appendArchive, selectForArchive} from './store/retention.js';
 import {openStore, type Store} from './store/store.js';
@@ -16,6 +17,10 @@ export type Runtime = {
 	supervisor: Supervisor;
 	store: Store;
 	lock: LockHandle;
+	/** Starts the inbox, triggers and polled sources the config asks for; call once the supervisor started. */
+	startIntake(): void;
+	/** Stops them: no task arrives after it resolves. */
+	stopIntake(): Promise<void>;
 	/** Persists and releases the lock. Call after supervisor.stop() when the supervisor was started. */
 	close(): Promise<void>;
 };
@@ -54,6 +59,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
 	}
 	for (const warning of store.warnings) options.onWarning?.(warning);
 	let monitor: HealthMonitor | undefined;
+	let intake: Intake | undefined;
 	const supervisor = createSupervisor({
 		config,
 		store,
@@ -63,7 +69,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
 		},
 		selectForArchive: (tasks, now) => selectForArchive(tasks, {...config.retention, now}),
 		reap: async attempt => reapAttempt(attempt, config.shutdown.killGrace),
-		health: () => monitor?.latest() ?? [],
+		health: () => [...(monitor?.latest() ?? []), ...(intake?.health() ?? [])],
 	});
 	if (options.health) {
 		monitor = createHealthMonitor({config, tasks: () => supervisor.getSnapshot().tasks, onChange: () => supervisor.refresh()});
@@ -77,7 +83,14 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
 		supervisor,
 		store,
 		lock,
+		startIntake() {
+			intake ??= startIntake(config, supervisorPort(supervisor, message => options.onWarning?.(message)));
+		},
+		async stopIntake() {
+			await intake?.stop();
+		},
 		async close() {
+			await intake?.stop();
 			monitor?.stop();
 			await store.close();
 			await lock.release();

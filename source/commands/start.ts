@@ -128,6 +128,7 @@ export const run: CommandRun = async ctx => {
 	let tuiEnded: Promise<void> | undefined;
 	try {
 		await supervisor.start();
+		runtime.startIntake();
 		const idle = flags.exitWhenIdle ? supervisor.whenIdle() : new Promise<never>(() => undefined);
 		if (withTui && !terminalGone) {
 			const {runTui} = await loadTui();
@@ -140,6 +141,8 @@ export const run: CommandRun = async ctx => {
 		}
 	} finally {
 		try {
+			// Nothing new comes in while the supervisor stops.
+			await runtime.stopIntake();
 			// The shutdown the TUI asked for, or one with the configured grace (shown on screen while it lasts).
 			await view.stopped();
 		} finally {

@@ -10,6 +10,7 @@ const benches = {
 	persist: () => import('./persist.mjs'),
 	memory: () => import('./memory.mjs'),
 	'log-flood': () => import('./log-flood.mjs'),
+	intake: () => import('./intake.mjs'),
 };
 
 function pickBenches(argv) {
