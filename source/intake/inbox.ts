@@ -1,6 +1,7 @@
 // The inbox folder (`intake.inbox`): task files dropped into it become tasks. chokidar reports files
-// (those present at start too); each is taken once fully written, one at a time: read, digest, parse,
-// enqueue, then moved to `.done/` (or to `.rejected/` beside its reason). Nothing a file holds throws out.
+// (those present at start too); each is taken once fully written, by one worker at a time (a few files
+// side by side): read, digest, parse, enqueue, then moved to `.done/` (or to `.rejected/` beside its
+// reason). Nothing a file holds throws out.
 // What a file is (task-file.ts) and where it goes (inbox-files.ts) are decided elsewhere.
 import {watch as watchRaw, type FSWatcher as RawWatcher} from 'node:fs';
 import {mkdir, readFile, stat} from 'node:fs/promises';
