@@ -32,6 +32,7 @@ Commands
   prio <id> <n>    set a task's priority (higher runs first)
   concurrency <n>  set how many agents run at once, while the supervisor runs
   init             write a commented starter .orchestratorrc
+  doctor           check config, agents, state folder, lock, tmux and git once (exit 1 if one fails)
 
 Exit codes: 0 ok, 1 error (unknown id, action that does not apply, state in use), 2 bad usage or config;
 start --exit-when-idle exits with the number of tasks that failed (at most 100).
@@ -45,6 +46,7 @@ const commands: Record<string, () => Promise<CommandRun>> = {
 	status: async () => (await import('./commands/status.js')).run,
 	logs: async () => (await import('./commands/logs.js')).run,
 	init: async () => (await import('./commands/init.js')).run,
+	doctor: async () => (await import('./commands/doctor.js')).run,
 	retry: async () => controlCommand('retry'),
 	kill: async () => controlCommand('kill'),
 	cancel: async () => controlCommand('cancel'),
