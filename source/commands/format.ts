@@ -1,6 +1,8 @@
 // Plain-text formatting for command output. Pure.
-import type {TaskView} from '../engine/snapshot.js';
+import type {HealthCheck, HealthState, TaskView} from '../engine/snapshot.js';
+import type {Totals} from '../engine/totals.js';
 import type {TaskStatus} from '../engine/types.js';
+import type {Spread, Stats} from '../stats/compute-stats.js';
 
 /** `850ms`, `12s`, `3m 05s`, `2h 10m`, `3d 4h`. */
 export function formatDuration(ms: number): string {
@@ -53,4 +55,44 @@ export function table(rows: readonly string[][], width?: number): string {
 			return width !== undefined && line.length > width ? `${line.slice(0, Math.max(0, width - 1))}…` : line;
 		})
 		.join('\n');
+}
+
+const healthRank: Record<HealthState, number> = {fail: 0, warn: 1, ok: 2};
+const healthIcon: Record<HealthState, string> = {fail: '✗', warn: '!', ok: '✓'};
+
+/** Health checks worst first (fail, warn, ok), in their own order within a state. */
+export const worstFirst = (checks: readonly HealthCheck[]): HealthCheck[] =>
+	[...checks].sort((a, b) => healthRank[a.state] - healthRank[b.state]);
+
+/** `0.80/m`: tasks per minute. */
+export const formatRate = (perMinute: number): string => `${perMinute === 0 ? '0' : perMinute.toFixed(2)}/m`;
+
+const spreadText = (spread: Spread): string =>
+	spread.count === 0 || spread.p50 === undefined || spread.p95 === undefined || spread.max === undefined
+		? 'none yet'
+		: `p50 ${formatDuration(spread.p50)} · p95 ${formatDuration(spread.p95)} · max ${formatDuration(spread.max)} (${spread.count})`;
+
+const outcomesText = (totals: Totals, rate: number | undefined): string =>
+	`✓${totals.succeeded} ✗${totals.failed} ⊘${totals.cancelled}${rate === undefined ? '' : ` (${Math.round(rate * 100)}% succeeded)`}`;
+
+/** The health and stats part of `orch status`, as `label  value` lines; `started` says whether since-start figures mean anything. */
+export function statsText(stats: Stats, health: readonly HealthCheck[], started: boolean): string[] {
+	const lines: Array<[string, string]> = [];
+	const sorted = worstFirst(health);
+	sorted.forEach((check, i) => lines.push([i === 0 ? 'health' : '', `${healthIcon[check.state]} ${check.name}: ${check.detail}`]));
+	const since = (text: string) => (started ? `${text} since start · ` : '');
+	lines.push(
+		['finished', `${since(outcomesText(stats.session, stats.sessionSuccessRate))}${outcomesText(stats.allTime, stats.successRate)} all time`],
+		['retries', `${since(String(stats.session.retries))}${stats.allTime.retries} all time`],
+		['interrupted', `${since(String(stats.session.interruptions))}${stats.allTime.interruptions} all time`],
+		['throughput', `${formatRate(stats.throughput.last5m)} 5m · ${formatRate(stats.throughput.last15m)} 15m · ${formatRate(stats.throughput.last60m)} 1h`],
+		['duration', spreadText(stats.duration)],
+		['queue wait', spreadText(stats.wait)],
+	);
+	if (stats.utilisation !== undefined) lines.push(['pool', `${Math.round(stats.utilisation * 100)}% of slot time busy since start`]);
+	for (const agent of stats.perAgent) {
+		lines.push([`agent ${agent.agent}`, `${agent.finished} finished · duration ${spreadText(agent.duration)} · wait ${spreadText(agent.wait)}`]);
+	}
+	const width = Math.max(11, ...lines.map(([label]) => label.length));
+	return lines.map(([label, value]) => `${label.padEnd(width)} ${value}`);
 }

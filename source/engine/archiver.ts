@@ -13,6 +13,8 @@ export type ArchiverDeps = {
 	archive?: (tasks: Task[]) => Promise<void>;
 	/** Picks the finished tasks to archive. */
 	select?: (tasks: Task[], now: number) => {keep: Task[]; archive: Task[]};
+	/** Called with the tasks that left the live state (before `changed`), so their totals are kept. */
+	onArchived?: (removed: Task[]) => void;
 	changed: () => void;
 	emit: (event: Omit<EngineEvent, 'ts'>) => void;
 };
@@ -30,12 +32,15 @@ export function createArchiver(deps: ArchiverDeps): (force: boolean) => Promise<
 			const chosen = select([...tasks.values()], deps.now()).archive;
 			if (chosen.length === 0) return;
 			await archive(chosen);
+			const removed: Task[] = [];
 			for (const task of chosen) {
 				const current = tasks.get(task.id);
 				if (!current || !isFinal(current)) continue;
 				tasks.delete(task.id);
 				ranking.noteChange(current, undefined);
+				removed.push(current);
 			}
+			deps.onArchived?.(removed);
 			deps.changed();
 			deps.emit({event: 'task.archived', count: chosen.length});
 		} catch (error) {

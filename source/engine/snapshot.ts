@@ -2,6 +2,7 @@
 import type {AgentProfile, Config} from '../config/schema.js';
 import type {OutputBuffer} from './output.js';
 import {score, type Factor} from './priority.js';
+import type {ArchivedTotals} from './totals.js';
 import {dependencyState, dependentCounts, type RankContext} from './queue.js';
 import type {Task, TaskStatus} from './types.js';
 import {isFinal, taskStatuses} from './types.js';
@@ -44,6 +45,8 @@ export type Snapshot = {
 	agents: readonly AgentInfo[];
 	health: readonly HealthCheck[];
 	stateDir: string;
+	/** Totals of tasks that left the live state for the archive (stats add them to the live tasks'). */
+	archived?: ArchivedTotals;
 };
 
 export type SnapshotInput = {
@@ -63,6 +66,7 @@ export type SnapshotInput = {
 	agents: readonly AgentInfo[];
 	health: readonly HealthCheck[];
 	stateDir: string;
+	archived?: ArchivedTotals;
 };
 
 /** The parts of the config every snapshot carries, so views (attached ones too) need no config of their own. */
@@ -125,5 +129,6 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
 		agents: input.agents,
 		health: input.health,
 		stateDir: input.stateDir,
+		...(input.archived === undefined ? {} : {archived: input.archived}),
 	};
 }

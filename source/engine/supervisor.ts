@@ -11,6 +11,7 @@ import {createListeners} from './listeners.js';
 import {Ranking} from './ranking.js';
 import {recoverOrphans} from './recovery.js';
 import {buildSnapshot, configFacts, type Snapshot} from './snapshot.js';
+import {createMetaKeeper} from './supervisor-meta.js';
 import {transition, type TaskEvent} from './task.js';
 import type {SupervisorDeps} from './supervisor-deps.js';
 import type {Task} from './types.js';
@@ -29,11 +30,11 @@ export function createSupervisor(deps: SupervisorDeps) {
 	let seq = store.data.seq;
 	let dispatchPaused = store.data.dispatchPaused;
 	let concurrency = config.concurrency;
-	let meta = store.data.meta;
 	const ledger = createIntakeLedger(store.data.intake);
 	let running = false; // start() was called and stop() was not
 	let stopping = false;
 	let startedAt: number | undefined;
+	const meta = createMetaKeeper(store.data.meta, {now, markDirty: () => store.markDirty(), sessionStart: () => startedAt});
 	let failedThisRun = 0;
 	let version = 0;
 	let snapshot: Snapshot | undefined;
@@ -42,7 +43,7 @@ export function createSupervisor(deps: SupervisorDeps) {
 	const idleWaiters = new Set<() => void>();
 	const ranking = new Ranking(() => ({now: now(), weights: config.priority.weights, projects: config.priority.projects}), tasks.values());
 
-	store.setProducer(() => ({version: 1, seq, dispatchPaused, tasks: [...tasks.values()], meta, intake: ledger.data()}));
+	store.setProducer(() => ({version: 1, seq, dispatchPaused, tasks: [...tasks.values()], meta: meta.get(), intake: ledger.data()}));
 
 	/** A new snapshot for the views; `changed` also persists. */
 	const renew = () => {
@@ -83,6 +84,7 @@ export function createSupervisor(deps: SupervisorDeps) {
 		select: deps.selectForArchive,
 		changed,
 		emit,
+		onArchived: meta.archived, // all-time totals outlive archived tasks
 	});
 
 	const launcher = new Launcher({
@@ -100,7 +102,6 @@ export function createSupervisor(deps: SupervisorDeps) {
 			pump();
 		},
 	});
-
 	let wakeTimer: NodeJS.Timeout | undefined;
 
 	/**
@@ -226,14 +227,14 @@ export function createSupervisor(deps: SupervisorDeps) {
 		dispatch,
 		/** Reaps what a dead supervisor left running, then starts dispatching. */
 		async start(): Promise<void> {
+			startedAt = now(); // before recovery, so its interruptions count to this session
 			const recovered = await recoverOrphans([...tasks.values()], deps.reap, task => {
 				const after = apply(task.id, {type: 'recover'});
 				emit({event: 'task.status', task: task.id, status: after.status, reason: after.reason});
 			});
 			if (recovered > 0) emit({event: 'supervisor.recovered', count: recovered});
 			running = true;
-			startedAt = now();
-			meta = {...meta, lastStartedAt: startedAt};
+			meta.started(startedAt);
 			changed();
 			await store.flush();
 			emit({event: 'supervisor.started', pid: process.pid, concurrency});
@@ -253,6 +254,7 @@ export function createSupervisor(deps: SupervisorDeps) {
 			emit({event: 'supervisor.stopping', durationMs: Number.isFinite(graceMs) ? graceMs : undefined, count: launcher.liveCount()});
 			await launcher.waitForExits(graceMs);
 			await launcher.stopAll('shutdown');
+			meta.stopped();
 			running = false;
 			renew();
 			await store.flush();
@@ -262,11 +264,10 @@ export function createSupervisor(deps: SupervisorDeps) {
 		skipWait: () => launcher.skipWait(),
 		/** Something outside the tasks that snapshots show changed (health): views re-read; nothing to persist. */
 		refresh: renew,
-		whenIdle: () =>
-			new Promise<void>(resolve => {
-				idleWaiters.add(resolve);
-				checkIdle();
-			}),
+		whenIdle: () => new Promise<void>(resolve => {
+			idleWaiters.add(resolve);
+			checkIdle();
+		}),
 		subscribe: audience.subscribe,
 		onEvent: audience.onEvent,
 		getSnapshot(): Snapshot {
@@ -284,6 +285,7 @@ export function createSupervisor(deps: SupervisorDeps) {
 				liveOutput: launcher.outputOf,
 				...configFacts(config),
 				health: deps.health?.() ?? [],
+				archived: meta.totals(),
 			});
 			return snapshot;
 		},

@@ -1,9 +1,19 @@
 // Figures about the work, computed from a snapshot. Pure and free of UI imports, so `orch status` and
 // the TUI's stats pane show the same numbers.
+//
+// All time = the totals of archived tasks (snapshot.archived, kept in the state file's meta) + the live
+// tasks; since start = what finished (or retried, or was interrupted) since this supervisor started.
+// Windows, percentiles and utilisation come from the tasks the live state still holds (recent history:
+// retention.keepFinished of them).
 import {emptyCounts, type Snapshot, type TaskView} from '../engine/snapshot.js';
+import {addTotals, emptyTotals, sumTotals, type Totals} from '../engine/totals.js';
 import {isFinal, type TaskStatus} from '../engine/types.js';
+import {attemptDurations, perMinuteSeries, queueWait, spread, throughput, utilisation, type Spread} from './figures.js';
 
-export type Outcomes = {succeeded: number; failed: number};
+export {percentile, type Spread} from './figures.js';
+export type {Totals} from '../engine/totals.js';
+
+export type AgentStats = {agent: string; finished: number; duration: Spread; wait: Spread};
 
 export type Stats = {
 	counts: Record<TaskStatus, number>;
@@ -11,72 +21,79 @@ export type Stats = {
 	blocked: number;
 	/** Queued tasks waiting for their dependencies to finish. */
 	waiting: number;
+	/** Tasks in the live state. */
 	total: number;
-	/** Tasks that finished since this supervisor started (none when it has not started). */
-	session: Outcomes;
-	/** Every finished task the snapshot holds (archived ones are not in it). */
-	all: Outcomes;
-	/** succeeded / (succeeded + failed) over `all`; undefined before anything finished that way. */
+	/** Since this supervisor started (zeros when it has not). */
+	session: Totals;
+	/** Ever, archived tasks included. */
+	allTime: Totals;
+	/** succeeded / (succeeded + failed), all time; undefined before anything finished that way. */
 	successRate?: number;
-	/** Attempts beyond each task's first, summed. */
-	retries: number;
-	/** Tasks finished (any final status) per minute, over the last 5 minutes and the last hour. */
-	throughput: {last5m: number; last1h: number};
-	/** Run time of finished attempts, in ms; undefined when none has finished. */
-	duration: {count: number; p50?: number; p95?: number};
+	/** The same since start. */
+	sessionSuccessRate?: number;
+	/** Tasks finished (any final status) per minute, over the last 5, 15 and 60 minutes. */
+	throughput: {last5m: number; last15m: number; last60m: number};
+	/** Tasks finished in each of the last `seriesMinutes` minutes, oldest first. */
+	series: number[];
+	/** Run time of finished attempts, in ms. */
+	duration: Spread;
+	/** Creation → first start, in ms, of tasks that started. */
+	wait: Spread;
+	/** The same per agent, by agent name. */
+	perAgent: AgentStats[];
+	/** Busy slot-time over available slot-time since start (0–1); undefined when not started. */
+	utilisation?: number;
 	/** ms since the supervisor started; undefined when it has not. */
 	uptime?: number;
 };
 
-const minute = 60_000;
+export const seriesMinutes = 30;
 
-/** Nearest-rank percentile of ascending values: the smallest value with at least p% at or below it. */
-export function percentile(sorted: readonly number[], p: number): number | undefined {
-	if (sorted.length === 0) return undefined;
-	const rank = Math.ceil((p / 100) * sorted.length);
-	return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
+const rate = (totals: Totals): number | undefined => {
+	const decided = totals.succeeded + totals.failed;
+	return decided === 0 ? undefined : totals.succeeded / decided;
+};
+
+function byAgent(tasks: readonly TaskView[]): AgentStats[] {
+	const groups = new Map<string, TaskView[]>();
+	for (const task of tasks) groups.set(task.agent, [...(groups.get(task.agent) ?? []), task]);
+	return [...groups.entries()]
+		.sort(([a], [b]) => a.localeCompare(b))
+		.map(([agent, group]) => ({
+			agent,
+			finished: group.filter(isFinal).length,
+			duration: spread(group.flatMap(attemptDurations)),
+			wait: spread(group.map(queueWait).filter((ms): ms is number => ms !== undefined)),
+		}));
 }
 
-const finishedWithin = (tasks: readonly TaskView[], now: number, windowMs: number): number =>
-	tasks.filter(task => isFinal(task) && task.finishedAt !== undefined && task.finishedAt > now - windowMs && task.finishedAt <= now).length;
-
 export function computeStats(snapshot: Snapshot, now: number): Stats {
+	const {tasks, startedAt, archived} = snapshot;
 	const counts = emptyCounts();
-	const session: Outcomes = {succeeded: 0, failed: 0};
-	const all: Outcomes = {succeeded: 0, failed: 0};
-	const durations: number[] = [];
 	let blocked = 0;
 	let waiting = 0;
-	let retries = 0;
-	for (const task of snapshot.tasks) {
+	for (const task of tasks) {
 		counts[task.status]++;
 		if (task.blocked !== undefined) blocked++;
 		else if (task.waitingOn !== undefined && task.waitingOn.length > 0) waiting++;
-		retries += Math.max(0, task.attempts.length - 1);
-		for (const attempt of task.attempts) {
-			if (attempt.endedAt !== undefined) durations.push(Math.max(0, attempt.endedAt - attempt.startedAt));
-		}
-		if (task.status !== 'succeeded' && task.status !== 'failed') continue;
-		all[task.status]++;
-		const thisSession = snapshot.startedAt !== undefined && task.finishedAt !== undefined && task.finishedAt >= snapshot.startedAt;
-		if (thisSession) session[task.status]++;
 	}
-	durations.sort((a, b) => a - b);
-	const decided = all.succeeded + all.failed;
+	const allTime = addTotals(archived?.allTime ?? emptyTotals(), sumTotals(tasks));
+	const session = startedAt === undefined ? emptyTotals() : addTotals(archived?.session ?? emptyTotals(), sumTotals(tasks, startedAt));
 	return {
 		counts,
 		blocked,
 		waiting,
-		total: snapshot.tasks.length,
+		total: tasks.length,
 		session,
-		all,
-		successRate: decided === 0 ? undefined : all.succeeded / decided,
-		retries,
-		throughput: {
-			last5m: finishedWithin(snapshot.tasks, now, 5 * minute) / 5,
-			last1h: finishedWithin(snapshot.tasks, now, 60 * minute) / 60,
-		},
-		duration: {count: durations.length, p50: percentile(durations, 50), p95: percentile(durations, 95)},
-		uptime: snapshot.startedAt === undefined ? undefined : Math.max(0, now - snapshot.startedAt),
+		allTime,
+		successRate: rate(allTime),
+		sessionSuccessRate: rate(session),
+		throughput: {last5m: throughput(tasks, now, 5), last15m: throughput(tasks, now, 15), last60m: throughput(tasks, now, 60)},
+		series: perMinuteSeries(tasks, now, seriesMinutes),
+		duration: spread(tasks.flatMap(attemptDurations)),
+		wait: spread(tasks.map(queueWait).filter((ms): ms is number => ms !== undefined)),
+		perAgent: byAgent(tasks),
+		utilisation: startedAt === undefined ? undefined : utilisation(tasks, startedAt, now, snapshot.concurrency),
+		uptime: startedAt === undefined ? undefined : Math.max(0, now - startedAt),
 	};
 }

@@ -1,6 +1,7 @@
 // What `orch.json` holds, how to tell a usable one from a damaged one, and how to read it without owning it.
 import path from 'node:path';
 import {z} from 'zod';
+import type {Totals} from '../engine/totals.js';
 import {taskStatuses, type Task} from '../engine/types.js';
 import {StateError} from '../errors.js';
 import {DurableFileAdapter, FileParseError} from './durable-adapter.js';
@@ -14,7 +15,20 @@ export type StateData = {
 	seq: number;
 	dispatchPaused: boolean;
 	tasks: Task[];
-	meta: {createdAt: number; [k: string]: unknown};
+	/**
+	 * The supervisor's own records: `lastStartedAt`; `heartbeatAt`/`heartbeatPid`/`heartbeatMs`, stamped
+	 * every few seconds while it runs (engine/heartbeat.ts); `totals` of the tasks it archived
+	 * (engine/totals.ts: all time = totals + the live tasks).
+	 */
+	meta: {
+		createdAt: number;
+		lastStartedAt?: number;
+		heartbeatAt?: number;
+		heartbeatPid?: number;
+		heartbeatMs?: number;
+		totals?: Totals;
+		[k: string]: unknown;
+	};
 	/** Intake items that became tasks (engine/intake-ledger.ts); absent in files from before intake. */
 	intake?: {seen: Record<string, string>};
 };

@@ -1,6 +1,8 @@
-import type {Stats} from '../../stats/compute-stats.js';
+import type {Stats, Spread, Totals} from '../../stats/compute-stats.js';
+import {sparkline} from '../../stats/sparkline.js';
 import {compactNumber, pad, percent, shortDuration, statusIcons} from '../format.js';
 import {Line} from '../line.js';
+import type {ColorName} from '../theme.js';
 import {frameInner, PaneFrame} from './PaneFrame.js';
 
 export type StatsPaneProps = {
@@ -10,7 +12,7 @@ export type StatsPaneProps = {
 	focused: boolean;
 };
 
-export type StatsLine = {label: string; value: string};
+export type StatsLine = {label: string; value: string; color?: ColorName};
 
 /** Tasks per minute; small rates keep two decimals so one task an hour does not read as 0. */
 export const formatRate = (perMinute: number): string =>
@@ -18,22 +20,40 @@ export const formatRate = (perMinute: number): string =>
 
 const orDash = (ms: number | undefined): string => (ms === undefined ? '–' : shortDuration(ms));
 
-/** The figures as label/value lines, most important first: the pane shows as many as fit. */
-export function statsLines(stats: Stats): StatsLine[] {
-	const {succeeded, failed, cancelled} = statusIcons;
+const outcomes = ({succeeded, failed, cancelled}: Totals): string =>
+	`${statusIcons.succeeded}${compactNumber(succeeded)} ${statusIcons.failed}${compactNumber(failed)} ${statusIcons.cancelled}${compactNumber(cancelled)}`;
+
+/** `p50 2s · p95 9s · max 12s`, or `–` when nothing was measured. */
+export const formatSpread = (spread: Spread): string =>
+	spread.count === 0 ? '–' : `p50 ${orDash(spread.p50)} · p95 ${orDash(spread.p95)} · max ${orDash(spread.max)}`;
+
+/**
+ * The figures as label/value lines, most important first: the pane shows as many as fit. `valueWidth`
+ * (the cells a value gets) sizes the throughput sparkline; without it there is none.
+ */
+export function statsLines(stats: Stats, valueWidth = 0): StatsLine[] {
 	const tasks = [`${compactNumber(stats.total)}`];
 	if (stats.blocked > 0) tasks.push(`${statusIcons.blocked}${stats.blocked} blocked`);
 	if (stats.waiting > 0) tasks.push(`${statusIcons.waiting}${stats.waiting} waiting`);
-	if (stats.counts.cancelled > 0) tasks.push(`${cancelled}${stats.counts.cancelled} cancelled`);
-	return [
-		{label: 'success', value: `${percent(stats.successRate)}  ${succeeded}${compactNumber(stats.all.succeeded)} ${failed}${compactNumber(stats.all.failed)}`},
-		{label: 'session', value: `${succeeded}${compactNumber(stats.session.succeeded)} ${failed}${compactNumber(stats.session.failed)}`},
-		{label: 'throughput', value: `${formatRate(stats.throughput.last5m)} 5m · ${formatRate(stats.throughput.last1h)} 1h`},
-		{label: 'duration', value: stats.duration.count === 0 ? '–' : `p50 ${orDash(stats.duration.p50)} · p95 ${orDash(stats.duration.p95)}`},
-		{label: 'retries', value: compactNumber(stats.retries)},
-		{label: 'uptime', value: orDash(stats.uptime)},
-		{label: 'tasks', value: tasks.join(' · ')},
+	const {last5m, last15m, last60m} = stats.throughput;
+	const lines: StatsLine[] = [
+		{label: 'success', value: `${percent(stats.successRate)}  ${outcomes(stats.allTime)}`},
+		{label: 'session', value: `${outcomes(stats.session)} · ${percent(stats.sessionSuccessRate)}`},
+		{label: 'throughput', value: `${formatRate(last5m)} 5m · ${formatRate(last15m)} 15m · ${formatRate(last60m)} 1h`},
+		{label: 'duration', value: formatSpread(stats.duration)},
+		{label: 'wait', value: formatSpread(stats.wait)},
+		{label: 'pool', value: stats.utilisation === undefined ? '–' : `${percent(stats.utilisation)} busy`},
+		{label: 'retries', value: `${compactNumber(stats.allTime.retries)} · ${compactNumber(stats.allTime.interruptions)} interrupted`},
 	];
+	// The sparkline needs a few cells to say anything; narrower panes go without.
+	const sparkWidth = Math.min(stats.series.length, valueWidth);
+	if (sparkWidth >= 8) lines.push({label: `per min`, value: sparkline(stats.series, sparkWidth), color: 'cyan'});
+	lines.push({label: 'uptime', value: orDash(stats.uptime)}, {label: 'tasks', value: tasks.join(' · ')});
+	for (const agent of stats.perAgent) {
+		const value = `${agent.finished} done · ${agent.duration.count === 0 ? 'p50 –' : `p50 ${orDash(agent.duration.p50)} p95 ${orDash(agent.duration.p95)}`} · wait ${orDash(agent.wait.p50)}`;
+		lines.push({label: agent.agent, value});
+	}
+	return lines;
 }
 
 const labelWidth = 10;
@@ -41,13 +61,13 @@ const labelWidth = 10;
 /** The stats figures, one per line, cut to the pane's height from the least important end. */
 export function StatsPane({stats, width, height, focused}: StatsPaneProps) {
 	const inner = frameInner(width, height);
-	const lines = statsLines(stats).slice(0, inner.height);
 	// Narrow panes drop the label column's padding before they drop values.
 	const label = Math.min(labelWidth, Math.max(0, Math.floor(inner.width / 3)));
+	const lines = statsLines(stats, inner.width - label - 1).slice(0, inner.height);
 	return (
 		<PaneFrame title="Stats" focused={focused} width={width} height={height}>
-			{lines.map(line => (
-				<Line key={line.label} width={inner.width} spans={[{text: pad(line.label, label), color: 'gray'}, {text: ` ${line.value}`}]} />
+			{lines.map((line, i) => (
+				<Line key={i} width={inner.width} spans={[{text: pad(line.label, label), color: 'gray'}, {text: ` ${line.value}`, color: line.color}]} />
 			))}
 		</PaneFrame>
 	);
