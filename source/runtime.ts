@@ -21,6 +21,8 @@ export type Runtime = {
 	startIntake(): void;
 	/** Stops them: no task arrives after it resolves. */
 	stopIntake(): Promise<void>;
+	/** Runs the health checks now rather than at the next interval (no-op without health checks). */
+	recheckHealth(): void;
 	/** Persists and releases the lock. Call after supervisor.stop() when the supervisor was started. */
 	close(): Promise<void>;
 };
@@ -38,7 +40,10 @@ export async function reapAttempt(attempt: Pick<Attempt, 'id' | 'pid' | 'pgid' |
 
 export type RuntimeOptions = {
 	onWarning?: (message: string) => void;
-	/** Run the health checks (for a supervisor that stays up; one-shot commands skip them). */
+	/**
+	 * Run the health checks once the supervisor started (for one that stays up and serves the control
+	 * socket, as `orch start` does; one-shot commands skip them).
+	 */
 	health?: boolean;
 };
 
@@ -72,9 +77,19 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
 		health: () => [...(monitor?.latest() ?? []), ...(intake?.health() ?? [])],
 	});
 	if (options.health) {
-		monitor = createHealthMonitor({config, tasks: () => supervisor.getSnapshot().tasks, onChange: () => supervisor.refresh()});
-		// A task may name an agent nobody checked yet: check it now rather than in up to 30 s.
+		let stopped = false;
 		supervisor.onEvent(event => {
+			// Started once the supervisor is: the control socket answers by then, and stalls and the disk
+			// auto-pause act on a supervisor that dispatches.
+			if (event.event === 'supervisor.started' && !monitor && !stopped) {
+				monitor = createHealthMonitor({config, supervisor, socket: true, tasks: () => supervisor.getSnapshot().tasks, onChange: () => supervisor.refresh()});
+			}
+			// No kills, retries or pauses while it stops; the last results stay on show.
+			if (event.event === 'supervisor.stopping') {
+				stopped = true;
+				monitor?.stop();
+			}
+			// A task may name an agent nobody checked yet: check it now rather than in up to health.interval.
 			if (event.event === 'task.enqueued') monitor?.recheck();
 		});
 	}
@@ -83,6 +98,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
 		supervisor,
 		store,
 		lock,
+		recheckHealth: () => monitor?.recheck(),
 		startIntake() {
 			intake ??= startIntake(config, supervisorPort(supervisor, message => options.onWarning?.(message)));
 		},

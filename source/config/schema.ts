@@ -174,6 +174,26 @@ export const intakeSchema = z.strictObject({
 });
 export type IntakeConfig = z.infer<typeof intakeSchema>;
 
+/** The health checks: how often they run, when a silent task counts as stalled, free-disk thresholds. */
+export const healthSchema = z
+	.strictObject({
+		/** How often the checks run (they also run at start, after a task is added, and on demand). */
+		interval: duration.refine(ms => ms >= 100, 'expected at least 100ms').default(30_000),
+		/** A running task whose attempt printed nothing for this long is shown as stalled. */
+		stallAfter: duration.refine(ms => ms > 0, 'expected a duration above 0').default(600_000),
+		/** What happens to a stalled task: `warn` only shows it; `kill` stops the attempt and retries the task. */
+		onStall: z.enum(['warn', 'kill']).default('warn'),
+		/** Free space in the state folder under this is a warning. */
+		diskWarn: size.default(1024 ** 3),
+		/** Under this the disk check fails and dispatching pauses until there is space again. */
+		diskFail: size.default(100 * 1024 ** 2),
+	})
+	.refine(health => health.diskFail <= health.diskWarn, {
+		path: ['diskFail'],
+		message: 'expected health.diskFail to be at most health.diskWarn: lower diskFail or raise diskWarn',
+	});
+export type HealthConfig = z.infer<typeof healthSchema>;
+
 export const configSchema = z.strictObject({
 	concurrency: positiveInt.default(4),
 	defaultAgent: z.string().default('demo'),
@@ -207,6 +227,7 @@ export const configSchema = z.strictObject({
 	/** A task whose attempt a dead supervisor left running more than this often fails. */
 	maxInterruptions: z.number().int().min(0).default(2),
 	intake: intakeSchema.prefault({}),
+	health: healthSchema.prefault({}),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;

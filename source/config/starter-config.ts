@@ -125,6 +125,17 @@ function sections(defaultAgent: string): Section[] {
 			],
 			body: ['intake:', '  inbox: tasks                   # relative to this file; false turns it off', '  triggers: []', '  poll: []'],
 		},
+		{
+			doc: ['Health checks (the Health pane): state file, disk, agents on PATH, event loop, load, stalled tasks.'],
+			body: [
+				'health:',
+				'  interval: 30s                  # how often the checks run',
+				'  stallAfter: 10m                # a running task silent this long is shown as stalled',
+				'  onStall: warn                  # or kill: stop a stalled attempt and retry the task',
+				'  diskWarn: 1GB                  # free space in the state folder under this is a warning',
+				'  diskFail: 100MB                # under this dispatching pauses until space is back',
+			],
+		},
 	];
 }
 
