@@ -75,6 +75,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
 		selectForArchive: (tasks, now) => selectForArchive(tasks, {...config.retention, now}),
 		reap: async attempt => reapAttempt(attempt, config.shutdown.killGrace),
 		health: () => [...(monitor?.latest() ?? []), ...(intake?.health() ?? [])],
+		checkHealth: () => monitor?.recheck(),
 	});
 	if (options.health) {
 		let stopped = false;

@@ -54,6 +54,7 @@ export const actionSchema = z.discriminatedUnion('type', [
 	z.strictObject({type: z.literal('resume_dispatch')}),
 	z.strictObject({type: z.literal('set_priority'), id: z.string(), priority: z.number().finite()}),
 	z.strictObject({type: z.literal('set_concurrency'), concurrency: z.number().int().min(1)}),
+	z.strictObject({type: z.literal('check_health')}),
 ]);
 
 /** Enqueue carries raw task objects: each is validated by the supervisor so errors name the task's index and field. */

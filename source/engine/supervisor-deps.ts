@@ -28,4 +28,6 @@ export type SupervisorDeps = {
 	reap?: Reap;
 	/** The latest health checks, for snapshots (the runtime runs them on an interval). */
 	health?: () => readonly HealthCheck[];
+	/** Runs the health checks now (the `check_health` action); the views hear of the results. */
+	checkHealth?: () => void;
 };

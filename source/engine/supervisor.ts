@@ -220,6 +220,9 @@ export function createSupervisor(deps: SupervisorDeps) {
 				pump();
 				return {message: `concurrency is now ${concurrency}`};
 			}
+			case 'check_health':
+				deps.checkHealth?.();
+				return {message: deps.checkHealth ? 'running the health checks' : 'no health checks run here'};
 		}
 	}
 

@@ -123,6 +123,8 @@ export function handleKey(ctx: KeyContext, input: string, name: string): void {
 		}
 		case 'togglePauseDispatch':
 			return ctx.run({type: ctx.snapshot.dispatchPaused ? 'resume_dispatch' : 'pause_dispatch'});
+		case 'checkHealth':
+			return ctx.run({type: 'check_health'});
 		case 'add':
 			return send({type: 'open', overlay: {kind: 'add'}});
 		case 'filter':

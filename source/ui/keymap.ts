@@ -19,6 +19,7 @@ export type Command =
 	| 'back'
 	| 'action'
 	| 'togglePauseDispatch'
+	| 'checkHealth'
 	| 'add'
 	| 'filter'
 	| 'wrap'
@@ -101,6 +102,7 @@ export const bindings: readonly Binding[] = [
 	{keys: ['+', '='], show: '+', label: 'priority +1', command: 'action', panes: ['queue'], action: task => ({type: 'set_priority', id: task.id, priority: task.priority + 1})},
 	{keys: ['-', '_'], show: '-', label: 'priority -1', command: 'action', panes: ['queue'], action: task => ({type: 'set_priority', id: task.id, priority: task.priority - 1})},
 	{keys: ['a'], show: 'a', label: 'add a task', command: 'add', footer: true},
+	{keys: ['H'], show: 'H', label: 'run the health checks now', command: 'checkHealth', panes: ['health'], footer: true},
 	{keys: ['/'], show: '/', label: 'filter the queue', command: 'filter', panes: ['queue'], footer: true},
 	{keys: ['w'], show: 'w', label: 'wrap long lines', command: 'wrap', panes: ['logs'], footer: true},
 	{keys: ['['], show: '[', label: 'previous attempt', command: 'prevAttempt', panes: ['logs']},

@@ -41,6 +41,19 @@ describe('<App> keys', () => {
 		expect(app.actions).toHaveLength(3);
 	});
 
+	it('H runs the health checks now, in the Health pane only', async () => {
+		const app = mount();
+		await app.shows('Build the thing');
+		app.stdin.press('H');
+		// Tab to Logs, then to Health: the key applies there.
+		app.stdin.press('\t');
+		app.stdin.press('\t');
+		await app.shows('› Health');
+		app.stdin.press('H');
+		await waitFor(() => app.actions.length === 1);
+		expect(app.actions).toEqual([{type: 'check_health'}]);
+	});
+
 	it('says why an action does not apply instead of sending it', async () => {
 		const app = mount();
 		await app.shows('Build the thing');
