@@ -21,7 +21,14 @@ export type TaskView = Task & {
 
 export type HealthState = 'ok' | 'warn' | 'fail';
 /** One health check as views show it: worst state first is the views' job. */
-export type HealthCheck = {name: string; state: HealthState; detail: string; checkedAt: number};
+export type HealthCheck = {
+	name: string;
+	state: HealthState;
+	detail: string;
+	checkedAt: number;
+	/** The tasks the check is about (the stalled ones): views mark them in the queue. */
+	tasks?: string[];
+};
 
 /** An agent profile as views need it (the add form's choices, the detail's command line): no env, which may hold secrets. */
 export type AgentInfo = Omit<AgentProfile, 'env'>;

@@ -45,7 +45,7 @@ export function stallCheck(input: {stalled: readonly Silence[]; settings: Pick<H
 	if (stalled.length === 0) return {name: 'stalled', state: 'ok', detail: `no running task silent for ${window}${tail}`, checkedAt: now};
 	const list = stalled.map(task => `${task.taskId} (${formatSilence(task.silentMs)})`).join(', ');
 	const what = settings.onStall === 'kill' ? 'killing and retrying' : 'look at their logs, or set health.onStall: kill';
-	return {name: 'stalled', state: 'warn', detail: `${list} silent for over ${window}: ${what}${tail}`, checkedAt: now};
+	return {name: 'stalled', state: 'warn', detail: `${list} silent for over ${window}: ${what}${tail}`, checkedAt: now, tasks: stalled.map(task => task.taskId)};
 }
 
 async function mtimeOf(file: string): Promise<number | undefined> {

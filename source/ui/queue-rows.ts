@@ -79,7 +79,8 @@ export function rowNote(task: TaskView): string {
 	}
 }
 
-export function toRow(task: TaskView, snapshot: Pick<Snapshot, 'defaultAttempts'>, now: number): QueueRow {
+/** `stalled`: the health checks found it running and silent for too long (the note says so first). */
+export function toRow(task: TaskView, snapshot: Pick<Snapshot, 'defaultAttempts'>, now: number, stalled = false): QueueRow {
 	const status = displayStatus(task);
 	return {
 		id: task.id,
@@ -90,15 +91,16 @@ export function toRow(task: TaskView, snapshot: Pick<Snapshot, 'defaultAttempts'
 		score: task.score === undefined || isFinal(task) ? '' : compactNumber(task.score),
 		attempt: `${task.budgetUsed}/${task.maxAttempts ?? snapshot.defaultAttempts}`,
 		...rowTime(task, now),
-		note: rowNote(task),
+		note: stalled ? ['stalled', rowNote(task)].filter(Boolean).join(' · ') : rowNote(task),
 		task,
 	};
 }
 
 /** The queue pane's rows for a snapshot and a filter; `now` defaults to when the snapshot was taken. */
 export function queueRows(snapshot: Snapshot, filter = '', now = snapshot.takenAt): QueueRow[] {
+	const stalled = new Set(snapshot.health.find(check => check.name === 'stalled')?.tasks);
 	return snapshot.tasks
 		.filter(task => matchesFilter(task, filter))
 		.sort(compareRows)
-		.map(task => toRow(task, snapshot, now));
+		.map(task => toRow(task, snapshot, now, stalled.has(task.id)));
 }

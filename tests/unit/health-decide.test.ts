@@ -159,7 +159,7 @@ describe('stalls', () => {
 	it('shows stalled tasks as a warning that says what onStall does, and ok once none is', () => {
 		const stalled = [{taskId: 'b', attemptId: 'b1', silentMs: 720_000}];
 		const warn = stallCheck({stalled, settings: {stallAfter: 600_000, onStall: 'warn'}, now: 1});
-		expect(warn).toEqual({name: 'stalled', state: 'warn', detail: 'b (12m) silent for over 10m: look at their logs, or set health.onStall: kill', checkedAt: 1});
+		expect(warn).toEqual({name: 'stalled', state: 'warn', detail: 'b (12m) silent for over 10m: look at their logs, or set health.onStall: kill', checkedAt: 1, tasks: ['b']});
 		expect(stallCheck({stalled, settings: {stallAfter: 600_000, onStall: 'kill'}, now: 1}).detail).toBe('b (12m) silent for over 10m: killing and retrying');
 		const ok = stallCheck({stalled: [], settings: {stallAfter: 600_000, onStall: 'kill'}, lastAction: 'killed b (silent 12m) and retried it', now: 1});
 		expect(ok).toMatchObject({state: 'ok', detail: 'no running task silent for 10m; last: killed b (silent 12m) and retried it'});

@@ -67,6 +67,24 @@ describe('queueRows cells', () => {
 	});
 });
 
+describe('stalled tasks', () => {
+	it.each([
+		['a stalled task with a last line', runningView('a', 0, {lastLine: 'thinking…'}), 'stalled · thinking…'],
+		['a stalled task with nothing printed', runningView('a', 0), 'stalled'],
+	])('the note says so first: %s', (_name, task, note) => {
+		const stalled = {name: 'stalled', state: 'warn' as const, detail: 'a (12m) silent', checkedAt: now, tasks: ['a']};
+		const [row] = queueRows(fakeSnapshot([task], {health: [stalled]}));
+		expect(row!.note).toBe(note);
+	});
+
+	it('other tasks, and tasks named by other checks, are not marked', () => {
+		const other = {name: 'disk', state: 'fail' as const, detail: 'full', checkedAt: now, tasks: ['a']};
+		const stalled = {name: 'stalled', state: 'warn' as const, detail: 'b silent', checkedAt: now, tasks: ['b']};
+		const [row] = queueRows(fakeSnapshot([runningView('a', 0, {lastLine: 'working'})], {health: [other, stalled]}));
+		expect(row!.note).toBe('working');
+	});
+});
+
 describe('filter', () => {
 	it.each([
 		['', 11],
