@@ -14,11 +14,9 @@ import {buildSnapshot, configFacts, type Snapshot} from './snapshot.js';
 import {createMetaKeeper} from './supervisor-meta.js';
 import {transition, type TaskEvent} from './task.js';
 import type {SupervisorDeps} from './supervisor-deps.js';
-import type {Task} from './types.js';
-import {isLive} from './types.js';
+import {isLive, type Task} from './types.js';
 
 export type {StatePort, SupervisorDeps} from './supervisor-deps.js';
-
 export type Supervisor = ReturnType<typeof createSupervisor>;
 
 export function createSupervisor(deps: SupervisorDeps) {
@@ -173,8 +171,8 @@ export function createSupervisor(deps: SupervisorDeps) {
 				changed();
 				await store.flush(); // `orch add` answers only once the task is on disk
 				pump();
-				const message = added.length === 0 ? 'nothing new: these items became tasks before' : `enqueued ${added.map(task => task.id).join(', ')}`;
-				return {ids: added.map(task => task.id), message};
+				const ids = added.map(task => task.id);
+				return {ids, message: ids.length === 0 ? 'nothing new: these items became tasks before' : `enqueued ${ids.join(', ')}`};
 			}
 			case 'cancel':
 			case 'kill': {
