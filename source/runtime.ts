@@ -21,8 +21,6 @@ export type Runtime = {
 	startIntake(): void;
 	/** Stops them: no task arrives after it resolves. */
 	stopIntake(): Promise<void>;
-	/** Runs the health checks now rather than at the next interval (no-op without health checks). */
-	recheckHealth(): void;
 	/** Persists and releases the lock. Call after supervisor.stop() when the supervisor was started. */
 	close(): Promise<void>;
 };
@@ -99,7 +97,6 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
 		supervisor,
 		store,
 		lock,
-		recheckHealth: () => monitor?.recheck(),
 		startIntake() {
 			intake ??= startIntake(config, supervisorPort(supervisor, message => options.onWarning?.(message)));
 		},
