@@ -77,6 +77,15 @@ async function started(over: object = {}) {
 }
 
 describe('supervisor', () => {
+	it('check_health runs the injected checks now, and says so; without them it says none run here', async () => {
+		let checks = 0;
+		const withChecks = createSupervisor({config: config(), store, runner, now: Date.now, checkHealth: () => void checks++});
+		expect(await withChecks.dispatch({type: 'check_health'})).toEqual({message: 'running the health checks'});
+		expect(checks).toBe(1);
+		const without = createSupervisor({config: config(), store: new MemoryStore(), runner, now: Date.now});
+		expect(await without.dispatch({type: 'check_health'})).toEqual({message: 'no health checks run here'});
+	});
+
 	it('answers enqueue only after a flush, and persists a task as running before spawning it', async () => {
 		const supervisor = await started();
 		const before = store.flushes;
