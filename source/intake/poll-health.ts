@@ -55,6 +55,9 @@ export type PollStatus = {
  * The `poll <name>` health line. ok: `every 5m · last run 12s ago · 3 new`; fail: the last error, how
  * many failures in a row and when the next try is.
  */
+/** Beyond two intervals, how late a good run may be before the source is called overdue. */
+const overdueSlackMs = 60_000;
+
 export function pollHealth(status: PollStatus, now: number): HealthCheck {
 	const name = `poll ${status.name}`;
 	const checkedAt = status.lastRunAt ?? now;
@@ -65,6 +68,10 @@ export function pollHealth(status: PollStatus, now: number): HealthCheck {
 		return {name, state: 'fail', detail: `${status.lastError ?? 'failed'} · ${times} · ${next}`, checkedAt};
 	}
 	if (status.lastRunAt === undefined) return {name, state: 'ok', detail: `${every} · ${status.running ? 'first run under way' : 'not run yet'}`, checkedAt};
+	// Its last good run is older than two intervals and no run is under way: its loop is not keeping time.
+	if (!status.running && now - status.lastRunAt > 2 * status.every + overdueSlackMs) {
+		return {name, state: 'warn', detail: `last good run ${compactDuration(now - status.lastRunAt)} ago, ${every}: the supervisor may be too busy to poll`, checkedAt};
+	}
 	return {name, state: 'ok', detail: `${every} · last run ${compactDuration(now - status.lastRunAt)} ago · ${status.lastNew} new`, checkedAt};
 }
 

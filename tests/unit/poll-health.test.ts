@@ -37,13 +37,16 @@ describe('compactDuration', () => {
 describe('pollHealth: the `poll <name>` line', () => {
 	const base: PollStatus = {name: 'issues', every: 300_000, running: false, lastNew: 0, failures: 0};
 	const now = 1_000_000;
-	it.each<[string, Partial<PollStatus>, 'ok' | 'fail', string]>([
+	it.each<[string, Partial<PollStatus>, 'ok' | 'warn' | 'fail', string]>([
 		['before the first run', {running: true}, 'ok', 'every 5m · first run under way'],
 		['after a good run', {lastRunAt: now - 12_000, lastNew: 3, nextAt: now + 288_000}, 'ok', 'every 5m · last run 12s ago · 3 new'],
 		['after one failure', {lastRunAt: now, failures: 1, lastError: 'exited with code 3: boom', nextAt: now + 5000}, 'fail', 'exited with code 3: boom · failed once · retry in 5s'],
 		['after three', {lastRunAt: now, failures: 3, lastError: 'timed out after 1m', nextAt: now + 20_000}, 'fail', 'timed out after 1m · failed 3× in a row · retry in 20s'],
 		['while retrying', {lastRunAt: now - 5000, failures: 2, lastError: 'x', running: true}, 'fail', 'x · failed 2× in a row · retrying now'],
 		['failing, stopped', {lastRunAt: now, failures: 1, lastError: 'x'}, 'fail', 'x · failed once · stopped'],
+		['a good run just within two intervals and a minute', {lastRunAt: now - 660_000}, 'ok', 'every 5m · last run 11m ago · 0 new'],
+		['no good run for longer: overdue', {lastRunAt: now - 661_000}, 'warn', 'last good run 11m1s ago, every 5m: the supervisor may be too busy to poll'],
+		['overdue but a run is under way (its timeout decides)', {lastRunAt: now - 900_000, running: true}, 'ok', 'every 5m · last run 15m ago · 0 new'],
 	])('%s', (_what, status, state, detail) => {
 		expect(pollHealth({...base, ...status}, now)).toEqual({name: 'poll issues', state, detail, checkedAt: status.lastRunAt ?? now});
 	});
