@@ -22,7 +22,7 @@ Commands
                    --headless or without one (plain \`orch\` is \`orch start\`)
   watch            show the TUI of the supervisor running here, from another terminal
   add <prompt>     add a task; --from FILE adds many (JSON lines)
-  ls               list tasks              status     supervisor and queue summary (--format tmux)
+  ls               list tasks              status     supervisor, health checks, stats (--format tmux)
   logs <id>        print a task's log (-f follows it)
   retry <id>       run a finished or waiting task again with a fresh attempt budget
   kill <id>        stop a running attempt; the task fails
