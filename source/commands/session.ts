@@ -4,13 +4,13 @@ import {loadConfig} from '../config/load-config.js';
 import type {Config} from '../config/schema.js';
 import {connectControl} from '../control/client.js';
 import type {Action, ActionResult} from '../engine/actions.js';
-import {buildSnapshot, configFacts, type Snapshot} from '../engine/snapshot.js';
-import type {Task} from '../engine/types.js';
+import type {Snapshot} from '../engine/snapshot.js';
 import {LockHeldError, OrchError} from '../errors.js';
 import {openRuntime} from '../runtime.js';
 import {readLock} from '../store/lock.js';
 import {readStateReadOnly} from '../store/store.js';
 import type {CommandContext} from './context.js';
+import {snapshotFromState} from './supervisor-probe.js';
 
 /** How long a command waits for the socket of a supervisor that holds the lock but does not answer yet. */
 const socketWaitMs = 3000;
@@ -83,20 +83,7 @@ export async function readView(config: Config): Promise<View> {
 		}
 	}
 	const data = await readStateReadOnly(config.stateDir);
-	const tasks = new Map<string, Task>(data.tasks.map(task => [task.id, task]));
 	const lock = await readLock(config.stateDir);
-	const snapshot = buildSnapshot({
-		version: 0,
-		tasks,
-		now: Date.now(),
-		rank: {weights: config.priority.weights, projects: config.priority.projects},
-		dispatchPaused: data.dispatchPaused,
-		concurrency: config.concurrency,
-		running: false,
-		stopping: false,
-		failedThisRun: 0,
-		...configFacts(config),
-		health: [],
-	});
+	const snapshot = snapshotFromState(config, data, Date.now());
 	return {snapshot: {...snapshot, pid: lock?.alive ? lock.info.pid : 0}, live: false};
 }

@@ -25,6 +25,8 @@ export type ControlClient = {
 	/** Called once when the connection ends, whoever ended it. */
 	onClose(listener: () => void): void;
 	close(): void;
+	/** Drops the connection at once, without waiting for the supervisor (one that is stopped never reads). */
+	destroy(): void;
 };
 
 type Pending = {resolve: (value: unknown) => void; reject: (error: Error) => void};
@@ -105,5 +107,32 @@ export async function connectControl(stateDir: string): Promise<ControlClient | 
 			else closeListeners.push(listener);
 		},
 		close: () => socket.end(),
+		destroy: () => socket.destroy(),
 	};
+}
+
+/** `absent`: nothing listens; `silent`: no answer within the time, or an error (its message). */
+export type Asked<T> = {kind: 'answered'; result: T} | {kind: 'absent'} | {kind: 'silent'; error?: string};
+
+/**
+ * One question to the supervisor with a time limit. A supervisor that is stopped (SIGSTOP) or stuck
+ * still has its connections accepted by the kernel and never answers: without a limit the asker hangs.
+ */
+export async function askControl<T>(stateDir: string, question: (client: ControlClient) => Promise<T>, timeoutMs: number): Promise<Asked<T>> {
+	const client = await connectControl(stateDir);
+	if (!client) return {kind: 'absent'};
+	let timer: NodeJS.Timeout | undefined;
+	try {
+		const answer = question(client).then(
+			(result): Asked<T> => ({kind: 'answered', result}),
+			(error: unknown): Asked<T> => ({kind: 'silent', error: (error as Error).message}),
+		);
+		const timeout = new Promise<Asked<T>>(resolve => {
+			timer = setTimeout(() => resolve({kind: 'silent'}), timeoutMs);
+		});
+		return await Promise.race([answer, timeout]);
+	} finally {
+		clearTimeout(timer);
+		client.destroy();
+	}
 }

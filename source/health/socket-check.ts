@@ -1,6 +1,6 @@
 // "control socket": `orch add`, `orch ls` and attached views reach this supervisor through
 // <stateDir>/orch.sock. The check connects as they do and pings: only an answer from our own pid counts.
-import {connectControl} from '../control/client.js';
+import {askControl} from '../control/client.js';
 import {socketPath} from '../control/protocol.js';
 import type {HealthCheck} from '../engine/snapshot.js';
 
@@ -23,20 +23,8 @@ export function socketCheck(stateDir: string, outcome: PingOutcome, now: number,
 }
 
 export async function pingSocket(stateDir: string, timeoutMs = socketAnswerMs): Promise<PingOutcome> {
-	const client = await connectControl(stateDir);
-	if (!client) return {error: 'not listening'};
-	let timer: NodeJS.Timeout | undefined;
-	try {
-		const timeout = new Promise<PingOutcome>(resolve => {
-			timer = setTimeout(() => resolve({error: 'no answer'}), timeoutMs);
-		});
-		const answer = client.ping().then(
-			({pid}): PingOutcome => ({answeredBy: pid}),
-			(error: unknown): PingOutcome => ({error: (error as Error).message}),
-		);
-		return await Promise.race([answer, timeout]);
-	} finally {
-		clearTimeout(timer);
-		client.close();
-	}
+	const asked = await askControl(stateDir, async client => client.ping(), timeoutMs);
+	if (asked.kind === 'answered') return {answeredBy: asked.result.pid};
+	if (asked.kind === 'absent') return {error: 'not listening'};
+	return {error: asked.error ?? 'no answer'};
 }
