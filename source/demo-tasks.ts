@@ -1,5 +1,5 @@
 // What `orch start --demo` puts in the queue: a small plan for the bundled demo agent.
-import type {NewTask} from './engine/actions.js';
+import type {NewTask} from './engine/model/actions.js';
 
 export const demoTasks: NewTask[] = [
 	{id: 'demo-1', title: 'Map the code base', prompt: 'Read the repository and summarise its modules in NOTES.md', priority: 2},

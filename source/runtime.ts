@@ -1,11 +1,11 @@
 // Wires the supervisor to the real world: the lock, the durable store, the execa runner, the reaper.
 import path from 'node:path';
 import type {Config} from './config/schema.js';
-import {sweepAttemptUntilGone, terminateGroup} from './engine/kill.js';
-import {isProcessAlive} from './engine/proc.js';
-import {createExecaRunner} from './engine/runner.js';
+import {sweepAttemptUntilGone, terminateGroup} from './os/kill.js';
+import {isProcessAlive} from './os/proc.js';
+import {createExecaRunner} from './engine/run/runner.js';
 import {createSupervisor, type Supervisor} from './engine/supervisor.js';
-import type {Attempt} from './engine/types.js';
+import type {Attempt} from './engine/model/types.js';
 import {createHealthMonitor, type HealthMonitor} from './health/health-monitor.js';
 import {startIntake, supervisorPort, type Intake} from './intake/intake.js';
 import {acquireLock, type LockHandle} from './store/lock.js';

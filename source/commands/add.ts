@@ -1,6 +1,6 @@
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';
-import {newTaskSchema} from '../engine/actions.js';
+import {newTaskSchema} from '../engine/model/actions.js';
 import {TaskInputError, UsageError} from '../errors.js';
 import type {CommandContext, CommandRun} from './context.js';
 import {configFlags, parseArgs} from './parse.js';

@@ -1,5 +1,5 @@
 // retry, kill, cancel, pause, resume, prio: one Action each, run on the supervisor (or under the lock).
-import type {Action} from '../engine/actions.js';
+import type {Action} from '../engine/model/actions.js';
 import {UsageError} from '../errors.js';
 import type {CommandRun} from './context.js';
 import {configFlags, parseArgs} from './parse.js';

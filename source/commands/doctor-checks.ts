@@ -3,13 +3,13 @@
 import {stat} from 'node:fs/promises';
 import path from 'node:path';
 import type {AgentProfile, Config} from '../config/schema.js';
-import type {HealthState} from '../engine/snapshot.js';
-import type {Task} from '../engine/types.js';
+import type {HealthState} from '../engine/model/snapshot.js';
+import type {Task} from '../engine/model/types.js';
 import {ConfigError, StateError} from '../errors.js';
 import {agentsInUse, checkAgent, checkStateFile, resolveCommand} from '../health/basic-checks.js';
 import {formatLockTime, readLock, type LockStatus} from '../store/lock.js';
 import {LOCK_FILE} from '../store/state-dir.js';
-import {readStateReadOnly} from '../store/store.js';
+import {readStateReadOnly} from '../store/state-file.js';
 
 export type DoctorCheck = {name: string; state: HealthState; detail: string};
 

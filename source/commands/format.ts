@@ -1,7 +1,7 @@
 // Plain-text formatting for command output. Pure.
-import type {HealthCheck, HealthState, TaskView} from '../engine/snapshot.js';
-import type {Totals} from '../engine/totals.js';
-import type {TaskStatus} from '../engine/types.js';
+import type {HealthCheck, HealthState, TaskView} from '../engine/model/snapshot.js';
+import type {Totals} from '../engine/model/totals.js';
+import type {TaskStatus} from '../engine/model/types.js';
 import type {Spread, Stats} from '../stats/compute-stats.js';
 
 /** `850ms`, `12s`, `3m 05s`, `2h 10m`, `3d 4h`. */

@@ -1,9 +1,9 @@
 import {createReadStream} from 'node:fs';
 import {stat} from 'node:fs/promises';
 import {setTimeout as delay} from 'node:timers/promises';
-import {readLogTail} from '../engine/output.js';
-import type {TaskView} from '../engine/snapshot.js';
-import type {Attempt} from '../engine/types.js';
+import {readLogTail} from '../engine/output/log-tail.js';
+import type {TaskView} from '../engine/model/snapshot.js';
+import type {Attempt} from '../engine/model/types.js';
 import {OrchError, UnknownTaskError, UsageError} from '../errors.js';
 import type {CommandContext, CommandRun} from './context.js';
 import {configFlags, parseArgs} from './parse.js';

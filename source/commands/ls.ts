@@ -1,5 +1,5 @@
-import type {TaskView} from '../engine/snapshot.js';
-import {taskStatuses} from '../engine/types.js';
+import type {TaskView} from '../engine/model/snapshot.js';
+import {taskStatuses} from '../engine/model/types.js';
 import {readArchive} from '../store/retention.js';
 import {UsageError} from '../errors.js';
 import type {CommandRun} from './context.js';

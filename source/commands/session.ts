@@ -3,12 +3,12 @@ import {setTimeout as delay} from 'node:timers/promises';
 import {loadConfig} from '../config/load-config.js';
 import type {Config} from '../config/schema.js';
 import {connectControl} from '../control/client.js';
-import type {Action, ActionResult} from '../engine/actions.js';
-import type {Snapshot} from '../engine/snapshot.js';
+import type {Action, ActionResult} from '../engine/model/actions.js';
+import type {Snapshot} from '../engine/model/snapshot.js';
 import {LockHeldError, OrchError} from '../errors.js';
 import {openRuntime} from '../runtime.js';
 import {readLock} from '../store/lock.js';
-import {readStateReadOnly} from '../store/store.js';
+import {readStateReadOnly} from '../store/state-file.js';
 import type {CommandContext} from './context.js';
 import {snapshotFromState} from './supervisor-probe.js';
 

@@ -2,7 +2,7 @@ import {setTimeout as delay} from 'node:timers/promises';
 import type {Config} from '../config/schema.js';
 import {connectControl} from '../control/client.js';
 import {startControlServer} from '../control/server.js';
-import type {EngineEvent} from '../engine/events.js';
+import type {EngineEvent} from '../engine/model/events.js';
 import {LockHeldError} from '../errors.js';
 import {demoTasks} from '../demo-tasks.js';
 import {createLocalView} from '../engine/local-view.js';

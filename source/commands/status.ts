@@ -1,5 +1,5 @@
-import type {Snapshot} from '../engine/snapshot.js';
-import {taskStatuses} from '../engine/types.js';
+import type {Snapshot} from '../engine/model/snapshot.js';
+import {taskStatuses} from '../engine/model/types.js';
 import {UsageError} from '../errors.js';
 import {computeStats} from '../stats/compute-stats.js';
 import {statusLine} from '../stats/status-line.js';

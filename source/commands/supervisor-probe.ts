@@ -4,12 +4,14 @@
 // limit (askControl), and the state file's heartbeat says the rest.
 import type {Config} from '../config/schema.js';
 import {askControl, type Asked} from '../control/client.js';
-import {judgeLiveness, readHeartbeat, type SupervisorLiveness} from '../engine/heartbeat.js';
-import {buildSnapshot, configFacts, type Snapshot} from '../engine/snapshot.js';
-import {emptyTotals, readTotals} from '../engine/totals.js';
-import type {Task} from '../engine/types.js';
+import {judgeLiveness, readHeartbeat, type SupervisorLiveness} from '../engine/model/heartbeat.js';
+import {buildSnapshot} from '../engine/build-snapshot.js';
+import {configFacts, type Snapshot} from '../engine/model/snapshot.js';
+import {emptyTotals, readTotals} from '../engine/model/totals.js';
+import type {Task} from '../engine/model/types.js';
 import {readLock} from '../store/lock.js';
-import {readStateReadOnly, type StateData} from '../store/store.js';
+import type {StateData} from '../engine/model/state-data.js';
+import {readStateReadOnly} from '../store/state-file.js';
 
 /** How long a command waits for a supervisor's answer before it reads the state file instead. */
 export const answerWaitMs = 2000;

@@ -1,9 +1,9 @@
 // Talks to a running supervisor through its control socket.
 import net from 'node:net';
 import {OrchError} from '../errors.js';
-import type {Action, ActionResult} from '../engine/actions.js';
-import type {EngineEvent} from '../engine/events.js';
-import type {Snapshot} from '../engine/snapshot.js';
+import type {Action, ActionResult} from '../engine/model/actions.js';
+import type {EngineEvent} from '../engine/model/events.js';
+import type {Snapshot} from '../engine/model/snapshot.js';
 import {socketPath, type ErrorBody} from './protocol.js';
 
 /** An error the supervisor answered with; keeps its code so the CLI can tell kinds apart. */

@@ -1,9 +1,9 @@
 // The control socket speaks newline-delimited JSON: one request per line, one response per request;
 // `subscribe` and `watch` then stream messages tagged with the request's id.
 import {z} from 'zod';
-import {actionSchema} from '../engine/actions.js';
-import type {EngineEvent} from '../engine/events.js';
-import type {Snapshot} from '../engine/snapshot.js';
+import {actionSchema} from '../engine/model/actions.js';
+import type {EngineEvent} from '../engine/model/events.js';
+import type {Snapshot} from '../engine/model/snapshot.js';
 
 export const requestSchema = z.discriminatedUnion('op', [
 	z.strictObject({id: z.number().int(), op: z.literal('ping')}),

@@ -1,7 +1,7 @@
 // A running supervisor seen through its control socket, as a SupervisorView: what `orch watch` shows.
-import type {EngineEvent} from '../engine/events.js';
-import type {Snapshot} from '../engine/snapshot.js';
-import type {SupervisorView} from '../engine/view.js';
+import type {EngineEvent} from '../engine/model/events.js';
+import type {Snapshot} from '../engine/model/snapshot.js';
+import type {SupervisorView} from '../engine/model/view.js';
 import {OrchError} from '../errors.js';
 import {connectControl} from './client.js';
 

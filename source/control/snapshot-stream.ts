@@ -1,6 +1,6 @@
 // Sends a watcher the supervisor's snapshots: one at once, then on change, throttled, never stale.
-import type {Snapshot} from '../engine/snapshot.js';
-import type {SupervisorView} from '../engine/view.js';
+import type {Snapshot} from '../engine/model/snapshot.js';
+import type {SupervisorView} from '../engine/model/view.js';
 
 export type SnapshotStreamOptions = {
 	source: Pick<SupervisorView, 'subscribe' | 'getSnapshot'>;

@@ -1,8 +1,8 @@
 // Retention: finished tasks past the limits leave the live state for the archive, in batches.
-import type {EngineEvent} from './events.js';
-import type {Ranking} from './ranking.js';
-import type {Task} from './types.js';
-import {isFinal} from './types.js';
+import type {EngineEvent} from './model/events.js';
+import type {Ranking} from './schedule/ranking.js';
+import type {Task} from './model/types.js';
+import {isFinal} from './model/types.js';
 
 export type ArchiverDeps = {
 	tasks: Map<string, Task>;

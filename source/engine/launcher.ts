@@ -1,12 +1,12 @@
 // Live attempts: spawning (after the `running` state is durable), timeouts, suspension and stopping.
 import path from 'node:path';
 import {maxDurationMs, type Config} from '../config/schema.js';
-import {buildCommandLine} from './command-line.js';
-import type {EngineEvent} from './events.js';
-import type {OutputBuffer} from './output.js';
-import type {RunHandle, Runner} from './runner.js';
-import type {TaskEvent} from './task.js';
-import type {StopReason, Task} from './types.js';
+import {buildCommandLine} from './run/command-line.js';
+import type {EngineEvent} from './model/events.js';
+import type {OutputBuffer} from './output/output-buffer.js';
+import type {RunHandle, Runner} from './run/run-port.js';
+import type {TaskEvent} from './model/transition.js';
+import type {StopReason, Task} from './model/types.js';
 
 type Live = {
 	taskId: string;

@@ -1,5 +1,5 @@
 // The supervisor's two audiences: views that re-read the snapshot, and listeners to engine events.
-import type {EngineEvent} from './events.js';
+import type {EngineEvent} from './model/events.js';
 
 export function createListeners(now: () => number) {
 	const changeListeners = new Set<() => void>();

@@ -1,6 +1,6 @@
 // The in-process supervisor as a SupervisorView: what `orch start` hands its TUI.
 import type {Supervisor} from './supervisor.js';
-import type {SupervisorView} from './view.js';
+import type {SupervisorView} from './model/view.js';
 
 export type LocalView = SupervisorView & {
 	/**

@@ -1,10 +1,10 @@
 // The ports injected into the supervisor: the store, the runner, a clock, and the archive and reaper.
 import type {Config} from '../config/schema.js';
-import type {StateData} from '../store/store.js';
-import type {Reap} from './recovery.js';
-import type {Runner} from './runner.js';
-import type {HealthCheck} from './snapshot.js';
-import type {Task} from './types.js';
+import type {StateData} from './model/state-data.js';
+import type {Reap} from './run/recovery.js';
+import type {Runner} from './run/run-port.js';
+import type {HealthCheck} from './model/snapshot.js';
+import type {Task} from './model/types.js';
 
 /** What the supervisor needs from the store: the loaded data and a way to persist. */
 export type StatePort = {

@@ -1,9 +1,9 @@
 // The supervisor's `meta` in the state file: when it last started, its heartbeat, and the all-time totals
 // of archived tasks. Kept here so the supervisor only hooks it in.
-import type {StateData} from '../store/state-file.js';
-import {heartbeatFields, startHeartbeat} from './heartbeat.js';
-import {createArchiveTally, type ArchivedTotals} from './totals.js';
-import type {Task} from './types.js';
+import type {StateData} from './model/state-data.js';
+import {heartbeatFields, startHeartbeat} from './model/heartbeat.js';
+import {createArchiveTally, type ArchivedTotals} from './model/totals.js';
+import type {Task} from './model/types.js';
 
 export type MetaKeeperDeps = {
 	now: () => number;

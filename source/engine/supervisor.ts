@@ -2,19 +2,20 @@
 import {randomBytes} from 'node:crypto';
 import path from 'node:path';
 import {UnknownTaskError} from '../errors.js';
-import type {Action, ActionResult} from './actions.js';
-import {prepareTasks} from './enqueue.js';
-import {createIntakeLedger} from './intake-ledger.js';
+import type {Action, ActionResult} from './model/actions.js';
+import {prepareTasks} from './schedule/enqueue.js';
+import {createIntakeLedger} from './model/intake-ledger.js';
 import {createArchiver} from './archiver.js';
 import {Launcher} from './launcher.js';
 import {createListeners} from './listeners.js';
-import {Ranking} from './ranking.js';
-import {recoverOrphans} from './recovery.js';
-import {buildSnapshot, configFacts, type Snapshot} from './snapshot.js';
+import {Ranking} from './schedule/ranking.js';
+import {recoverOrphans} from './run/recovery.js';
+import {buildSnapshot} from './build-snapshot.js';
+import {configFacts, type Snapshot} from './model/snapshot.js';
 import {createMetaKeeper} from './supervisor-meta.js';
-import {transition, type TaskEvent} from './task.js';
+import {transition, type TaskEvent} from './model/transition.js';
 import type {SupervisorDeps} from './supervisor-deps.js';
-import {isLive, type Task} from './types.js';
+import {isLive, type Task} from './model/types.js';
 
 export type {StatePort, SupervisorDeps} from './supervisor-deps.js';
 export type Supervisor = ReturnType<typeof createSupervisor>;
@@ -291,7 +292,7 @@ export function createSupervisor(deps: SupervisorDeps) {
 			return snapshot;
 		},
 		outputOf: (taskId: string) => launcher.outputOf(taskId),
-		/** Whether an intake item (engine/intake-ledger.ts) became a task before, in any status, archived too. */
+		/** Whether an intake item (model/intake-ledger.ts) became a task before, in any status, archived too. */
 		knowsIntake: (key: string) => ledger.knows(key),
 		get failedThisRun() {
 			return failedThisRun;

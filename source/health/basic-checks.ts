@@ -4,10 +4,10 @@ import {constants} from 'node:fs';
 import {access, open, readFile, stat, unlink} from 'node:fs/promises';
 import path from 'node:path';
 import type {AgentProfile, Config} from '../config/schema.js';
-import type {HealthCheck} from '../engine/snapshot.js';
-import type {Task} from '../engine/types.js';
-import {isFinal} from '../engine/types.js';
-import {procStartTime} from '../engine/proc.js';
+import type {HealthCheck} from '../engine/model/snapshot.js';
+import type {Task} from '../engine/model/types.js';
+import {isFinal} from '../engine/model/types.js';
+import {procStartTime} from '../os/proc.js';
 import {parseLockInfo} from '../store/lock.js';
 import {LOCK_FILE, STATE_FILE} from '../store/state-dir.js';
 

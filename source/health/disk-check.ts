@@ -2,7 +2,7 @@
 // full disk loses state writes and log lines) and resumes once there is space again.
 import {statfs} from 'node:fs/promises';
 import type {HealthConfig} from '../config/schema.js';
-import type {HealthCheck, HealthState} from '../engine/snapshot.js';
+import type {HealthCheck, HealthState} from '../engine/model/snapshot.js';
 import {formatBytes} from './basic-checks.js';
 
 export type DiskThresholds = Pick<HealthConfig, 'diskWarn' | 'diskFail'>;

@@ -1,7 +1,7 @@
 // Runs the checks at start, then on an interval and on demand, and says when there are new results.
 import type {Config, HealthConfig} from '../config/schema.js';
-import type {HealthCheck} from '../engine/snapshot.js';
-import type {Task} from '../engine/types.js';
+import type {HealthCheck} from '../engine/model/snapshot.js';
+import type {Task} from '../engine/model/types.js';
 import {runBasicChecks} from './basic-checks.js';
 import {createLoopLagProbe, loopLagCheck, systemCheck, systemFigures} from './system-checks.js';
 import {createStallWatch, type HealthPort} from './stall-check.js';

@@ -2,7 +2,7 @@
 // <stateDir>/orch.sock. The check connects as they do and pings: only an answer from our own pid counts.
 import {askControl} from '../control/client.js';
 import {socketPath} from '../control/protocol.js';
-import type {HealthCheck} from '../engine/snapshot.js';
+import type {HealthCheck} from '../engine/model/snapshot.js';
 
 /** A ping slower than this fails: commands would hang as long. */
 export const socketAnswerMs = 2000;

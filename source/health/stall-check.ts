@@ -2,9 +2,9 @@
 // the attempt is killed and the task retried, once per attempt, at most as often as it has attempts.
 import {stat} from 'node:fs/promises';
 import type {HealthConfig} from '../config/schema.js';
-import type {Action, ActionResult} from '../engine/actions.js';
-import type {HealthCheck} from '../engine/snapshot.js';
-import type {Task} from '../engine/types.js';
+import type {Action, ActionResult} from '../engine/model/actions.js';
+import type {HealthCheck} from '../engine/model/snapshot.js';
+import type {Task} from '../engine/model/types.js';
 
 /** What health may call on the supervisor (a subset of it, so health needs no engine wiring). */
 export type HealthPort = {

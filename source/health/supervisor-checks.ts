@@ -1,7 +1,7 @@
 // The checks that need more than the config: disk (and the auto-pause it drives), the control socket,
 // and stalled tasks. Each is a probe around a pure decision in its own file.
 import type {HealthConfig} from '../config/schema.js';
-import type {HealthCheck} from '../engine/snapshot.js';
+import type {HealthCheck} from '../engine/model/snapshot.js';
 import {decideAutoPause, decideDisk, diskCheck, freeBytesIn, type AutoPauseState} from './disk-check.js';
 import {pingSocket, socketCheck} from './socket-check.js';
 import type {HealthPort, StallWatch} from './stall-check.js';

@@ -1,7 +1,7 @@
 // "event loop" (is the supervisor itself keeping up) and "system" (is the machine: load and memory
 // against its cores). Thresholds are fixed here, not settings: they describe a machine in trouble.
 import os from 'node:os';
-import type {HealthCheck, HealthState} from '../engine/snapshot.js';
+import type {HealthCheck, HealthState} from '../engine/model/snapshot.js';
 import {formatBytes} from './basic-checks.js';
 
 /**

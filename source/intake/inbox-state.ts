@@ -1,5 +1,5 @@
 // The inbox's decisions, pure: when a file counts as fully written, and the health line.
-import type {HealthCheck} from '../engine/snapshot.js';
+import type {HealthCheck} from '../engine/model/snapshot.js';
 
 /** What the inbox knows of a file it has seen but not yet taken. */
 export type FileState = {

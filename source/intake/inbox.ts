@@ -7,7 +7,7 @@ import {watch as watchRaw, type FSWatcher as RawWatcher} from 'node:fs';
 import {mkdir, readFile, stat} from 'node:fs/promises';
 import path from 'node:path';
 import {watch, type FSWatcher} from 'chokidar';
-import type {Task} from '../engine/types.js';
+import type {Task} from '../engine/model/types.js';
 import {TaskInputError} from '../errors.js';
 import {doneFolder, doneName, fileDigest, moveInto, reject, taskDigest} from './inbox-files.js';
 import {inboxHealth, settleWait, type FileState} from './inbox-state.js';

@@ -2,7 +2,7 @@
 // makes the supervisor that port.
 import path from 'node:path';
 import type {Config} from '../config/schema.js';
-import type {HealthCheck} from '../engine/snapshot.js';
+import type {HealthCheck} from '../engine/model/snapshot.js';
 import type {Supervisor} from '../engine/supervisor.js';
 import {startInbox} from './inbox.js';
 import {startPolling} from './poll.js';

@@ -1,8 +1,8 @@
 // Runs a polled source's command once: its own process group, a time limit, and stdout capped at
 // maxBytes (reading stops and the group is killed once over, so a runaway output is never held whole).
 import {execa} from 'execa';
-import {describeSpawnError} from '../engine/describe-spawn-error.js';
-import {killProcessGroup, tryTerminateGroup} from '../engine/kill.js';
+import {describeSpawnError} from '../engine/run/describe-spawn-error.js';
+import {killProcessGroup, tryTerminateGroup} from '../os/kill.js';
 import {compactDuration, stderrTail} from './poll-health.js';
 
 export type PollCommandSpec = {

@@ -1,5 +1,5 @@
 // A polled source's schedule after a failure, and the health line it shows. Pure (tests/unit/poll-health.test.ts).
-import type {HealthCheck} from '../engine/snapshot.js';
+import type {HealthCheck} from '../engine/model/snapshot.js';
 
 /** The first retry after a failure comes this soon (or at `every`, if that is sooner). */
 export const pollRetryBaseMs = 5000;

@@ -1,8 +1,8 @@
 // A polled source's output → items → tasks. Pure: every decision about what a command printed is here,
 // so it is tested as tables (tests/unit/poll-items.test.ts); poll.ts only runs the command and enqueues.
 import type {PollConfig} from '../config/schema.js';
-import {parseDue, type NewTask} from '../engine/actions.js';
-import {intakeKey} from '../engine/intake-ledger.js';
+import {parseDue, type NewTask} from '../engine/model/actions.js';
+import {intakeKey} from '../engine/model/intake-ledger.js';
 import {fillTemplate, placeholders} from './template.js';
 
 export type PollItem = Record<string, unknown>;

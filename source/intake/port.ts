@@ -1,7 +1,7 @@
 // What every intake part (inbox, triggers, polled sources) gets from the supervisor, and gives back.
-import type {HealthCheck} from '../engine/snapshot.js';
-import type {NewTask} from '../engine/actions.js';
-import type {Task} from '../engine/types.js';
+import type {HealthCheck} from '../engine/model/snapshot.js';
+import type {NewTask} from '../engine/model/actions.js';
+import type {Task} from '../engine/model/types.js';
 
 export type IntakePort = {
 	/**
@@ -10,7 +10,7 @@ export type IntakePort = {
 	 * and the field.
 	 */
 	enqueue(tasks: readonly NewTask[]): Promise<string[]>;
-	/** Whether the item with this key (engine/intake-ledger.ts `intakeKey`) became a task before, archived too. */
+	/** Whether the item with this key (engine/model/intake-ledger.ts `intakeKey`) became a task before, archived too. */
 	knows(key: string): boolean;
 	/** The live tasks now (a trigger's loop guard looks for a queued or running one from the same key). */
 	tasks(): Iterable<Task>;

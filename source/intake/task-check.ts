@@ -1,6 +1,6 @@
 // Checking the task objects a file holds, with messages that name the file, the line, the task and the field.
 import {isMap, isScalar, isSeq, LineCounter, parseDocument, type Document} from 'yaml';
-import {newTaskSchema, parseDue, type NewTask} from '../engine/actions.js';
+import {newTaskSchema, parseDue, type NewTask} from '../engine/model/actions.js';
 
 /** Finds the line a value sits on: `path` leads from the document's root to it (list indexes, then a field). */
 export type Locate = (path: ReadonlyArray<string | number>) => number;

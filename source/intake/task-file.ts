@@ -2,7 +2,7 @@
 //   *.md          YAML front matter between `---` lines (id, title, priority, …); the text below is the prompt
 //   *.json *.yaml *.yml   one task object, or a list of them (`after` may link tasks of the list: a plan)
 import {LineCounter, parseDocument} from 'yaml';
-import type {NewTask} from '../engine/actions.js';
+import type {NewTask} from '../engine/model/actions.js';
 import {jsonError, lineColumn} from './json-position.js';
 import {maxNesting, tooDeepAt} from './nesting.js';
 import {checkTasks, describe, locator, type Locate} from './task-check.js';

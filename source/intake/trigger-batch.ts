@@ -1,8 +1,8 @@
 // What a trigger decides, apart from watching: when a burst of changes ends, which files it changed
 // and how, which tasks it makes (per file or per batch) and which the loop guard holds back. Pure.
 import type {TriggerConfig} from '../config/schema.js';
-import type {NewTask} from '../engine/actions.js';
-import type {Task, TaskStatus} from '../engine/types.js';
+import type {NewTask} from '../engine/model/actions.js';
+import type {Task, TaskStatus} from '../engine/model/types.js';
 import {fillTemplate} from './template.js';
 
 export type ChangeKind = 'add' | 'change' | 'unlink';

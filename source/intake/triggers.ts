@@ -5,7 +5,7 @@ import {stat} from 'node:fs/promises';
 import path from 'node:path';
 import {watch, type FSWatcher} from 'chokidar';
 import type {TriggerConfig} from '../config/schema.js';
-import type {HealthCheck} from '../engine/snapshot.js';
+import type {HealthCheck} from '../engine/model/snapshot.js';
 import {burstEndsAt, planTriggerTasks, rememberPlan, type Change, type ChangeKind} from './trigger-batch.js';
 import {triggerPaths, type TriggerPaths} from './trigger-paths.js';
 import type {IntakePart, IntakePort} from './port.js';

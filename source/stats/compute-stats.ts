@@ -5,13 +5,13 @@
 // tasks; since start = what finished (or retried, or was interrupted) since this supervisor started.
 // Windows, percentiles and utilisation come from the tasks the live state still holds (recent history:
 // retention.keepFinished of them).
-import {emptyCounts, type Snapshot, type TaskView} from '../engine/snapshot.js';
-import {addTotals, emptyTotals, sumTotals, type Totals} from '../engine/totals.js';
-import {isFinal, type TaskStatus} from '../engine/types.js';
+import {emptyCounts, type Snapshot, type TaskView} from '../engine/model/snapshot.js';
+import {addTotals, emptyTotals, sumTotals, type Totals} from '../engine/model/totals.js';
+import {isFinal, type TaskStatus} from '../engine/model/types.js';
 import {attemptDurations, perMinuteSeries, queueWait, spread, throughput, utilisation, type Spread} from './figures.js';
 
 export {percentile, type Spread} from './figures.js';
-export type {Totals} from '../engine/totals.js';
+export type {Totals} from '../engine/model/totals.js';
 
 export type AgentStats = {agent: string; finished: number; duration: Spread; wait: Spread};
 

@@ -1,7 +1,7 @@
 // The pure building blocks of the stats: percentiles, finish-time windows, per-minute series, queue
 // wait and pool utilisation, each over plain tasks with known times (tests/unit/stats-figures.test.ts).
-import type {Task} from '../engine/types.js';
-import {isFinal} from '../engine/types.js';
+import type {Task} from '../engine/model/types.js';
+import {isFinal} from '../engine/model/types.js';
 
 export const minuteMs = 60_000;
 

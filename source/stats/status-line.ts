@@ -1,5 +1,5 @@
 // One short line about a supervisor: the TUI's pane title and `orch status --format tmux`.
-import type {Snapshot} from '../engine/snapshot.js';
+import type {Snapshot} from '../engine/model/snapshot.js';
 
 /** `orch ▶2 ○5 ✗1`, with `‖` when dispatching is paused; counts that are 0 are left out. */
 export function statusLine(snapshot: Pick<Snapshot, 'counts' | 'dispatchPaused'>): string {

@@ -4,7 +4,7 @@ import {open, readFile, unlink} from 'node:fs/promises';
 import {hostname} from 'node:os';
 import path from 'node:path';
 import {setTimeout as delay} from 'node:timers/promises';
-import {isProcessAlive, procStartTime} from '../engine/proc.js';
+import {isProcessAlive, procStartTime} from '../os/proc.js';
 import {LockHeldError} from '../errors.js';
 import {ensureStateDir, LOCK_FILE} from './state-dir.js';
 

@@ -3,7 +3,7 @@ import {createReadStream} from 'node:fs';
 import {open, readdir} from 'node:fs/promises';
 import path from 'node:path';
 import {createInterface} from 'node:readline';
-import {isFinal, type Task} from '../engine/types.js';
+import {isFinal, type Task} from '../engine/model/types.js';
 import {syncDir} from './durable-adapter.js';
 import {ARCHIVE_DIR} from './state-dir.js';
 

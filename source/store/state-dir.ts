@@ -1,7 +1,7 @@
 // The state folder: created private (0700), with its subfolders, and swept of crashed writes' temp files.
 import {chmod, mkdir, readdir, unlink} from 'node:fs/promises';
 import path from 'node:path';
-import {isProcessAlive} from '../engine/proc.js';
+import {isProcessAlive} from '../os/proc.js';
 import {isTempInFlight, tempFilePattern} from './durable-adapter.js';
 
 export const STATE_FILE = 'orch.json';

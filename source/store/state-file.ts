@@ -1,45 +1,11 @@
 // What `orch.json` holds, how to tell a usable one from a damaged one, and how to read it without owning it.
 import path from 'node:path';
 import {z} from 'zod';
-import type {Totals} from '../engine/totals.js';
-import {taskStatuses, type Task} from '../engine/types.js';
+import {emptyState, STATE_VERSION, type StateData} from '../engine/model/state-data.js';
+import {taskStatuses} from '../engine/model/types.js';
 import {StateError} from '../errors.js';
 import {DurableFileAdapter, FileParseError} from './durable-adapter.js';
 import {STATE_FILE} from './state-dir.js';
-
-export const STATE_VERSION = 1;
-
-export type StateData = {
-	version: typeof STATE_VERSION;
-	/** The next task sequence number to hand out (ids default to `t<seq>`). */
-	seq: number;
-	dispatchPaused: boolean;
-	tasks: Task[];
-	/**
-	 * The supervisor's own records: `lastStartedAt`; `heartbeatAt`/`heartbeatPid`/`heartbeatMs`, stamped
-	 * every few seconds while it runs (engine/heartbeat.ts); `totals` of the tasks it archived
-	 * (engine/totals.ts: all time = totals + the live tasks).
-	 */
-	meta: {
-		createdAt: number;
-		lastStartedAt?: number;
-		heartbeatAt?: number;
-		heartbeatPid?: number;
-		heartbeatMs?: number;
-		totals?: Totals;
-		[k: string]: unknown;
-	};
-	/** Intake items that became tasks (engine/intake-ledger.ts); absent in files from before intake. */
-	intake?: {seen: Record<string, string>};
-};
-
-export const emptyState = (now: number): StateData => ({
-	version: STATE_VERSION,
-	seq: 1,
-	dispatchPaused: false,
-	tasks: [],
-	meta: {createdAt: now},
-});
 
 export const stateFilePath = (stateDir: string): string => path.join(stateDir, STATE_FILE);
 export const backupFilePath = (stateDir: string): string => `${stateFilePath(stateDir)}.bak`;

@@ -1,23 +1,21 @@
 // The live state file: opened (or restored from its backup), then written through coalesced durable writes.
 import {access, readFile, stat} from 'node:fs/promises';
 import {Low} from 'lowdb';
+import {emptyState, type StateData} from '../engine/model/state-data.js';
 import {StateError} from '../errors.js';
 import {DurableFileAdapter, writeFileDurably} from './durable-adapter.js';
 import {ensureStateDir} from './state-dir.js';
 import {
 	backupFilePath,
-	emptyState,
 	inspectRead,
 	inspectStateFile,
 	newerVersionError,
 	stateFilePath,
 	type Inspection,
-	type StateData,
 } from './state-file.js';
 import {stateJsonChunks} from './state-json.js';
 import {WriteCoalescer, type WriteStats} from './write-coalescer.js';
 
-export {STATE_VERSION, emptyState, readStateReadOnly, type StateData} from './state-file.js';
 export type {WriteStats} from './write-coalescer.js';
 
 export type StoreOptions = {

@@ -2,7 +2,7 @@
 // It reads the supervisor only through useSupervisor and changes it only through dispatch.
 import {Box, useApp, useInput} from 'ink';
 import {useCallback, useEffect, useMemo, useReducer, useRef} from 'react';
-import type {Action} from '../engine/actions.js';
+import type {Action} from '../engine/model/actions.js';
 import {computeStats} from '../stats/compute-stats.js';
 import {Body} from './Body.js';
 import type {UiEffects} from './effects.js';

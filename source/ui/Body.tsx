@@ -1,7 +1,7 @@
 // Places the panes as the layout says: four panes, two columns, or one pane under a tab bar.
 import {Box} from 'ink';
 import type {ComponentProps} from 'react';
-import type {HealthCheck} from '../engine/snapshot.js';
+import type {HealthCheck} from '../engine/model/snapshot.js';
 import type {Stats} from '../stats/compute-stats.js';
 import {paneOrder, type Box as Area, type Layout, type PaneId} from './layout.js';
 import {Line} from './line.js';

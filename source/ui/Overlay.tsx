@@ -1,8 +1,8 @@
 // The overlay that replaces the panes while it is open: details, help, a question, the add form.
 import {Box} from 'ink';
 import type {Dispatch} from 'react';
-import type {Action} from '../engine/actions.js';
-import type {Snapshot} from '../engine/snapshot.js';
+import type {Action} from '../engine/model/actions.js';
+import type {Snapshot} from '../engine/model/snapshot.js';
 import {AddTaskForm} from './overlays/AddTaskForm.js';
 import {ConfirmOverlay} from './overlays/ConfirmOverlay.js';
 import {HelpOverlay} from './overlays/HelpOverlay.js';

@@ -1,5 +1,5 @@
 // The `a` form's state: prompt, agent and priority, as a pure reducer.
-import type {NewTask} from '../engine/actions.js';
+import type {NewTask} from '../engine/model/actions.js';
 
 export const addFields = ['prompt', 'agent', 'priority'] as const;
 export type AddField = (typeof addFields)[number];

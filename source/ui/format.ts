@@ -1,7 +1,7 @@
 // Text for the TUI: status icons and words, short durations and numbers, and fitting strings into
 // terminal cells. Pure, apart from `statusColor` reading whether colours are on.
-import type {TaskView} from '../engine/snapshot.js';
-import type {TaskStatus} from '../engine/types.js';
+import type {TaskView} from '../engine/model/snapshot.js';
+import type {TaskStatus} from '../engine/model/types.js';
 import {color, type ColorName} from './theme.js';
 
 /** A stored status, or one derived for queued tasks: `blocked` (cannot run) and `waiting` (on dependencies). */

@@ -1,11 +1,11 @@
 // Turns a key into what it means where the person is: an overlay's answer, filter typing, or a binding
 // of the keymap (a UI move or an engine action).
 import type {Dispatch} from 'react';
-import type {Action} from '../engine/actions.js';
-import type {Snapshot, TaskView} from '../engine/snapshot.js';
+import type {Action} from '../engine/model/actions.js';
+import type {Snapshot, TaskView} from '../engine/model/snapshot.js';
 import type {UiEffects} from './effects.js';
 import {bindingFor} from './keymap.js';
-import {pickAttempt} from './panes/LogsPane.js';
+import {pickAttempt} from '../engine/model/types.js';
 import type {LogControls} from './hooks/use-log-controls.js';
 import type {UiEvent, UiState} from './ui-state.js';
 

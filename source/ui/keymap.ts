@@ -1,8 +1,8 @@
 // Keys as data: every key the TUI knows, what it does, and where. The `?` overlay and the footer are
 // generated from this table; engine actions are the same `Action`s the CLI and the socket send.
 import type {Key} from 'ink';
-import type {Action} from '../engine/actions.js';
-import type {TaskView} from '../engine/snapshot.js';
+import type {Action} from '../engine/model/actions.js';
+import type {TaskView} from '../engine/model/snapshot.js';
 import type {PaneId} from './layout.js';
 
 /** What a key asks the UI to do; `action` commands go to the engine through dispatch. */

@@ -1,6 +1,6 @@
 // What the queue pane lists, in which order, and what each row says. Pure: the pane only lays it out.
-import type {Snapshot, TaskView} from '../engine/snapshot.js';
-import {isFinal} from '../engine/types.js';
+import type {Snapshot, TaskView} from '../engine/model/snapshot.js';
+import {isFinal} from '../engine/model/types.js';
 import {compactNumber, displayStatus, shortDuration, statusIcons, statusWords, type DisplayStatus} from './format.js';
 
 /** Which clock the row's time shows. */

@@ -2,7 +2,7 @@
 // is given back as it was on every way out.
 import v8 from 'node:v8';
 import {render} from 'ink';
-import type {SupervisorView} from '../engine/view.js';
+import type {SupervisorView} from '../engine/model/view.js';
 import {App} from './App.js';
 import {terminalEffects} from './effects.js';
 import {SupervisorContext} from './hooks/use-supervisor.js';

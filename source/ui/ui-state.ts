@@ -1,6 +1,6 @@
 // What the screen remembers between frames (focus, selection, filter, overlays), as a pure reducer.
 // The engine's state is not here: it comes from snapshots.
-import type {Action} from '../engine/actions.js';
+import type {Action} from '../engine/model/actions.js';
 import {paneOrder, type PaneId} from './layout.js';
 
 export type Overlay =

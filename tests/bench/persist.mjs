@@ -14,7 +14,7 @@ const config = {concurrency: 4, defaultAgent: 'true', agents: {true: {command: '
 
 const hex = n => (n * 2654435761 >>> 0).toString(16).padStart(8, '0');
 
-/** A succeeded task with one attempt, shaped like the ones the supervisor writes (source/engine/types.ts). */
+/** A succeeded task with one attempt, shaped like the ones the supervisor writes (source/engine/model/types.ts). */
 function finishedTask(i, stateDir, finishedAt) {
 	const id = `t${i}`;
 	const startedAt = finishedAt - 40_000 - (i % 7) * 1000;

@@ -1,8 +1,8 @@
 // An IntakePort over memory for intake tests: tasks are checked with the supervisor's own validation
 // (prepareTasks) and kept; keys are known once a task from them was made.
-import {prepareTasks} from '../../source/engine/enqueue.js';
-import {intakeKey} from '../../source/engine/intake-ledger.js';
-import type {Task} from '../../source/engine/types.js';
+import {prepareTasks} from '../../source/engine/schedule/enqueue.js';
+import {intakeKey} from '../../source/engine/model/intake-ledger.js';
+import type {Task} from '../../source/engine/model/types.js';
 import type {IntakePort} from '../../source/intake/port.js';
 
 export type FakeIntakePort = IntakePort & {

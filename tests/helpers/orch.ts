@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {execa, type ResultPromise} from 'execa';
-import {procState} from '../../source/engine/proc.js';
+import {procState} from '../../source/os/proc.js';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const cliPath = path.join(repoRoot, 'dist', 'cli.js');

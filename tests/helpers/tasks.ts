@@ -1,6 +1,6 @@
 import type {RetryPolicy} from '../../source/config/schema.js';
-import type {TransitionContext} from '../../source/engine/task.js';
-import type {Task} from '../../source/engine/types.js';
+import type {TransitionContext} from '../../source/engine/model/transition.js';
+import type {Task} from '../../source/engine/model/types.js';
 
 export const retryPolicy: RetryPolicy = {attempts: 3, base: 1000, factor: 2, max: 60_000, jitter: 0, nonRetryableExitCodes: [64]};
 

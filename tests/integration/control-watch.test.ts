@@ -5,8 +5,8 @@ import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {connectControl} from '../../source/control/client.js';
 import {connectView, type RemoteView} from '../../source/control/remote-view.js';
-import type {EngineEvent} from '../../source/engine/events.js';
-import type {Snapshot} from '../../source/engine/snapshot.js';
+import type {EngineEvent} from '../../source/engine/model/events.js';
+import type {Snapshot} from '../../source/engine/model/snapshot.js';
 import {makeProject, orch, startSupervisor} from '../helpers/orch.js';
 import {waitFor} from '../helpers/wait-for.js';
 

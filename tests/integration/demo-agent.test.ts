@@ -9,7 +9,7 @@ import {execa} from 'execa';
 import ts from 'typescript';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {builtInPresets} from '../../source/config/presets.js';
-import {buildCommandLine} from '../../source/engine/command-line.js';
+import {buildCommandLine} from '../../source/engine/run/command-line.js';
 
 const source = fileURLToPath(new URL('../../source/demo-agent.ts', import.meta.url));
 let dir: string;

@@ -3,7 +3,7 @@ import {chmod, mkdir, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {Config} from '../../source/config/schema.js';
-import type {HealthCheck} from '../../source/engine/snapshot.js';
+import type {HealthCheck} from '../../source/engine/model/snapshot.js';
 import {checkAgent, checkLock, checkStateFile, runBasicChecks} from '../../source/health/basic-checks.js';
 import {createHealthMonitor, type HealthMonitor} from '../../source/health/health-monitor.js';
 import {acquireLock} from '../../source/store/lock.js';

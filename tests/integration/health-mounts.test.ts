@@ -6,7 +6,7 @@ import {execa} from 'execa';
 import {afterEach, describe, expect, it} from 'vitest';
 import {loadConfig} from '../../source/config/load-config.js';
 import {startControlServer} from '../../source/control/server.js';
-import type {HealthCheck} from '../../source/engine/snapshot.js';
+import type {HealthCheck} from '../../source/engine/model/snapshot.js';
 import {openRuntime, type Runtime} from '../../source/runtime.js';
 import {fixtureAgent, makeProject, readState} from '../helpers/orch.js';
 import {waitFor} from '../helpers/wait-for.js';

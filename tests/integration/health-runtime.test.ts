@@ -5,7 +5,7 @@ import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {loadConfig} from '../../source/config/load-config.js';
 import {startControlServer, type ControlServer} from '../../source/control/server.js';
-import type {HealthCheck} from '../../source/engine/snapshot.js';
+import type {HealthCheck} from '../../source/engine/model/snapshot.js';
 import {openRuntime, type Runtime} from '../../source/runtime.js';
 import {fixtureAgent, makeProject} from '../helpers/orch.js';
 import {waitFor} from '../helpers/wait-for.js';

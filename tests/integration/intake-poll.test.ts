@@ -4,7 +4,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterEach, describe, expect, test} from 'vitest';
 import {pollSchema, type PollConfig} from '../../source/config/schema.js';
-import type {HealthCheck} from '../../source/engine/snapshot.js';
+import type {HealthCheck} from '../../source/engine/model/snapshot.js';
 import {startPolling} from '../../source/intake/poll.js';
 import type {IntakePart} from '../../source/intake/port.js';
 import {fakeIntakePort, type FakeIntakePort} from '../helpers/fake-intake-port.js';

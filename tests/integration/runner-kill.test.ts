@@ -3,9 +3,10 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterAll, describe, expect, test} from 'vitest';
-import {groupAlive, groupExists, killProcessGroup, sweepAttempt} from '../../source/engine/kill.js';
-import {isProcessAlive, procState, readProcStat} from '../../source/engine/proc.js';
-import {createExecaRunner, type RunHandle, type RunSpec} from '../../source/engine/runner.js';
+import {groupAlive, groupExists, killProcessGroup, sweepAttempt} from '../../source/os/kill.js';
+import {isProcessAlive, procState, readProcStat} from '../../source/os/proc.js';
+import type {RunHandle, RunSpec} from '../../source/engine/run/run-port.js';
+import {createExecaRunner} from '../../source/engine/run/runner.js';
 import {waitFor} from '../helpers/wait-for.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));

@@ -3,9 +3,11 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterAll, describe, expect, test} from 'vitest';
-import {logCutMarker} from '../../source/engine/capped-log.js';
-import {defaultMaxBytes, readLogTail} from '../../source/engine/output.js';
-import {createExecaRunner, type RunSpec} from '../../source/engine/runner.js';
+import {logCutMarker} from '../../source/engine/output/capped-log.js';
+import {readLogTail} from '../../source/engine/output/log-tail.js';
+import {defaultMaxBytes} from '../../source/engine/output/output-buffer.js';
+import type {RunSpec} from '../../source/engine/run/run-port.js';
+import {createExecaRunner} from '../../source/engine/run/runner.js';
 import {patternBytes as pattern} from '../fixtures/pattern.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));

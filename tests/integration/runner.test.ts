@@ -3,8 +3,9 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterAll, describe, expect, test} from 'vitest';
-import {sweepAttempt} from '../../source/engine/kill.js';
-import {createExecaRunner, type RunSpec} from '../../source/engine/runner.js';
+import {sweepAttempt} from '../../source/os/kill.js';
+import type {RunSpec} from '../../source/engine/run/run-port.js';
+import {createExecaRunner} from '../../source/engine/run/runner.js';
 import {waitFor} from '../helpers/wait-for.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));

@@ -2,7 +2,7 @@ import {appendFile, mkdtemp, readdir, readFile, rm, stat} from 'node:fs/promises
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterEach, beforeEach, describe, expect, test} from 'vitest';
-import type {Task} from '../../source/engine/types.js';
+import type {Task} from '../../source/engine/model/types.js';
 import {appendArchive, readArchive} from '../../source/store/retention.js';
 import {ensureStateDir} from '../../source/store/state-dir.js';
 import {makeTask} from '../helpers/tasks.js';

@@ -3,7 +3,7 @@ import {mkdtemp, readFile, rm, stat, writeFile} from 'node:fs/promises';
 import {hostname, tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterEach, beforeEach, describe, expect, test} from 'vitest';
-import {procStartTime} from '../../source/engine/proc.js';
+import {procStartTime} from '../../source/os/proc.js';
 import {LockHeldError} from '../../source/errors.js';
 import {acquireLock, formatLockTime, readLock, type LockInfo} from '../../source/store/lock.js';
 import {ensureStateDir} from '../../source/store/state-dir.js';

@@ -3,9 +3,11 @@ import {mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile} from 'node:fs/pr
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterEach, beforeEach, describe, expect, test} from 'vitest';
-import type {Task} from '../../source/engine/types.js';
+import type {Task} from '../../source/engine/model/types.js';
 import {StateError} from '../../source/errors.js';
-import {emptyState, openStore, readStateReadOnly, STATE_VERSION, type StateData} from '../../source/store/store.js';
+import {emptyState, STATE_VERSION, type StateData} from '../../source/engine/model/state-data.js';
+import {readStateReadOnly} from '../../source/store/state-file.js';
+import {openStore} from '../../source/store/store.js';
 import {makeTask} from '../helpers/tasks.js';
 
 let stateDir: string;

@@ -3,8 +3,9 @@ import {mkdir, mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterEach, beforeEach, describe, expect, test} from 'vitest';
-import type {Task} from '../../source/engine/types.js';
-import {emptyState, openStore, type StateData, type Store} from '../../source/store/store.js';
+import type {Task} from '../../source/engine/model/types.js';
+import {emptyState, type StateData} from '../../source/engine/model/state-data.js';
+import {openStore, type Store} from '../../source/store/store.js';
 import {waitFor} from '../helpers/wait-for.js';
 import {makeTask} from '../helpers/tasks.js';
 

@@ -2,7 +2,7 @@
 import net from 'node:net';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {procState} from '../../source/engine/proc.js';
+import {procState} from '../../source/os/proc.js';
 import {fixtureAgent, lsJson, makeProject, orch, pidAlive, readState, startSupervisor} from '../helpers/orch.js';
 import {waitFor} from '../helpers/wait-for.js';
 

@@ -1,6 +1,6 @@
 import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
-import type {TaskView} from '../../source/engine/snapshot.js';
+import type {TaskView} from '../../source/engine/model/snapshot.js';
 import {commandText, describeSource, detailLines, DetailView} from '../../source/ui/panes/DetailView.js';
 import {setColors} from '../../source/ui/theme.js';
 import {anyEscape, expectFits, fakeNow, fakeSnapshot, forceAnsi, frameLines, view} from './fake-snapshot.js';

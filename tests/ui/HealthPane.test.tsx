@@ -1,6 +1,6 @@
 import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
-import type {HealthCheck} from '../../source/engine/snapshot.js';
+import type {HealthCheck} from '../../source/engine/model/snapshot.js';
 import {healthSummary, HealthPane, sortChecks} from '../../source/ui/panes/HealthPane.js';
 import {setColors} from '../../source/ui/theme.js';
 import {anyEscape, colourEscape, expectFits, forceAnsi, frameLines} from './fake-snapshot.js';

@@ -3,10 +3,10 @@
 import {EventEmitter} from 'node:events';
 import {render} from 'ink';
 import {afterEach, vi} from 'vitest';
-import type {Action} from '../../source/engine/actions.js';
-import type {EngineEvent} from '../../source/engine/events.js';
-import type {Snapshot} from '../../source/engine/snapshot.js';
-import type {SupervisorView} from '../../source/engine/view.js';
+import type {Action} from '../../source/engine/model/actions.js';
+import type {EngineEvent} from '../../source/engine/model/events.js';
+import type {Snapshot} from '../../source/engine/model/snapshot.js';
+import type {SupervisorView} from '../../source/engine/model/view.js';
 import {App} from '../../source/ui/App.js';
 import type {UiEffects} from '../../source/ui/effects.js';
 import {SupervisorContext} from '../../source/ui/hooks/use-supervisor.js';

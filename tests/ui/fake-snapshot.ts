@@ -1,7 +1,7 @@
 // Snapshots for view tests: a few tasks in, the counts and busy slots worked out as the supervisor would.
 import chalk from 'chalk';
 import {expect} from 'vitest';
-import {emptyCounts, type Snapshot, type TaskView} from '../../source/engine/snapshot.js';
+import {emptyCounts, type Snapshot, type TaskView} from '../../source/engine/model/snapshot.js';
 import {cellWidth} from '../../source/ui/format.js';
 import {makeTask} from '../helpers/tasks.js';
 

@@ -1,7 +1,7 @@
 import {execFileSync} from 'node:child_process';
 import {describe, expect, it} from 'vitest';
 import type {AgentProfile} from '../../source/config/schema.js';
-import {buildCommandLine, substitute} from '../../source/engine/command-line.js';
+import {buildCommandLine, substitute} from '../../source/engine/run/command-line.js';
 
 const profile = (fields: Partial<AgentProfile>): AgentProfile => ({
 	name: 'p',

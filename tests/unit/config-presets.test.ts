@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {builtInPresets, PRESET_NAMES, resolveDemoAgentPath} from '../../source/config/presets.js';
-import {buildCommandLine} from '../../source/engine/command-line.js';
+import {buildCommandLine} from '../../source/engine/run/command-line.js';
 
 describe('resolveDemoAgentPath', () => {
 	it.each([

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import type {AgentProfile} from '../../source/config/schema.js';
-import {prepareTasks} from '../../source/engine/enqueue.js';
+import {prepareTasks} from '../../source/engine/schedule/enqueue.js';
 import {makeTask} from '../helpers/tasks.js';
 
 const profile: AgentProfile = {name: 'demo', command: 'demo', args: [], env: {}, promptVia: 'arg', shell: false};

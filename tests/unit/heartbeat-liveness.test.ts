@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {defaultHeartbeatMs, heartbeatInterval, judgeLiveness, readHeartbeat} from '../../source/engine/heartbeat.js';
+import {defaultHeartbeatMs, heartbeatInterval, judgeLiveness, readHeartbeat} from '../../source/engine/model/heartbeat.js';
 
 const now = 1_000_000;
 const lock = (over: Partial<{pid: number; alive: boolean; startedAt: number}> = {}) => ({pid: 42, alive: true, startedAt: now - 60_000, ...over});

@@ -2,7 +2,7 @@ import {chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, sta
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, test} from 'vitest';
-import {CappedLog, logCutMarker} from '../../source/engine/capped-log.js';
+import {CappedLog, logCutMarker} from '../../source/engine/output/capped-log.js';
 
 describe('CappedLog', () => {
 	const dir = mkdtempSync(join(tmpdir(), 'orch-capped-'));

@@ -2,7 +2,8 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, test} from 'vitest';
-import {defaultMaxBytes, OutputBuffer, readLogTail, type OutputStream} from '../../source/engine/output.js';
+import {readLogTail} from '../../source/engine/output/log-tail.js';
+import {defaultMaxBytes, OutputBuffer, type OutputStream} from '../../source/engine/output/output-buffer.js';
 
 type Chunk = string | Buffer | [OutputStream, string | Buffer];
 

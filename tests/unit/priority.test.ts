@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {score, urgency} from '../../source/engine/priority.js';
+import {score, urgency} from '../../source/engine/schedule/priority.js';
 import {makeTask} from '../helpers/tasks.js';
 
 const hour = 3_600_000;

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
-import {assignSlots} from '../../source/engine/pool.js';
-import {dependencyState, dependentCounts, findCycle, runnable} from '../../source/engine/queue.js';
-import type {Task} from '../../source/engine/types.js';
+import {assignSlots} from '../../source/engine/schedule/pool.js';
+import {dependencyState, dependentCounts, findCycle, runnable} from '../../source/engine/schedule/queue.js';
+import type {Task} from '../../source/engine/model/types.js';
 import {makeTask} from '../helpers/tasks.js';
 
 const byId = (tasks: Task[]) => new Map(tasks.map(task => [task.id, task]));

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {backoffDelay, mayRetry} from '../../source/engine/retry.js';
+import {backoffDelay, mayRetry} from '../../source/engine/model/retry.js';
 
 const policy = {base: 1000, factor: 2, max: 10_000, jitter: 0};
 

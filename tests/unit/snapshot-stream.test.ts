@@ -1,7 +1,7 @@
 // The snapshots a `watch` client gets: one at once, then at most one per interval, the last change always.
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {streamSnapshots} from '../../source/control/snapshot-stream.js';
-import type {Snapshot} from '../../source/engine/snapshot.js';
+import type {Snapshot} from '../../source/engine/model/snapshot.js';
 
 /** A source whose snapshot is just its version; `change()` makes a new one and tells subscribers. */
 function source() {

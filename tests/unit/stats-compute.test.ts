@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {computeStats} from '../../source/stats/compute-stats.js';
-import {emptyTotals, type Totals} from '../../source/engine/totals.js';
-import type {Attempt} from '../../source/engine/types.js';
+import {emptyTotals, type Totals} from '../../source/engine/model/totals.js';
+import type {Attempt} from '../../source/engine/model/types.js';
 import {fakeNow, fakeSnapshot, finishedView, runningView, view} from '../ui/fake-snapshot.js';
 
 const now = fakeNow + 200 * 60_000;

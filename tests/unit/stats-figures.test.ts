@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {finishedWithin, percentile, perMinuteSeries, queueWait, spread, throughput, utilisation} from '../../source/stats/figures.js';
 import {sparkline} from '../../source/stats/sparkline.js';
-import type {Attempt, Task} from '../../source/engine/types.js';
+import type {Attempt, Task} from '../../source/engine/model/types.js';
 import {makeTask} from '../helpers/tasks.js';
 
 const minute = 60_000;

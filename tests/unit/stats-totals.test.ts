@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {addTotals, createArchiveTally, emptyTotals, readTotals, sumTotals, taskTotals, type Totals} from '../../source/engine/totals.js';
-import type {Attempt} from '../../source/engine/types.js';
+import {addTotals, createArchiveTally, emptyTotals, readTotals, sumTotals, taskTotals, type Totals} from '../../source/engine/model/totals.js';
+import type {Attempt} from '../../source/engine/model/types.js';
 import {makeTask} from '../helpers/tasks.js';
 
 const totals = (over: Partial<Totals>): Totals => ({...emptyTotals(), ...over});

@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import type {Task, TaskStatus} from '../../source/engine/types.js';
+import type {Task, TaskStatus} from '../../source/engine/model/types.js';
 import {archiveMonth, selectForArchive} from '../../source/store/retention.js';
 
 const day = 86_400_000;

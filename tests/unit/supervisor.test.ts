@@ -1,10 +1,10 @@
 // The supervisor with a fake runner and an in-memory store: no processes, no files, a fake clock.
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {configSchema, type Config} from '../../source/config/schema.js';
-import {OutputBuffer} from '../../source/engine/output.js';
-import type {RunHandle, RunResult, Runner, RunSpec} from '../../source/engine/runner.js';
+import {OutputBuffer} from '../../source/engine/output/output-buffer.js';
+import type {RunHandle, RunResult, Runner, RunSpec} from '../../source/engine/run/run-port.js';
 import {createSupervisor, type StatePort} from '../../source/engine/supervisor.js';
-import type {StateData} from '../../source/store/store.js';
+import type {StateData} from '../../source/engine/model/state-data.js';
 
 type FakeRun = {spec: RunSpec; persistedStatus?: string; finish: (result: RunResult) => void; signals: string[]};
 

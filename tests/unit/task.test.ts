@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {outcomeOf, transition, type TaskEvent} from '../../source/engine/task.js';
-import type {Task} from '../../source/engine/types.js';
+import {outcomeOf, transition, type TaskEvent} from '../../source/engine/model/transition.js';
+import type {Task} from '../../source/engine/model/types.js';
 import {ctx, makeTask, runningTask} from '../helpers/tasks.js';
 
 const exit = (over: Partial<Extract<TaskEvent, {type: 'exited'}>> = {}): TaskEvent => ({type: 'exited', attemptId: 'a1', exitCode: 0, signal: null, ...over});

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import type {Snapshot} from '../../source/engine/snapshot.js';
+import type {Snapshot} from '../../source/engine/model/snapshot.js';
 import {throttleView} from '../../source/ui/hooks/use-supervisor.js';
 import {statusLine} from '../../source/stats/status-line.js';
 import {waitFor} from '../helpers/wait-for.js';

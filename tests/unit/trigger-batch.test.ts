@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import type {TriggerConfig} from '../../source/config/schema.js';
-import type {Task, TaskStatus} from '../../source/engine/types.js';
+import type {Task, TaskStatus} from '../../source/engine/model/types.js';
 import {
 	burstEndsAt,
 	fileChanges,

@@ -1,8 +1,8 @@
 // tmux integration: the pane title carries a short status, and a task that fails rings the bell once
 // (tmux's monitor-bell then flags the window).
 import {useEffect, useRef} from 'react';
-import type {Snapshot} from '../../engine/snapshot.js';
-import type {SupervisorView} from '../../engine/view.js';
+import type {Snapshot} from '../../engine/model/snapshot.js';
+import type {SupervisorView} from '../../engine/model/view.js';
 import {statusLine} from '../../stats/status-line.js';
 import type {UiEffects} from '../effects.js';
 

@@ -1,8 +1,8 @@
 // The UI's one way to read the supervisor: snapshots through useSyncExternalStore, at most `maxPerSecond`
 // times a second however often the engine changes, so a flood of output or events never floods React.
 import {createContext, useContext, useMemo, useSyncExternalStore} from 'react';
-import type {Snapshot} from '../../engine/snapshot.js';
-import type {SupervisorView} from '../../engine/view.js';
+import type {Snapshot} from '../../engine/model/snapshot.js';
+import type {SupervisorView} from '../../engine/model/view.js';
 
 export const SupervisorContext = createContext<SupervisorView | undefined>(undefined);
 

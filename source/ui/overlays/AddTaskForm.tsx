@@ -1,6 +1,6 @@
 import {Box, Text, useInput} from 'ink';
 import {useRef, useState} from 'react';
-import type {NewTask} from '../../engine/actions.js';
+import type {NewTask} from '../../engine/model/actions.js';
 import {addFormReducer, newAddForm, submitAddForm, type AddField, type AddForm} from '../add-form.js';
 import {keyName} from '../keymap.js';
 import {color} from '../theme.js';

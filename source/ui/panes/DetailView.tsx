@@ -1,7 +1,7 @@
 import {Box} from 'ink';
-import {buildCommandLine} from '../../engine/command-line.js';
-import type {Snapshot, TaskView} from '../../engine/snapshot.js';
-import type {Attempt, AttemptOutcome, TaskSource} from '../../engine/types.js';
+import {buildCommandLine} from '../../engine/run/command-line.js';
+import type {Snapshot, TaskView} from '../../engine/model/snapshot.js';
+import type {Attempt, AttemptOutcome, TaskSource} from '../../engine/model/types.js';
 import {displayStatus, shortDuration, statusColor, statusLabel, wrap, type DisplayStatus} from '../format.js';
 import {Line} from '../line.js';
 import {rowNote} from '../queue-rows.js';

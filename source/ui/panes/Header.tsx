@@ -1,5 +1,5 @@
-import type {Snapshot} from '../../engine/snapshot.js';
-import type {TaskStatus} from '../../engine/types.js';
+import type {Snapshot} from '../../engine/model/snapshot.js';
+import type {TaskStatus} from '../../engine/model/types.js';
 import {cellWidth, shortDuration, statusColor, statusIcons} from '../format.js';
 import {Line, type Span} from '../line.js';
 import {color, type ColorName} from '../theme.js';

@@ -1,4 +1,4 @@
-import type {HealthCheck, HealthState} from '../../engine/snapshot.js';
+import type {HealthCheck, HealthState} from '../../engine/model/snapshot.js';
 import {pad} from '../format.js';
 import {Line} from '../line.js';
 import type {ColorName} from '../theme.js';

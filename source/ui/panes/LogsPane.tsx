@@ -1,6 +1,6 @@
 import {useEffect, useMemo} from 'react';
-import type {TaskView} from '../../engine/snapshot.js';
-import type {Attempt} from '../../engine/types.js';
+import type {TaskView} from '../../engine/model/snapshot.js';
+import {pickAttempt, type Attempt} from '../../engine/model/types.js';
 import {oneLine, shortDuration} from '../format.js';
 import {useLogWindow, type LogRow, type LogWindow} from '../hooks/use-log-window.js';
 import {Line, type Span} from '../line.js';
@@ -24,12 +24,6 @@ export type LogsPaneProps = {
 	/** Told what was drawn (the log, its end position, the height) after each change: scroll commands start from it. */
 	onView?: (view: LogView) => void;
 };
-
-/** The attempt to show: the one numbered `n`, else the live one, else the last. */
-export function pickAttempt(task: TaskView, n: number | undefined): Attempt | undefined {
-	const chosen = n === undefined ? undefined : task.attempts.find(attempt => attempt.n === n);
-	return chosen ?? task.attempts.find(attempt => attempt.id === task.current) ?? task.attempts.at(-1);
-}
 
 /** How an attempt ended, as the log's last line; undefined while it runs. */
 export function outcomeLine(attempt: Attempt): string | undefined {

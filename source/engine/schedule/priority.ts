@@ -1,11 +1,6 @@
-import type {Weights} from '../config/schema.js';
-import type {Task} from './types.js';
+import type {Weights} from '../../config/schema.js';
+import {factorNames, type FactorName, type Score, type Task} from '../model/types.js';
 
-export const factorNames = ['due', 'dependents', 'user', 'project', 'age'] as const;
-export type FactorName = (typeof factorNames)[number];
-
-export type Factor = {name: FactorName; raw: number; weight: number; points: number};
-export type Score = {total: number; factors: Factor[]};
 
 export type ScoreContext = {
 	now: number;

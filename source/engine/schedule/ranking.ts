@@ -2,8 +2,8 @@
 // instead of re-scoring every task (2,000 queued `true` tasks would otherwise spend most time here).
 import {assignSlots, type PoolLimits} from './pool.js';
 import {dependencyState, runnable, type RankContext} from './queue.js';
-import type {Task} from './types.js';
-import {isFinal} from './types.js';
+import type {Task} from '../model/types.js';
+import {isFinal} from '../model/types.js';
 
 /** Scores drift with time (age, due dates): re-rank at least this often. */
 const maxOrderAgeMs = 1000;

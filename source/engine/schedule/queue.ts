@@ -1,8 +1,8 @@
 // Which queued tasks may run now, and in what order.
-import type {Weights} from '../config/schema.js';
-import {score, type Score} from './priority.js';
-import type {Task} from './types.js';
-import {isFinal} from './types.js';
+import type {Weights} from '../../config/schema.js';
+import {score} from './priority.js';
+import type {Score, Task} from '../model/types.js';
+import {isFinal} from '../model/types.js';
 
 export type DependencyState =
 	| {state: 'ready'}

@@ -1,6 +1,6 @@
 // The task state machine. `transition` is pure: the supervisor feeds it events and persists what it returns.
-import type {RetryPolicy} from '../config/schema.js';
-import {InvalidActionError} from '../errors.js';
+import type {RetryPolicy} from '../../config/schema.js';
+import {InvalidActionError} from '../../errors.js';
 import {backoffDelay, mayRetry} from './retry.js';
 import type {Attempt, AttemptOutcome, StopReason, Task} from './types.js';
 import {isFinal, isLive} from './types.js';

@@ -1,6 +1,6 @@
 // How an attempt's process is started: its environment, its own process group, raw output pipes.
 import {execa} from 'execa';
-import type {RunSpec} from './runner.js';
+import type {RunSpec} from './run-port.js';
 
 export type Subprocess = ReturnType<typeof execa>;
 

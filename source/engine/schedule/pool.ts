@@ -1,5 +1,5 @@
 // Bounded slots: a global limit and optional per-agent limits.
-import type {Task} from './types.js';
+import type {Task} from '../model/types.js';
 
 export type PoolLimits = {
 	global: number;

@@ -99,3 +99,16 @@ export const isFinal = (task: Pick<Task, 'status'>): boolean => finalStatuses.ha
 export const isLive = (task: Pick<Task, 'current'>): boolean => task.current !== undefined;
 export const currentAttempt = (task: Task): Attempt | undefined =>
 	task.current === undefined ? undefined : task.attempts.find(attempt => attempt.id === task.current);
+
+/** The five factors of a queued task's score (schedule/priority.ts). */
+export const factorNames = ['due', 'dependents', 'user', 'project', 'age'] as const;
+export type FactorName = (typeof factorNames)[number];
+
+export type Factor = {name: FactorName; raw: number; weight: number; points: number};
+export type Score = {total: number; factors: Factor[]};
+
+/** The attempt to show: the one numbered `n`, else the live one, else the last. */
+export function pickAttempt(task: Task, n: number | undefined): Attempt | undefined {
+	const chosen = n === undefined ? undefined : task.attempts.find(attempt => attempt.n === n);
+	return chosen ?? task.attempts.find(attempt => attempt.id === task.current) ?? task.attempts.at(-1);
+}

@@ -1,10 +1,10 @@
 // Turning handed-in task objects into Tasks: validation, ids, dependency checks. Pure.
 import type {z} from 'zod';
-import type {Config} from '../config/schema.js';
-import {TaskInputError} from '../errors.js';
-import {newTaskSchema, parseDue} from './actions.js';
+import type {Config} from '../../config/schema.js';
+import {TaskInputError} from '../../errors.js';
+import {newTaskSchema, parseDue} from '../model/actions.js';
 import {findCycle} from './queue.js';
-import type {Task, TaskSource} from './types.js';
+import type {Task, TaskSource} from '../model/types.js';
 
 export type EnqueueContext = {
 	now: number;

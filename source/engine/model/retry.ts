@@ -1,4 +1,4 @@
-import type {RetryPolicy} from '../config/schema.js';
+import type {RetryPolicy} from '../../config/schema.js';
 
 /**
  * Delay before attempt `n + 1` after attempt `n` (1-based) failed: base·factor^(n-1), capped at max,

@@ -1,6 +1,6 @@
 // On start-up: attempts recorded as running belong to a supervisor that died.
-import type {Attempt, Task} from './types.js';
-import {currentAttempt, isLive} from './types.js';
+import type {Attempt, Task} from '../model/types.js';
+import {currentAttempt, isLive} from '../model/types.js';
 
 export type Reap = (attempt: Pick<Attempt, 'id' | 'pid' | 'pgid' | 'procStart'>) => Promise<void>;
 

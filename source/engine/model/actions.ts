@@ -1,6 +1,6 @@
 // The one Action union. The CLI, the control socket and the TUI keymap all speak it.
 import {z} from 'zod';
-import {parseDuration, timeLimit} from '../config/schema.js';
+import {parseDuration, timeLimit} from '../../config/schema.js';
 import type {TaskSource} from './types.js';
 
 const taskId = z

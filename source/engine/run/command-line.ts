@@ -2,7 +2,7 @@
 // elements one by one and never reaches a shell. With `shell: true` the profile's text is shell syntax,
 // and the task's values are not put into it at all: each placeholder becomes a reference to an
 // environment variable, quoted for where it stands, so no value is ever read as shell code.
-import type {AgentProfile} from '../config/schema.js';
+import type {AgentProfile} from '../../config/schema.js';
 
 export type CommandTask = {id: string; title: string; prompt: string; file?: string};
 

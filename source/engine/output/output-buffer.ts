@@ -1,6 +1,5 @@
 // What an attempt printed: a bounded ring of its recent lines, for the TUI and `orch status`. The log
 // file is capped-log.ts; reading a log file's tail for `orch logs` is log-tail.ts.
-export {readLogTail} from './log-tail.js';
 
 export type OutputStream = 'stdout' | 'stderr';
 export type LineListener = (line: string, stream: OutputStream) => void;

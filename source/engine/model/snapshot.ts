@@ -1,0 +1,65 @@
+// The immutable picture of the supervisor that views (TUI, socket clients, `orch ls`) read.
+import type {AgentProfile, Config} from '../../config/schema.js';
+import type {ArchivedTotals} from './totals.js';
+import {taskStatuses, type Factor, type Task, type TaskStatus} from './types.js';
+
+export type TaskView = Task & {
+	/** Score and its breakdown, for unfinished tasks. */
+	score?: number;
+	factors?: Factor[];
+	/** Derived: queued with unmet dependencies. */
+	waitingOn?: string[];
+	/** Derived: a dependency failed or was cancelled, so the task cannot run as things stand. */
+	blocked?: string;
+	/** The newest output line of a live attempt. */
+	lastLine?: string;
+};
+
+export type HealthState = 'ok' | 'warn' | 'fail';
+/** One health check as views show it: worst state first is the views' job. */
+export type HealthCheck = {
+	name: string;
+	state: HealthState;
+	detail: string;
+	checkedAt: number;
+	/** The tasks the check is about (the stalled ones): views mark them in the queue. */
+	tasks?: string[];
+};
+
+/** An agent profile as views need it (the add form's choices, the detail's command line): no env, which may hold secrets. */
+export type AgentInfo = Omit<AgentProfile, 'env'>;
+
+export type Snapshot = {
+	version: number;
+	takenAt: number;
+	pid: number;
+	running: boolean;
+	stopping: boolean;
+	dispatchPaused: boolean;
+	concurrency: number;
+	busy: number;
+	startedAt?: number;
+	failedThisRun: number;
+	counts: Record<TaskStatus, number>;
+	tasks: readonly TaskView[];
+	/** Attempts a task gets when it sets none (config retry.attempts). */
+	defaultAttempts: number;
+	defaultAgent: string;
+	agents: readonly AgentInfo[];
+	health: readonly HealthCheck[];
+	stateDir: string;
+	/** Totals of tasks that left the live state for the archive (stats add them to the live tasks'). */
+	archived?: ArchivedTotals;
+};
+
+
+/** The parts of the config every snapshot carries, so views (attached ones too) need no config of their own. */
+export const configFacts = (config: Config): Pick<Snapshot, 'defaultAttempts' | 'defaultAgent' | 'agents' | 'stateDir'> => ({
+	defaultAttempts: config.retry.attempts,
+	defaultAgent: config.defaultAgent,
+	agents: Object.values(config.agents).map(({env: _env, ...profile}) => profile),
+	stateDir: config.stateDir,
+});
+
+export const emptyCounts = (): Record<TaskStatus, number> =>
+	Object.fromEntries(taskStatuses.map(status => [status, 0])) as Record<TaskStatus, number>;
