@@ -1,15 +1,13 @@
 // Wires the supervisor to the real world: the lock, the durable store, the execa runner, the reaper.
 import path from 'node:path';
 import type {Config} from './config/schema.js';
-import {sweepAttemptUntilGone, terminateGroup} from './os/kill.js';
-import {isProcessAlive} from './os/proc.js';
+import {reapAttempt} from './engine/run/recovery.js';
 import {createExecaRunner} from './engine/run/runner.js';
 import {createSupervisor, type Supervisor} from './engine/supervisor.js';
-import type {Attempt} from './engine/model/types.js';
 import {createHealthMonitor, type HealthMonitor} from './health/health-monitor.js';
 import {startIntake, supervisorPort, type Intake} from './intake/intake.js';
 import {acquireLock, type LockHandle} from './store/lock.js';
-import {appendArchive, selectForArchive} from './store/retention.js';
+import {appendArchive} from './store/retention.js';
 import {openStore, type Store} from './store/store.js';
 
 export type Runtime = {
@@ -24,17 +22,6 @@ export type Runtime = {
 	/** Persists and releases the lock. Call after supervisor.stop() when the supervisor was started. */
 	close(): Promise<void>;
 };
-
-/**
- * Kills what a dead supervisor's attempt left: its process group (only when the recorded start time
- * still matches, so a reused pid is never touched), then every process carrying its attempt id.
- */
-export async function reapAttempt(attempt: Pick<Attempt, 'id' | 'pid' | 'pgid' | 'procStart'>, graceMs: number): Promise<void> {
-	if (attempt.pid !== undefined && attempt.pgid !== undefined && attempt.procStart !== undefined && isProcessAlive(attempt.pid, attempt.procStart)) {
-		await terminateGroup(attempt.pgid, graceMs, {resume: true});
-	}
-	await sweepAttemptUntilGone(attempt.id);
-}
 
 export type RuntimeOptions = {
 	onWarning?: (message: string) => void;
@@ -70,18 +57,18 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
 		archive: async tasks => {
 			await appendArchive(config.stateDir, tasks, Date.now());
 		},
-		selectForArchive: (tasks, now) => selectForArchive(tasks, {...config.retention, now}),
 		reap: async attempt => reapAttempt(attempt, config.shutdown.killGrace),
-		health: () => [...(monitor?.latest() ?? []), ...(intake?.health() ?? [])],
 		checkHealth: () => monitor?.recheck(),
 	});
+	// The Health pane shows the monitor's checks and the intake parts' own.
+	const publishHealth = () => supervisor.setHealth([...(monitor?.latest() ?? []), ...(intake?.health() ?? [])]);
 	if (options.health) {
 		let stopped = false;
 		supervisor.onEvent(event => {
 			// Started once the supervisor is: the control socket answers by then, and stalls and the disk
 			// auto-pause act on a supervisor that dispatches.
 			if (event.event === 'supervisor.started' && !monitor && !stopped) {
-				monitor = createHealthMonitor({config, supervisor, socket: true, tasks: () => supervisor.getSnapshot().tasks, onChange: () => supervisor.refresh()});
+				monitor = createHealthMonitor({config, supervisor, socket: true, tasks: () => supervisor.getSnapshot().tasks, onChange: publishHealth});
 			}
 			// No kills, retries or pauses while it stops; the last results stay on show.
 			if (event.event === 'supervisor.stopping') {
@@ -98,7 +85,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
 		store,
 		lock,
 		startIntake() {
-			intake ??= startIntake(config, supervisorPort(supervisor, message => options.onWarning?.(message)));
+			intake ??= startIntake(config, supervisorPort(supervisor, {warn: message => options.onWarning?.(message), healthChanged: publishHealth}));
 		},
 		async stopIntake() {
 			await intake?.stop();

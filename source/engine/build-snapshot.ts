@@ -2,13 +2,13 @@
 import type {OutputBuffer} from './output/output-buffer.js';
 import {emptyCounts, type AgentInfo, type HealthCheck, type Snapshot, type TaskView} from './model/snapshot.js';
 import type {ArchivedTotals} from './model/totals.js';
-import {isFinal, type Task} from './model/types.js';
+import {isFinal, type TaskLookup} from './model/types.js';
 import {score} from './schedule/priority.js';
 import {dependencyState, dependentCounts, type RankContext} from './schedule/queue.js';
 
 export type SnapshotInput = {
 	version: number;
-	tasks: ReadonlyMap<string, Task>;
+	tasks: TaskLookup;
 	now: number;
 	rank: Omit<RankContext, 'now'>;
 	dispatchPaused: boolean;
@@ -27,7 +27,7 @@ export type SnapshotInput = {
 };
 
 /** Adds the derived fields (score, waiting, blocked) to tasks read from the store or the supervisor. */
-export function viewTasks(tasks: ReadonlyMap<string, Task>, ctx: RankContext, liveOutput?: SnapshotInput['liveOutput']): TaskView[] {
+export function viewTasks(tasks: TaskLookup, ctx: RankContext, liveOutput?: SnapshotInput['liveOutput']): TaskView[] {
 	const counts = dependentCounts(tasks.values());
 	const views: TaskView[] = [];
 	for (const task of tasks.values()) {

@@ -1,16 +1,21 @@
 // The ports injected into the supervisor: the store, the runner, a clock, and the archive and reaper.
 import type {Config} from '../config/schema.js';
 import type {StateData} from './model/state-data.js';
+import type {Task} from './model/types.js';
 import type {Reap} from './run/recovery.js';
 import type {Runner} from './run/run-port.js';
-import type {HealthCheck} from './model/snapshot.js';
-import type {Task} from './model/types.js';
 
-/** What the supervisor needs from the store: the loaded data and a way to persist. */
+/**
+ * Persistence, as the supervisor sees it: the state as loaded, and a way to save what the producer gives.
+ * The lowdb store is one adapter; another backend is another adapter of the same port.
+ */
 export type StatePort = {
 	readonly data: StateData;
+	/** Where each write gets the state from, at the moment it starts. */
 	setProducer(produce: () => StateData): void;
+	/** Something changed: written soon, together with other changes. */
 	markDirty(): void;
+	/** Resolves once the state as it is now is durable. */
 	flush(): Promise<void>;
 };
 
@@ -19,15 +24,12 @@ export type SupervisorDeps = {
 	store: StatePort;
 	runner: Runner;
 	now?: () => number;
-	random?: () => number;
+	/** Seeds the random numbers of backoff jitter and attempt ids (tests fix it). */
+	seed?: number;
 	/** Appends finished tasks to the archive; called before they leave the live state. */
-	archive?: (tasks: Task[]) => Promise<void>;
-	/** Picks the finished tasks to archive. */
-	selectForArchive?: (tasks: Task[], now: number) => {keep: Task[]; archive: Task[]};
+	archive?: (tasks: readonly Task[]) => Promise<void>;
 	/** Kills whatever a dead supervisor's attempt left alive (group kill when the start time matches, then the sweep). */
 	reap?: Reap;
-	/** The latest health checks, for snapshots (the runtime runs them on an interval). */
-	health?: () => readonly HealthCheck[];
-	/** Runs the health checks now (the `check_health` action); the views hear of the results. */
+	/** Runs the health checks now (the `check_health` action); their results come back through setHealth. */
 	checkHealth?: () => void;
 };

@@ -135,8 +135,9 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
 			const {supervisor} = options;
 			if (supervisor && autoPause.pausedByHealth && supervisor.getSnapshot().dispatchPaused) {
 				autoPause.pausedByHealth = false;
-				// Not from inside the caller's event listener: the supervisor may be emitting.
-				queueMicrotask(() => void supervisor.dispatch({type: 'resume_dispatch'}).catch(() => undefined));
+				// At once, even from inside the supervisor's `supervisor.stopping` listener: it steps the action
+				// before the write that ends its stop, so the state file keeps no pause nobody made.
+				void supervisor.dispatch({type: 'resume_dispatch'}).catch(() => undefined);
 			}
 		},
 	};

@@ -7,7 +7,6 @@ import {watch as watchRaw, type FSWatcher as RawWatcher} from 'node:fs';
 import {mkdir, readFile, stat} from 'node:fs/promises';
 import path from 'node:path';
 import {watch, type FSWatcher} from 'chokidar';
-import type {Task} from '../engine/model/types.js';
 import {TaskInputError} from '../errors.js';
 import {doneFolder, doneName, fileDigest, moveInto, reject, taskDigest} from './inbox-files.js';
 import {inboxHealth, settleWait, type FileState} from './inbox-state.js';
@@ -166,8 +165,8 @@ export function startInbox({folder: given, port, label = `${path.basename(given)
 			return retry(name, 'cannot read it', error);
 		}
 		const digest = fileDigest(name, bytes);
-		if (port.knows(`inbox:${digest}`)) {
-			const ids = [...port.tasks()].filter((task: Task) => task.source.kind === 'inbox' && taskDigest(task.source.digest ?? '') === digest).map(task => task.id);
+		if (port.taskOf(`inbox:${digest}`) !== undefined) {
+			const ids = tasksOfFile(digest);
 			warn(`${name} was taken before${ids.length > 0 ? ` (${ids.join(', ')})` : ''}; moving it to ${doneFolder}/ without enqueuing it again`);
 			return finish(name, ids, digest);
 		}
@@ -183,6 +182,13 @@ export function startInbox({folder: given, port, label = `${path.basename(given)
 		taken++;
 		changed();
 		await finish(name, ids, digest);
+	};
+
+	/** The tasks a file became: one key per task it held (inbox-files.ts taskDigest). */
+	const tasksOfFile = (digest: string): string[] => {
+		const ids: string[] = [];
+		for (let index = 0, id; (id = port.taskOf(`inbox:${taskDigest(digest, index)}`)) !== undefined; index++) ids.push(id);
+		return ids;
 	};
 
 	const finish = async (name: string, ids: readonly string[], digest: string) => {

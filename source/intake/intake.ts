@@ -36,14 +36,13 @@ export function startIntake(config: Pick<Config, 'intake' | 'projectDir' | 'stat
 	};
 }
 
-/** The supervisor as an intake part sees it. */
-export function supervisorPort(supervisor: Supervisor, warn: (message: string) => void): IntakePort {
+/** The supervisor as an intake part sees it; health and warnings go where the caller says. */
+export function supervisorPort(supervisor: Supervisor, hooks: Pick<IntakePort, 'warn' | 'healthChanged'>): IntakePort {
 	return {
 		enqueue: async tasks => (await supervisor.dispatch({type: 'enqueue', tasks: [...tasks]})).ids ?? [],
-		knows: key => supervisor.knowsIntake(key),
+		taskOf: key => supervisor.intakeTask(key),
 		tasks: () => supervisor.getSnapshot().tasks,
-		healthChanged: () => supervisor.refresh(),
-		warn,
+		...hooks,
 		now: Date.now,
 	};
 }

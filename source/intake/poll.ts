@@ -94,7 +94,7 @@ export function startPolling({sources, port, cwd, env = {}, retryBase = pollRetr
 		if (!result.ok) return {made: 0, error: result.error};
 		const parsed = parsePollOutput(result.stdout);
 		if (!parsed.ok) return {made: 0, error: parsed.error};
-		const {tasks, errors} = itemsToTasks(parsed.value, config, key => port.knows(key));
+		const {tasks, errors} = itemsToTasks(parsed.value, config, key => port.taskOf(key) !== undefined);
 		const enqueued = await enqueue(tasks);
 		errors.push(...enqueued.errors);
 		if (errors.length > 0) return {made: enqueued.made, error: describeItemErrors(errors, enqueued.made)};

@@ -10,8 +10,8 @@ export type IntakePort = {
 	 * and the field.
 	 */
 	enqueue(tasks: readonly NewTask[]): Promise<string[]>;
-	/** Whether the item with this key (engine/model/intake-ledger.ts `intakeKey`) became a task before, archived too. */
-	knows(key: string): boolean;
+	/** The task the item with this key (engine/model/intake-ledger.ts `intakeKey`) became, in any status, archived too. */
+	taskOf(key: string): string | undefined;
 	/** The live tasks now (a trigger's loop guard looks for a queued or running one from the same key). */
 	tasks(): Iterable<Task>;
 	/** An intake part's health changed: the views read `health()` again. */

@@ -1,43 +1,12 @@
-// Keeps the live state file small: old finished tasks move to append-only monthly archive files.
+// Keeps the live state file small: old finished tasks (engine/model/retention.ts picks them) move to
+// append-only monthly archive files.
 import {createReadStream} from 'node:fs';
 import {open, readdir} from 'node:fs/promises';
 import path from 'node:path';
 import {createInterface} from 'node:readline';
-import {isFinal, type Task} from '../engine/model/types.js';
+import type {Task} from '../engine/model/types.js';
 import {syncDir} from './durable-adapter.js';
 import {ARCHIVE_DIR} from './state-dir.js';
-
-export type RetentionPolicy = {
-	/** Finished tasks kept in the live file, newest first. */
-	keepFinished: number;
-	/** Finished tasks older than this (milliseconds) are archived. */
-	maxAge: number;
-	now: number;
-};
-
-const finishedTime = (task: Task): number => task.finishedAt ?? task.updatedAt;
-
-/**
- * Pure: splits `tasks` into those the live file keeps and those to archive. A finished task goes to the
- * archive when it finished more than `maxAge` ago or is not among the newest `keepFinished` finished
- * ones, unless a task that is not finished lists it in `after`. Both lists keep the input order.
- */
-export function selectForArchive(tasks: readonly Task[], policy: RetentionPolicy): {keep: Task[]; archive: Task[]} {
-	const needed = new Set<string>();
-	for (const task of tasks) if (!isFinal(task)) for (const id of task.after) needed.add(id);
-
-	const newestFirst = tasks.filter(task => isFinal(task)).sort((a, b) => finishedTime(b) - finishedTime(a) || b.seq - a.seq);
-	const toArchive = new Set<Task>();
-	newestFirst.forEach((task, rank) => {
-		const tooOld = policy.now - finishedTime(task) > policy.maxAge;
-		if ((tooOld || rank >= policy.keepFinished) && !needed.has(task.id)) toArchive.add(task);
-	});
-
-	const keep: Task[] = [];
-	const archive: Task[] = [];
-	for (const task of tasks) (toArchive.has(task) ? archive : keep).push(task);
-	return {keep, archive};
-}
 
 /** `2026-11` for the month (UTC) of `now`. */
 export const archiveMonth = (now: number): string => new Date(now).toISOString().slice(0, 7);

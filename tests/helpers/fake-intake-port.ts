@@ -1,7 +1,7 @@
 // An IntakePort over memory for intake tests: tasks are checked with the supervisor's own validation
 // (prepareTasks) and kept; keys are known once a task from them was made.
 import {prepareTasks} from '../../source/engine/schedule/enqueue.js';
-import {intakeKey} from '../../source/engine/model/intake-ledger.js';
+import {admit, ledgerOf} from '../../source/engine/model/intake-ledger.js';
 import type {Task} from '../../source/engine/model/types.js';
 import type {IntakePort} from '../../source/intake/port.js';
 
@@ -16,7 +16,7 @@ export type FakeIntakePort = IntakePort & {
 
 export function fakeIntakePort({agents = ['demo'], now = () => Date.now()}: {agents?: string[]; now?: () => number} = {}): FakeIntakePort {
 	const live = new Map<string, Task>();
-	const keys = new Set<string>();
+	let ledger = ledgerOf(undefined);
 	const config = {defaultAgent: agents[0]!, agents: Object.fromEntries(agents.map(name => [name, {name, command: name, args: [], env: {}, promptVia: 'arg' as const, shell: false}]))};
 	let seq = 1;
 	const port: FakeIntakePort = {
@@ -25,13 +25,9 @@ export function fakeIntakePort({agents = ['demo'], now = () => Date.now()}: {age
 		healthChanges: 0,
 		async enqueue(raw) {
 			const prepared = prepareTasks(raw, {now: now(), seq, config, existing: live, defaultSource: {kind: 'cli'}});
-			const added = prepared.filter(task => {
-				const key = intakeKey(task.source);
-				if (key === undefined) return true;
-				if (keys.has(key)) return false;
-				keys.add(key);
-				return true;
-			});
+			const admitted = admit(ledger, prepared);
+			ledger = admitted.ledger;
+			const {added} = admitted;
 			for (const task of added) {
 				live.set(task.id, task);
 				port.made.push(task);
@@ -39,7 +35,7 @@ export function fakeIntakePort({agents = ['demo'], now = () => Date.now()}: {age
 			}
 			return added.map(task => task.id);
 		},
-		knows: key => keys.has(key),
+		taskOf: key => ledger.get(key),
 		tasks: () => live.values(),
 		healthChanged() {
 			port.healthChanges++;

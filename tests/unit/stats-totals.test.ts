@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {addTotals, createArchiveTally, emptyTotals, readTotals, sumTotals, taskTotals, type Totals} from '../../source/engine/model/totals.js';
+import {addTotals, emptyTotals, readTotals, sumTotals, taskTotals, type Totals} from '../../source/engine/model/totals.js';
 import type {Attempt} from '../../source/engine/model/types.js';
 import {makeTask} from '../helpers/tasks.js';
 
@@ -33,23 +33,5 @@ describe('readTotals', () => {
 		[{totals: totals({succeeded: 1, failed: 2, cancelled: 3, retries: 4, interruptions: 5})}, totals({succeeded: 1, failed: 2, cancelled: 3, retries: 4, interruptions: 5})],
 	])('%j → %j', (meta, expected) => {
 		expect(readTotals(meta)).toEqual(expected);
-	});
-});
-
-describe('createArchiveTally', () => {
-	it('adds archived tasks to meta.totals, and to the session part only what happened since start', () => {
-		// Given: a store whose meta already holds totals, and a supervisor that started at 100.
-		const tally = createArchiveTally(() => 100);
-		const meta = {createdAt: 0, totals: totals({succeeded: 5})};
-		// When: a task from before the start and one from after are archived.
-		const next = tally.add(meta, [
-			makeTask({id: 'old', status: 'failed', finishedAt: 50, attempts: [attempt(1, 0, 'failed'), attempt(2, 20, 'failed')]}),
-			makeTask({id: 'new', status: 'succeeded', finishedAt: 150, attempts: [attempt(1, 120, 'succeeded')]}),
-		]);
-		// Then: all time has both; the session only the new one; the meta passed in is untouched.
-		expect(next.totals).toEqual(totals({succeeded: 6, failed: 1, retries: 1}));
-		expect(next.createdAt).toBe(0);
-		expect(meta.totals).toEqual(totals({succeeded: 5}));
-		expect(tally.archived(next)).toEqual({allTime: totals({succeeded: 6, failed: 1, retries: 1}), session: totals({succeeded: 1})});
 	});
 });

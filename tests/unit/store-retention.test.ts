@@ -1,6 +1,7 @@
 import {describe, expect, test} from 'vitest';
 import type {Task, TaskStatus} from '../../source/engine/model/types.js';
-import {archiveMonth, selectForArchive} from '../../source/store/retention.js';
+import {selectForArchive} from '../../source/engine/model/retention.js';
+import {archiveMonth} from '../../source/store/retention.js';
 
 const day = 86_400_000;
 const now = Date.parse('2026-11-21T10:00:00Z');

@@ -71,7 +71,7 @@ const settle = async () => {
 };
 
 async function started(over: object = {}) {
-	const supervisor = createSupervisor({config: config(over), store, runner, now: Date.now, random: () => 0.5});
+	const supervisor = createSupervisor({config: config(over), store, runner, now: Date.now, seed: 1});
 	await supervisor.start();
 	return supervisor;
 }
@@ -168,25 +168,18 @@ describe('supervisor', () => {
 });
 
 describe('supervisor views', () => {
-	it('refresh() gives views a new snapshot without writing the state', async () => {
+	it('setHealth() gives views a new snapshot with the checks, without writing the state', async () => {
 		// Given a started supervisor and a subscriber
-		let healthState: 'ok' | 'fail' = 'ok';
-		const supervisor = createSupervisor({
-			config: config(),
-			store,
-			runner,
-			now: Date.now,
-			health: () => [{name: 'lock', state: healthState, detail: '', checkedAt: Date.now()}],
-		});
+		const supervisor = createSupervisor({config: config(), store, runner, now: Date.now});
 		await supervisor.start();
+		supervisor.setHealth([{name: 'lock', state: 'ok', detail: '', checkedAt: Date.now()}]);
 		const before = supervisor.getSnapshot();
 		let notified = 0;
 		supervisor.subscribe(() => notified++);
 		const markDirty = vi.spyOn(store, 'markDirty');
 
-		// When health changes and the supervisor is told
-		healthState = 'fail';
-		supervisor.refresh();
+		// When the health changes
+		supervisor.setHealth([{name: 'lock', state: 'fail', detail: '', checkedAt: Date.now()}]);
 
 		// Then subscribers hear of it, the snapshot is new with the new health, and nothing is marked dirty
 		const after = supervisor.getSnapshot();

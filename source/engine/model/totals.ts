@@ -51,16 +51,3 @@ export function readTotals(meta: {totals?: unknown}): Totals {
 	}
 	return totals;
 }
-
-/** Keeps the archived totals: `add` returns the meta with the archived tasks added to `meta.totals`. */
-export function createArchiveTally(sessionStart: () => number | undefined) {
-	let session = emptyTotals();
-	return {
-		add<M extends {totals?: unknown}>(meta: M, archived: readonly Task[]): M {
-			const since = sessionStart();
-			if (since !== undefined) session = addTotals(session, sumTotals(archived, since));
-			return {...meta, totals: addTotals(readTotals(meta), sumTotals(archived))};
-		},
-		archived: (meta: {totals?: unknown}): ArchivedTotals => ({allTime: readTotals(meta), session}),
-	};
-}

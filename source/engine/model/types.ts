@@ -95,6 +95,14 @@ export type Task = {
 	finishedAt?: number;
 };
 
+/** Tasks by id: a Map, or the core's immutable task table. */
+export type TaskLookup = {
+	get(id: string): Task | undefined;
+	has(id: string): boolean;
+	values(): Iterable<Task>;
+	readonly size: number;
+};
+
 export const isFinal = (task: Pick<Task, 'status'>): boolean => finalStatuses.has(task.status);
 export const isLive = (task: Pick<Task, 'current'>): boolean => task.current !== undefined;
 export const currentAttempt = (task: Task): Attempt | undefined =>

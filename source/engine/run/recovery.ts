@@ -1,21 +1,18 @@
-// On start-up: attempts recorded as running belong to a supervisor that died.
-import type {Attempt, Task} from '../model/types.js';
-import {currentAttempt, isLive} from '../model/types.js';
+// On start-up: attempts recorded as running belong to a supervisor that died. What they left alive is
+// reaped before the core marks them interrupted.
+import {sweepAttemptUntilGone, terminateGroup} from '../../os/kill.js';
+import {isProcessAlive} from '../../os/proc.js';
+import type {Attempt} from '../model/types.js';
 
 export type Reap = (attempt: Pick<Attempt, 'id' | 'pid' | 'pgid' | 'procStart'>) => Promise<void>;
 
 /**
- * Reaps what each live attempt left alive, all together (each may take up to the kill grace), then
- * calls `recover` for each of their tasks. Returns how many there were.
+ * Kills what a dead supervisor's attempt left: its process group (only when the recorded start time
+ * still matches, so a reused pid is never touched), then every process carrying its attempt id.
  */
-export async function recoverOrphans(tasks: readonly Task[], reap: Reap | undefined, recover: (task: Task) => void): Promise<number> {
-	const orphans = tasks.filter(isLive);
-	await Promise.all(
-		orphans.map(async task => {
-			const attempt = currentAttempt(task);
-			if (attempt && reap) await reap(attempt);
-		}),
-	);
-	for (const task of orphans) recover(task);
-	return orphans.length;
+export async function reapAttempt(attempt: Pick<Attempt, 'id' | 'pid' | 'pgid' | 'procStart'>, graceMs: number): Promise<void> {
+	if (attempt.pid !== undefined && attempt.pgid !== undefined && attempt.procStart !== undefined && isProcessAlive(attempt.pid, attempt.procStart)) {
+		await terminateGroup(attempt.pgid, graceMs, {resume: true});
+	}
+	await sweepAttemptUntilGone(attempt.id);
 }

@@ -4,14 +4,14 @@ import type {Config} from '../../config/schema.js';
 import {TaskInputError} from '../../errors.js';
 import {newTaskSchema, parseDue} from '../model/actions.js';
 import {findCycle} from './queue.js';
-import type {Task, TaskSource} from '../model/types.js';
+import type {Task, TaskLookup, TaskSource} from '../model/types.js';
 
 export type EnqueueContext = {
 	now: number;
 	/** The next free sequence number; ids default to `t<seq>`. */
 	seq: number;
 	config: Pick<Config, 'agents' | 'defaultAgent'>;
-	existing: ReadonlyMap<string, Task>;
+	existing: TaskLookup;
 	/** Ids that are taken although not in `existing` (archived tasks). */
 	isTaken?: (id: string) => boolean;
 	defaultSource: TaskSource;

@@ -1,7 +1,7 @@
 // Which queued tasks may run now, and in what order.
 import type {Weights} from '../../config/schema.js';
 import {score} from './priority.js';
-import type {Score, Task} from '../model/types.js';
+import type {Score, Task, TaskLookup} from '../model/types.js';
 import {isFinal} from '../model/types.js';
 
 export type DependencyState =
@@ -11,7 +11,7 @@ export type DependencyState =
 	/** A dependency failed, was cancelled or is unknown: the task cannot run until someone acts. */
 	| {state: 'blocked'; reason: string};
 
-export function dependencyState(task: Pick<Task, 'after'>, byId: ReadonlyMap<string, Task>): DependencyState {
+export function dependencyState(task: Pick<Task, 'after'>, byId: Pick<TaskLookup, 'get'>): DependencyState {
 	const waiting: string[] = [];
 	for (const id of task.after) {
 		const dependency = byId.get(id);
@@ -54,9 +54,9 @@ export function dependentCounts(tasks: Iterable<Task>): Map<string, number> {
  * A dependency cycle the new tasks would close, as a path of ids that starts and ends with the same id
  * (`a → b → a`), or undefined. `byId` holds existing tasks; `added` are being enqueued together.
  */
-export function findCycle(byId: ReadonlyMap<string, Pick<Task, 'id' | 'after'>>, added: ReadonlyArray<Pick<Task, 'id' | 'after'>>): string[] | undefined {
+export function findCycle(byId: {values(): Iterable<Pick<Task, 'id' | 'after'>>}, added: ReadonlyArray<Pick<Task, 'id' | 'after'>>): string[] | undefined {
 	const graph = new Map<string, readonly string[]>();
-	for (const [id, task] of byId) graph.set(id, task.after);
+	for (const task of byId.values()) graph.set(task.id, task.after);
 	for (const task of added) graph.set(task.id, task.after);
 	const state = new Map<string, 'visiting' | 'done'>();
 	const path: string[] = [];
@@ -85,7 +85,7 @@ export type RankContext = {now: number; weights: Weights; projects: Readonly<Rec
 export type Ranked = {task: Task; score: Score};
 
 /** Queued tasks whose dependencies all succeeded, best score first, FIFO (by seq) among equals. */
-export function runnable(tasks: Iterable<Task>, byId: ReadonlyMap<string, Task>, ctx: RankContext): Ranked[] {
+export function runnable(tasks: Iterable<Task>, byId: Pick<TaskLookup, 'get'>, ctx: RankContext): Ranked[] {
 	const all = [...tasks];
 	const counts = dependentCounts(all);
 	const ranked: Ranked[] = [];

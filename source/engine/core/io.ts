@@ -1,0 +1,66 @@
+// What goes into the core (inputs) and what comes out (effects): plain data, so the interpreter carries
+// effects out in list order and every decision can be tested as (state, input) → (state, effects).
+import type {Action, ActionResult} from '../model/actions.js';
+import type {EngineEvent} from '../model/events.js';
+import type {HealthCheck} from '../model/snapshot.js';
+import type {Attempt, StopReason, Task} from '../model/types.js';
+import type {RunResult, RunSpec} from '../run/run-port.js';
+import type {CoreState} from './state.js';
+
+/** The stages of an attempt, in order. A new stage is a new name, its spec, and the branch of `step` that decides what follows it. */
+export type StageName = 'agent';
+
+export type StageSpec = {stage: 'agent'; run: RunSpec};
+export type StageResult = {stage: 'agent'; exit: RunResult};
+
+/** `wake`: the earliest backoff ends; `grace`: shutdown stops waiting; `timeout:<attemptId>`: an attempt's time limit. */
+export type TimerId = 'wake' | 'heartbeat' | 'grace' | `timeout:${string}`;
+
+export type Input =
+	/** From a person or a script: keys, CLI, socket. */
+	| {kind: 'action'; action: Action}
+	/** start(): reap what a dead supervisor left, then dispatch. */
+	| {kind: 'start'}
+	/** The reap effect is over: the orphans' processes are gone. */
+	| {kind: 'reaped'}
+	/** stop(): no new attempts; wait up to `graceMs` (Infinity: no limit) for running ones, then stop them. */
+	| {kind: 'shutdown'; graceMs: number}
+	/** A second Ctrl-C: stop waiting for running attempts. */
+	| {kind: 'skip-wait'}
+	/** whenIdle(): say `idle` once nothing runs, waits or can start. */
+	| {kind: 'await-idle'}
+	| {kind: 'spawned'; taskId: string; attemptId: string; pid: number; pgid?: number; procStart?: number}
+	| {kind: 'stage-done'; taskId: string; attemptId: string; result: StageResult}
+	| {kind: 'timer'; timer: TimerId}
+	/** The archive effect wrote these tasks to the archive: they may leave the live state. */
+	| {kind: 'archived'; taskIds: readonly string[]}
+	| {kind: 'archive-failed'; message: string}
+	| {kind: 'health'; checks: readonly HealthCheck[]};
+
+export type Effect =
+	/** The persisted state changed: written within ~25 ms, together with other changes. */
+	| {kind: 'persist'}
+	/** A barrier: what follows in the list waits until the state as it is now is durable on disk. */
+	| {kind: 'flush'}
+	| {kind: 'run-stage'; taskId: string; attemptId: string; spec: StageSpec}
+	/** SIGTERM to the attempt's group, SIGKILL after `graceMs`, then the sweep; its end comes back as `stage-done`. */
+	| {kind: 'stop'; attemptId: string; reason: StopReason; graceMs: number}
+	| {kind: 'suspend'; attemptId: string}
+	| {kind: 'resume'; attemptId: string}
+	| {kind: 'arm'; timer: TimerId; at: number}
+	| {kind: 'disarm'; timer: TimerId}
+	/** Kill what these attempts of a dead supervisor left alive; then `reaped` comes back. */
+	| {kind: 'reap'; attempts: ReadonlyArray<Pick<Attempt, 'id' | 'pid' | 'pgid' | 'procStart'>>}
+	/** Append these finished tasks to the archive; then `archived` (or `archive-failed`) comes back. */
+	| {kind: 'archive'; tasks: readonly Task[]}
+	| {kind: 'emit'; event: EngineEvent}
+	/** The answer to the action being stepped; with `afterEndOf`, given once that attempt has ended. */
+	| {kind: 'reply'; result: ActionResult; afterEndOf?: string}
+	| {kind: 'check-health'}
+	/** Wakes whenIdle(). */
+	| {kind: 'idle'}
+	/** Wakes stop(): everything is stopped and on disk. */
+	| {kind: 'stopped'};
+
+/** What one step gives: the next state and the effects to carry out, in order. */
+export type Step = {state: CoreState; effects: Effect[]};

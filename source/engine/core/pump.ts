@@ -1,0 +1,67 @@
+// What follows every input: tasks whose backoff is over go back to the queue, runnable tasks start as
+// far as the pool allows, the wake timer follows the earliest backoff, archiving and `idle` when due.
+import type {Task} from '../model/types.js';
+import {launch} from './attempts.js';
+import type {Effect} from './io.js';
+import {archive, finishStop} from './lifecycle.js';
+import {rankContext, type CoreState} from './state.js';
+import type {Turn} from './turn.js';
+
+/** Moves retry_wait tasks whose backoff is over back to the queue. */
+function wakeDue(turn: Turn): void {
+	for (const task of turn.state.tasks.waiting()) {
+		if ((task.notBefore ?? 0) > turn.now) continue;
+		turn.apply(task.id, {type: 'wake'});
+		turn.emit({event: 'task.status', task: task.id, status: 'queued', reason: 'backoff over'});
+	}
+}
+
+/** The wake timer set for the earliest end of a backoff, armed or moved only when that changes. */
+function armWake(turn: Turn): void {
+	let next = Infinity;
+	for (const task of turn.state.tasks.waiting()) next = Math.min(next, task.notBefore ?? 0);
+	const at = next === Infinity ? undefined : next;
+	if (at === turn.state.wakeAt) return;
+	turn.set({wakeAt: at});
+	if (at === undefined) turn.disarm('wake');
+	else turn.arm('wake', at);
+}
+
+const agentLimits = (state: CoreState): Record<string, number | undefined> =>
+	Object.fromEntries(Object.entries(state.config.agents).map(([name, profile]) => [name, profile.concurrency]));
+
+/** Starts the best runnable tasks the pool has room for; returns the effects that start them. */
+function startRunnable(turn: Turn): Effect[] {
+	const {state} = turn;
+	if (state.dispatchPaused) return [];
+	const {tasks, table} = state.tasks.pick(rankContext(state, turn.now), {global: state.concurrency, perAgent: agentLimits(state)});
+	turn.set({tasks: table});
+	return tasks.flatMap((task: Task) => launch(turn, task));
+}
+
+/** Nothing running, nothing in backoff, nothing runnable (dispatching paused with work queued is not idle). */
+function isIdle(turn: Turn): boolean {
+	const {tasks} = turn.state;
+	if (tasks.liveTasks().length > 0 || tasks.waiting().length > 0) return false;
+	const {tasks: runnable, table} = tasks.candidates(rankContext(turn.state, turn.now), 1);
+	turn.set({tasks: table});
+	return runnable.length === 0;
+}
+
+export function pump(turn: Turn): void {
+	let starts: Effect[] = [];
+	if (turn.state.phase === 'running') {
+		wakeDue(turn);
+		starts = startRunnable(turn);
+		armWake(turn);
+		archive(turn, false);
+	}
+	if (turn.state.phase === 'stopping') finishStop(turn);
+	if (turn.state.awaitingIdle && isIdle(turn)) {
+		turn.set({awaitingIdle: false});
+		turn.emit({event: 'supervisor.idle', count: turn.state.failedThisRun});
+		turn.do({kind: 'idle'});
+	}
+	// Nothing is spawned before its attempt is on disk: one write covers every start of this step.
+	if (starts.length > 0) turn.effects.push({kind: 'flush'}, ...starts);
+}

@@ -1,0 +1,61 @@
+// The core: every input goes through `step`, which is pure. It returns the next state and the effects to
+// carry out in order; the interpreter (../supervisor.ts) does the carrying out and feeds results back.
+import {ended, spawned, timeoutFired} from './attempts.js';
+import type {Input, Step} from './io.js';
+import {archived, archiveFailed, heartbeat, reaped, shutdown, start, stopAll} from './lifecycle.js';
+import {onAction} from './on-action.js';
+import {pump} from './pump.js';
+import {visiblyChanged, type CoreState} from './state.js';
+import {Turn} from './turn.js';
+
+/** What follows a stage of an attempt: the next stage, or (after the last) how the attempt ended. */
+function stageDone(turn: Turn, input: Extract<Input, {kind: 'stage-done'}>): void {
+	switch (input.result.stage) {
+		case 'agent':
+			return ended(turn, input.taskId, input.attemptId, input.result.exit);
+	}
+}
+
+function handle(turn: Turn, input: Input): void {
+	switch (input.kind) {
+		case 'action':
+			return onAction(turn, input.action);
+		case 'start':
+			return start(turn);
+		case 'reaped':
+			return reaped(turn);
+		case 'shutdown':
+			return shutdown(turn, input.graceMs);
+		case 'skip-wait':
+			return stopAll(turn);
+		case 'await-idle':
+			return turn.set({awaitingIdle: true});
+		case 'spawned':
+			return spawned(turn, input);
+		case 'stage-done':
+			return stageDone(turn, input);
+		case 'timer':
+			if (input.timer === 'wake') return turn.set({wakeAt: undefined}); // the pump wakes what is due
+			if (input.timer === 'heartbeat') return heartbeat(turn);
+			if (input.timer === 'grace') return stopAll(turn);
+			return timeoutFired(turn, input.timer.slice('timeout:'.length));
+		case 'archived':
+			return archived(turn, input.taskIds);
+		case 'archive-failed':
+			return archiveFailed(turn, input.message);
+		case 'health':
+			return turn.set({health: input.checks});
+	}
+}
+
+/**
+ * The next state and the effects of one input at time `now`. Pure: `state` is not changed, and the same
+ * arguments give the same result. Throws (with the state unchanged) for an action that does not apply.
+ */
+export function step(state: CoreState, input: Input, now: number): Step {
+	const turn = new Turn(state, now);
+	handle(turn, input);
+	pump(turn);
+	const next = turn.state;
+	return {state: visiblyChanged(state, next) ? {...next, version: state.version + 1} : next, effects: turn.effects};
+}
