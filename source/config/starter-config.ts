@@ -33,6 +33,79 @@ export async function detectDefaultAgent(pathVariable: string | undefined): Prom
 
 type Section = {doc: string[]; body: string[]; active?: boolean};
 
+/** Every setting after the agents, each with its default. */
+const settingSections: Section[] = [
+	{
+		doc: ['Retries after a failed attempt, with exponential backoff.'],
+		body: [
+			'retry:',
+			'  attempts: 3                    # attempts per task, the first one included',
+			'  base: 2s                       # wait before the first retry',
+			'  factor: 2                      # each later wait is this many times longer',
+			'  max: 5m                        # the longest wait',
+			'  jitter: 0.2                    # up to this fraction of each wait is random',
+			'  nonRetryableExitCodes: []      # exit codes that fail the task at once',
+		],
+	},
+	{
+		doc: ['What runs first: how much each factor counts in a task\'s score (higher runs first).'],
+		body: [
+			'priority:',
+			'  weights:',
+			'    due: 20                      # closeness of the due date',
+			'    dependents: 5                # how many tasks wait for this one',
+			'    user: 10                     # the priority a person gave it',
+			'    project: 5                   # the importance of its project (below)',
+			'    age: 1                       # how long it has waited',
+			'  projects: {}                   # project name → importance, e.g. {web: 2, docs: -1}',
+		],
+	},
+	{
+		doc: ['Stopping.'],
+		body: [
+			'shutdown:',
+			'  grace: 10s                     # how long a shutdown waits for running attempts before stopping them',
+			'  killGrace: 5s                  # between SIGTERM and SIGKILL when an attempt is stopped',
+		],
+	},
+	{
+		doc: ['Finished tasks beyond these limits move from the state file to state/archive/.'],
+		body: ['retention:', '  keepFinished: 500', '  maxAge: 7d'],
+	},
+	{doc: ['Where orch keeps its state file, lock, socket and logs, relative to this file.'], body: ['stateDir: state']},
+	{
+		doc: ['Output of each attempt.'],
+		body: [
+			'logs:',
+			'  maxBytes: 10MB                 # a log file is capped at this size',
+			'  ringLines: 2000                # lines of a live attempt kept in memory for the UI',
+		],
+	},
+	{
+		doc: ['A task whose agent a dead supervisor left running more than this often fails.'],
+		body: ['maxInterruptions: 2'],
+	},
+	{
+		doc: [
+			'Intake: tasks that arrive without `orch add`. Task files (.md with front matter, .json, .yaml)',
+			'dropped into the inbox folder; file-change triggers; commands polled for JSON items. The README',
+			'has examples of triggers and polled sources.',
+		],
+		body: ['intake:', '  inbox: tasks                   # relative to this file; false turns it off', '  triggers: []', '  poll: []'],
+	},
+	{
+		doc: ['Health checks (the Health pane): state file, disk, agents on PATH, event loop, load, stalled tasks.'],
+		body: [
+			'health:',
+			'  interval: 30s                  # how often the checks run',
+			'  stallAfter: 10m                # a running task silent this long is shown as stalled',
+			'  onStall: warn                  # or kill: stop a stalled attempt and retry the task',
+			'  diskWarn: 1GB                  # free space in the state folder under this is a warning',
+			'  diskFail: 100MB                # under this dispatching pauses until space is back',
+		],
+	},
+];
+
 function sections(defaultAgent: string): Section[] {
 	const agentDoc =
 		defaultAgent === 'demo'
@@ -67,75 +140,7 @@ function sections(defaultAgent: string): Section[] {
 				'    shell: false',
 			],
 		},
-		{
-			doc: ['Retries after a failed attempt, with exponential backoff.'],
-			body: [
-				'retry:',
-				'  attempts: 3                    # attempts per task, the first one included',
-				'  base: 2s                       # wait before the first retry',
-				'  factor: 2                      # each later wait is this many times longer',
-				'  max: 5m                        # the longest wait',
-				'  jitter: 0.2                    # up to this fraction of each wait is random',
-				'  nonRetryableExitCodes: []      # exit codes that fail the task at once',
-			],
-		},
-		{
-			doc: ['What runs first: how much each factor counts in a task\'s score (higher runs first).'],
-			body: [
-				'priority:',
-				'  weights:',
-				'    due: 20                      # closeness of the due date',
-				'    dependents: 5                # how many tasks wait for this one',
-				'    user: 10                     # the priority a person gave it',
-				'    project: 5                   # the importance of its project (below)',
-				'    age: 1                       # how long it has waited',
-				'  projects: {}                   # project name → importance, e.g. {web: 2, docs: -1}',
-			],
-		},
-		{
-			doc: ['Stopping.'],
-			body: [
-				'shutdown:',
-				'  grace: 10s                     # how long a shutdown waits for running attempts before stopping them',
-				'  killGrace: 5s                  # between SIGTERM and SIGKILL when an attempt is stopped',
-			],
-		},
-		{
-			doc: ['Finished tasks beyond these limits move from the state file to state/archive/.'],
-			body: ['retention:', '  keepFinished: 500', '  maxAge: 7d'],
-		},
-		{doc: ['Where orch keeps its state file, lock, socket and logs, relative to this file.'], body: ['stateDir: state']},
-		{
-			doc: ['Output of each attempt.'],
-			body: [
-				'logs:',
-				'  maxBytes: 10MB                 # a log file is capped at this size',
-				'  ringLines: 2000                # lines of a live attempt kept in memory for the UI',
-			],
-		},
-		{
-			doc: ['A task whose agent a dead supervisor left running more than this often fails.'],
-			body: ['maxInterruptions: 2'],
-		},
-		{
-			doc: [
-				'Intake: tasks that arrive without `orch add`. Task files (.md with front matter, .json, .yaml)',
-				'dropped into the inbox folder; file-change triggers; commands polled for JSON items. The README',
-				'has examples of triggers and polled sources.',
-			],
-			body: ['intake:', '  inbox: tasks                   # relative to this file; false turns it off', '  triggers: []', '  poll: []'],
-		},
-		{
-			doc: ['Health checks (the Health pane): state file, disk, agents on PATH, event loop, load, stalled tasks.'],
-			body: [
-				'health:',
-				'  interval: 30s                  # how often the checks run',
-				'  stallAfter: 10m                # a running task silent this long is shown as stalled',
-				'  onStall: warn                  # or kill: stop a stalled attempt and retry the task',
-				'  diskWarn: 1GB                  # free space in the state folder under this is a warning',
-				'  diskFail: 100MB                # under this dispatching pauses until space is back',
-			],
-		},
+		...settingSections,
 	];
 }
 

@@ -4,7 +4,7 @@ import type {HealthCheck} from '../engine/model/snapshot.js';
 import type {Task} from '../engine/model/types.js';
 import {runBasicChecks} from './basic-checks.js';
 import {createLoopLagProbe, loopLagCheck, systemCheck, systemFigures} from './system-checks.js';
-import {createStallWatch, type HealthPort} from './stall-check.js';
+import {createStallWatch, type HealthPort, type StallWatch} from './stall-check.js';
 import {runSupervisorChecks} from './supervisor-checks.js';
 
 export const healthIntervalMs = 30_000;
@@ -42,63 +42,107 @@ export type HealthMonitor = {
 	stop(): void;
 };
 
-export function createHealthMonitor(options: HealthMonitorOptions): HealthMonitor {
-	const {health} = options.config;
-	const intervalMs = options.intervalMs ?? health?.interval ?? healthIntervalMs;
-	const now = options.now ?? Date.now;
-	const loopLag = health ? createLoopLagProbe() : undefined;
-	const autoPause = {pausedByHealth: false, overridden: false};
-	let stopped = false;
-	const stallWatch =
-		health && options.supervisor
-			? createStallWatch({
-					port: options.supervisor,
-					settings: health,
-					defaultAttempts: options.config.retry?.attempts ?? 3,
-					onActed: () => monitor.recheck(),
-					active: () => !stopped,
-				})
-			: undefined;
-	let latest: readonly HealthCheck[] = [];
-	let running = false;
-	let again = false;
-	let timer: NodeJS.Timeout | undefined;
-	let startedAt = Number.NEGATIVE_INFINITY;
+export const createHealthMonitor = (options: HealthMonitorOptions): HealthMonitor => new Monitor(options);
+
+class Monitor implements HealthMonitor {
+	readonly #options: HealthMonitorOptions;
+	readonly #intervalMs: number;
+	readonly #now: () => number;
+	readonly #loopLag: ReturnType<typeof createLoopLagProbe> | undefined;
+	readonly #autoPause = {pausedByHealth: false, overridden: false};
+	readonly #stallWatch: StallWatch | undefined;
+	#stopped = false;
+	#latest: readonly HealthCheck[] = [];
+	#running = false;
+	#again = false;
+	#timer: NodeJS.Timeout | undefined;
+	#startedAt = Number.NEGATIVE_INFINITY;
 	/** When the scheduled run fires. */
-	let nextAt = Number.POSITIVE_INFINITY;
+	#nextAt = Number.POSITIVE_INFINITY;
 
-	const schedule = (delayMs: number) => {
-		clearTimeout(timer);
-		if (stopped) return;
-		nextAt = Date.now() + delayMs;
-		timer = setTimeout(() => void run(), delayMs);
-		// Health checks alone never keep the process alive.
-		timer.unref();
-	};
-
-	async function run(): Promise<void> {
-		if (stopped) return;
-		if (running) {
-			again = true;
-			return;
-		}
-		running = true;
-		startedAt = Date.now();
-		nextAt = Number.POSITIVE_INFINITY;
-		try {
-			latest = await runChecks();
-		} catch (error) {
-			// A check that throws is a bug in it, not a state of the system: show it rather than lose the pane.
-			latest = [{name: 'health checks', state: 'warn', detail: `could not run: ${(error as Error).message}`, checkedAt: (options.now ?? Date.now)()}];
-		}
-		running = false;
-		if (stopped) return;
-		options.onChange(latest);
-		schedule(again ? recheckGap() : intervalMs);
-		again = false;
+	constructor(options: HealthMonitorOptions) {
+		const {health} = options.config;
+		this.#options = options;
+		this.#intervalMs = options.intervalMs ?? health?.interval ?? healthIntervalMs;
+		this.#now = options.now ?? Date.now;
+		this.#loopLag = health ? createLoopLagProbe() : undefined;
+		this.#stallWatch =
+			health && options.supervisor
+				? createStallWatch({
+						port: options.supervisor,
+						settings: health,
+						defaultAttempts: options.config.retry?.attempts ?? 3,
+						onActed: () => this.recheck(),
+						active: () => !this.#stopped,
+					})
+				: undefined;
+		// The first run waits a tick: the caller may still be wiring what `tasks` reads.
+		this.#schedule(0);
 	}
 
-	async function runChecks(): Promise<HealthCheck[]> {
+	latest(): readonly HealthCheck[] {
+		return this.#latest;
+	}
+
+	recheck(): void {
+		if (this.#running) this.#again = true;
+		else if (Date.now() + this.#recheckGap() < this.#nextAt) this.#schedule(this.#recheckGap());
+	}
+
+	stop(): void {
+		if (this.#stopped) return;
+		this.#stopped = true;
+		clearTimeout(this.#timer);
+		this.#loopLag?.stop();
+		const {supervisor} = this.#options;
+		if (supervisor && this.#autoPause.pausedByHealth && supervisor.getSnapshot().dispatchPaused) {
+			this.#autoPause.pausedByHealth = false;
+			// At once, even from inside the supervisor's `supervisor.stopping` listener: it steps the action
+			// before the write that ends its stop, so the state file keeps no pause nobody made.
+			void supervisor.dispatch({type: 'resume_dispatch'}).catch(() => undefined);
+		}
+	}
+
+	#schedule(delayMs: number): void {
+		clearTimeout(this.#timer);
+		if (this.#stopped) return;
+		this.#nextAt = Date.now() + delayMs;
+		this.#timer = setTimeout(() => void this.#run(), delayMs);
+		// Health checks alone never keep the process alive.
+		this.#timer.unref();
+	}
+
+	/** Rechecks come at most once a second, however many tasks are added. */
+	#recheckGap(): number {
+		return Math.max(0, this.#startedAt + minRecheckGapMs - Date.now());
+	}
+
+	async #run(): Promise<void> {
+		if (this.#stopped) return;
+		if (this.#running) {
+			this.#again = true;
+			return;
+		}
+		this.#running = true;
+		this.#startedAt = Date.now();
+		this.#nextAt = Number.POSITIVE_INFINITY;
+		try {
+			this.#latest = await this.#runChecks();
+		} catch (error) {
+			// A check that throws is a bug in it, not a state of the system: show it rather than lose the pane.
+			this.#latest = [{name: 'health checks', state: 'warn', detail: `could not run: ${(error as Error).message}`, checkedAt: this.#now()}];
+		}
+		this.#running = false;
+		if (this.#stopped) return;
+		this.#options.onChange(this.#latest);
+		this.#schedule(this.#again ? this.#recheckGap() : this.#intervalMs);
+		this.#again = false;
+	}
+
+	async #runChecks(): Promise<HealthCheck[]> {
+		const options = this.#options;
+		const {health} = options.config;
+		const now = this.#now;
 		const tasks = options.supervisor ? options.supervisor.getSnapshot().tasks : options.tasks();
 		const basic = runBasicChecks({config: options.config, tasks, env: options.env, now});
 		if (!health) return basic;
@@ -107,39 +151,12 @@ export function createHealthMonitor(options: HealthMonitorOptions): HealthMonito
 			health,
 			supervisor: options.supervisor,
 			socket: options.socket ?? false,
-			autoPause,
-			stallWatch,
-			active: () => !stopped,
+			autoPause: this.#autoPause,
+			stallWatch: this.#stallWatch,
+			active: () => !this.#stopped,
 			now,
 		});
-		const system = [loopLagCheck(loopLag!.take(), now()), systemCheck(systemFigures(), now())];
+		const system = [loopLagCheck(this.#loopLag!.take(), now()), systemCheck(systemFigures(), now())];
 		return [...(await basic), ...(await more), ...system];
 	}
-
-	/** Rechecks come at most once a second, however many tasks are added. */
-	const recheckGap = () => Math.max(0, startedAt + minRecheckGapMs - Date.now());
-
-	// The first run waits a tick: the caller may still be wiring what `tasks` reads.
-	schedule(0);
-	const monitor: HealthMonitor = {
-		latest: () => latest,
-		recheck() {
-			if (running) again = true;
-			else if (Date.now() + recheckGap() < nextAt) schedule(recheckGap());
-		},
-		stop() {
-			if (stopped) return;
-			stopped = true;
-			clearTimeout(timer);
-			loopLag?.stop();
-			const {supervisor} = options;
-			if (supervisor && autoPause.pausedByHealth && supervisor.getSnapshot().dispatchPaused) {
-				autoPause.pausedByHealth = false;
-				// At once, even from inside the supervisor's `supervisor.stopping` listener: it steps the action
-				// before the write that ends its stop, so the state file keeps no pause nobody made.
-				void supervisor.dispatch({type: 'resume_dispatch'}).catch(() => undefined);
-			}
-		},
-	};
-	return monitor;
 }

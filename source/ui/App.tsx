@@ -1,24 +1,25 @@
 // The full-screen TUI: header, the panes laid out for the terminal's size, the footer and overlays.
 // It reads the supervisor only through useSupervisor and changes it only through dispatch.
-import {Box, useApp, useInput} from 'ink';
-import {useCallback, useEffect, useMemo, useReducer, useRef} from 'react';
-import type {Action} from '../engine/model/actions.js';
+import {Box, useInput} from 'ink';
+import {useMemo} from 'react';
 import {computeStats} from '../stats/compute-stats.js';
 import {Body} from './Body.js';
 import type {UiEffects} from './effects.js';
 import {useBellAndTitle} from './hooks/use-bell-and-title.js';
+import {useCommands} from './hooks/use-commands.js';
 import {useLogControls} from './hooks/use-log-controls.js';
 import {useSupervisor, useView} from './hooks/use-supervisor.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {useTick} from './hooks/use-tick.js';
-import {handleKey, type QuitMode} from './key-handler.js';
+import {useUiState} from './hooks/use-ui-state.js';
+import {handleKey} from './key-handler.js';
 import {footerHints, keyNames} from './keymap.js';
 import {computeLayout} from './layout.js';
 import {Overlay} from './Overlay.js';
 import {Footer} from './panes/Footer.js';
 import {Header} from './panes/Header.js';
 import {queueRows} from './queue-rows.js';
-import {initialUiState, resolveSelection, uiReducer, type UiEvent, type UiState} from './ui-state.js';
+import {resolveSelection, type UiState} from './ui-state.js';
 
 const filterHints = [
 	{keys: 'Enter', label: 'keep filter'},
@@ -35,18 +36,10 @@ function footerMessage(ui: UiState, busy: number): string | undefined {
 
 export function App({effects}: {effects: UiEffects}) {
 	const view = useView();
-	const {exit} = useApp();
 	const snapshot = useSupervisor();
 	const {columns, rows} = useTerminalSize();
 	const layout = computeLayout(columns, rows);
-	const [ui, dispatchUi] = useReducer(uiReducer, initialUiState);
-	// Keys can come faster than renders (a paste, a fast typist): each key is read against the state its
-	// predecessors left, which this mirror of the reducer holds before React has rendered it.
-	const latest = useRef(ui);
-	const send = useCallback((event: UiEvent) => {
-		latest.current = uiReducer(latest.current, event);
-		dispatchUi(event);
-	}, []);
+	const {ui, latest, send} = useUiState();
 	const clock = useTick(1000);
 	// Elapsed times and uptime move with the clock even when nothing else changes.
 	const now = useMemo(() => Date.now(), [snapshot, clock]);
@@ -60,42 +53,8 @@ export function App({effects}: {effects: UiEffects}) {
 	// one: a re-read of new output repaints the screen, and a flood must not take the supervisor's CPU.
 	const logTick = useTick(200, logsVisible && selected?.current !== undefined);
 	const stats = useMemo(() => computeStats(snapshot, now), [snapshot, now]);
-
-	const say = useCallback((text: string, error = false) => send({type: 'message', message: {text, error}}), []);
-	const run = useCallback(
-		(action: Action) => {
-			view.dispatch(action).then(
-				result => say(result.message),
-				(error: unknown) => say((error as Error).message, true),
-			);
-		},
-		[view, say],
-	);
-	const quit = useCallback(
-		(mode: QuitMode) => {
-			send({type: 'quitting', mode});
-			if (mode === 'detach' || !view.shutdown) return exit();
-			view.shutdown(mode).then(
-				() => exit(),
-				(error: unknown) => exit(error as Error),
-			);
-		},
-		[view, exit],
-	);
-
-	// The question was asked because agents ran; once none does (they finished meanwhile, or the question
-	// came from a snapshot a moment old), there is nothing left to choose: quit as q would have.
-	const asking = ui.overlay.kind === 'quit';
-	useEffect(() => {
-		if (asking && snapshot.busy === 0 && !ui.quitting) quit('requeue');
-	}, [asking, snapshot.busy, ui.quitting, quit]);
-
+	const {run, say, quit} = useCommands(view, ui, snapshot.busy, send);
 	useBellAndTitle(view, snapshot, effects);
-	useEffect(() => {
-		if (!ui.message) return;
-		const timer = setTimeout(() => send({type: 'message'}), 4000);
-		return () => clearTimeout(timer);
-	}, [ui.message]);
 
 	const pageSize = Math.max(1, (layout.kind === 'compact' ? layout.pane.height : (layout.panes.queue?.height ?? 10)) - 3);
 	useInput(

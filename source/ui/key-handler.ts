@@ -3,10 +3,10 @@
 import type {Dispatch} from 'react';
 import type {Action} from '../engine/model/actions.js';
 import type {Snapshot, TaskView} from '../engine/model/snapshot.js';
+import {pickAttempt} from '../engine/model/types.js';
 import type {UiEffects} from './effects.js';
 import {bindingFor} from './keymap.js';
-import {pickAttempt} from '../engine/model/types.js';
-import type {LogControls} from './hooks/use-log-controls.js';
+import type {LogControls, LogScrollCommand} from './hooks/use-log-controls.js';
 import type {UiEvent, UiState} from './ui-state.js';
 
 export type QuitMode = 'wait' | 'requeue' | 'detach';
@@ -75,6 +75,15 @@ function filterKey(ctx: KeyContext, input: string, name: string): void {
 	else if (printable(input, name)) ctx.send({type: 'filterInput', text: input});
 }
 
+/** A move: the log scrolls in the logs pane, the selection moves elsewhere. */
+function move(ctx: KeyContext, command: LogScrollCommand): void {
+	if (ctx.ui.focus === 'logs') return ctx.logs.scroll(command);
+	const steps: Partial<Record<LogScrollCommand, number>> = {up: -1, down: 1, pageUp: -ctx.pageSize, pageDown: ctx.pageSize};
+	const step = steps[command];
+	if (step !== undefined) return ctx.send({type: 'moveSelection', rowIds: ctx.rowIds, step});
+	ctx.send({type: 'selectEdge', rowIds: ctx.rowIds, edge: command as 'top' | 'bottom'});
+}
+
 /** Handles one key; `name` comes from keyName(input, key). */
 export function handleKey(ctx: KeyContext, input: string, name: string): void {
 	const {ui, send, selected, say} = ctx;
@@ -84,7 +93,6 @@ export function handleKey(ctx: KeyContext, input: string, name: string): void {
 	if (ui.filtering) return filterKey(ctx, input, name);
 	const binding = bindingFor(name, ui.focus);
 	if (!binding) return;
-	const onLogs = ui.focus === 'logs';
 	const needTask = (): TaskView | undefined => {
 		if (!selected) say('no task selected', true);
 		return selected;
@@ -92,16 +100,11 @@ export function handleKey(ctx: KeyContext, input: string, name: string): void {
 	switch (binding.command) {
 		case 'up':
 		case 'down':
-			if (onLogs) return ctx.logs.scroll(binding.command);
-			return send({type: 'moveSelection', rowIds: ctx.rowIds, step: binding.command === 'up' ? -1 : 1});
 		case 'pageUp':
 		case 'pageDown':
-			if (onLogs) return ctx.logs.scroll(binding.command);
-			return send({type: 'moveSelection', rowIds: ctx.rowIds, step: binding.command === 'pageUp' ? -ctx.pageSize : ctx.pageSize});
 		case 'top':
 		case 'bottom':
-			if (onLogs) return ctx.logs.scroll(binding.command);
-			return send({type: 'selectEdge', rowIds: ctx.rowIds, edge: binding.command});
+			return move(ctx, binding.command);
 		case 'nextPane':
 		case 'prevPane':
 			return send({type: 'cycleFocus', step: binding.command === 'nextPane' ? 1 : -1});
