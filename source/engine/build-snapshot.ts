@@ -1,29 +1,19 @@
 // Builds the immutable snapshot views read from tasks: the derived fields (score, waiting, blocked) on top.
 import type {OutputBuffer} from './output/output-buffer.js';
-import {emptyCounts, type AgentInfo, type HealthCheck, type Snapshot, type TaskView} from './model/snapshot.js';
-import type {ArchivedTotals} from './model/totals.js';
+import {emptyCounts, type Snapshot, type TaskView} from './model/snapshot.js';
 import {isFinal, type TaskLookup} from './model/types.js';
 import {score} from './schedule/priority.js';
 import {dependencyState, dependentCounts, type RankContext} from './schedule/queue.js';
 
-export type SnapshotInput = {
-	version: number;
+/** What a snapshot is built from: its plain facts as they are, the tasks to derive views from. */
+export type SnapshotInput = Pick<
+	Snapshot,
+	'version' | 'dispatchPaused' | 'concurrency' | 'running' | 'stopping' | 'startedAt' | 'failedThisRun' | 'defaultAttempts' | 'defaultAgent' | 'agents' | 'health' | 'stateDir' | 'archived'
+> & {
 	tasks: TaskLookup;
 	now: number;
 	rank: Omit<RankContext, 'now'>;
-	dispatchPaused: boolean;
-	concurrency: number;
-	running: boolean;
-	stopping: boolean;
-	startedAt?: number;
-	failedThisRun: number;
 	liveOutput?: (taskId: string) => OutputBuffer | undefined;
-	defaultAttempts: number;
-	defaultAgent: string;
-	agents: readonly AgentInfo[];
-	health: readonly HealthCheck[];
-	stateDir: string;
-	archived?: ArchivedTotals;
 };
 
 /** Adds the derived fields (score, waiting, blocked) to tasks read from the store or the supervisor. */
@@ -50,31 +40,13 @@ export function viewTasks(tasks: TaskLookup, ctx: RankContext, liveOutput?: Snap
 }
 
 export function buildSnapshot(input: SnapshotInput): Snapshot {
-	const views = viewTasks(input.tasks, {now: input.now, ...input.rank}, input.liveOutput);
+	const {tasks, now, rank, liveOutput, archived, ...facts} = input;
+	const views = viewTasks(tasks, {now, ...rank}, liveOutput);
 	const counts = emptyCounts();
 	let busy = 0;
 	for (const task of views) {
 		counts[task.status]++;
 		if (task.current !== undefined) busy++;
 	}
-	return {
-		version: input.version,
-		takenAt: input.now,
-		pid: process.pid,
-		running: input.running,
-		stopping: input.stopping,
-		dispatchPaused: input.dispatchPaused,
-		concurrency: input.concurrency,
-		busy,
-		startedAt: input.startedAt,
-		failedThisRun: input.failedThisRun,
-		counts,
-		tasks: views,
-		defaultAttempts: input.defaultAttempts,
-		defaultAgent: input.defaultAgent,
-		agents: input.agents,
-		health: input.health,
-		stateDir: input.stateDir,
-		...(input.archived === undefined ? {} : {archived: input.archived}),
-	};
+	return {...facts, takenAt: now, pid: process.pid, busy, counts, tasks: views, ...(archived === undefined ? {} : {archived})};
 }
