@@ -116,7 +116,6 @@ export const taskTemplateSchema = z.strictObject({
 	timeout: timeLimit.optional(),
 	attempts: positiveInt.optional(),
 });
-export type TaskTemplate = z.infer<typeof taskTemplateSchema>;
 
 const intakeName = z.string().regex(/^[A-Za-z0-9][\w.-]{0,63}$/, 'expected a name of letters, digits, ".", "_" or "-"');
 const oneOrMany = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
@@ -172,7 +171,6 @@ export const intakeSchema = z.strictObject({
 	triggers: z.array(triggerSchema).default([]),
 	poll: z.array(pollSchema).default([]),
 });
-export type IntakeConfig = z.infer<typeof intakeSchema>;
 
 /** The health checks: how often they run, when a silent task counts as stalled, free-disk thresholds. */
 export const healthSchema = z
@@ -230,7 +228,6 @@ export const configSchema = z.strictObject({
 	health: healthSchema.prefault({}),
 });
 
-export type ConfigInput = z.input<typeof configSchema>;
 export type ParsedConfig = z.infer<typeof configSchema>;
 
 /** The config the engine runs with: parsed, profiles resolved, paths absolute. */

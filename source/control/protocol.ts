@@ -18,7 +18,6 @@ export const requestSchema = z.discriminatedUnion('op', [
 	z.strictObject({id: z.number().int(), op: z.literal('watch')}),
 ]);
 export type Request = z.infer<typeof requestSchema>;
-export type RequestOp = Request['op'];
 
 export type ErrorBody = {code: string; message: string};
 export type Response = {id: number | null; ok: true; result: unknown} | {id: number | null; ok: false; error: ErrorBody};

@@ -59,6 +59,5 @@ export const actionSchema = z.discriminatedUnion('type', [
 
 /** Enqueue carries raw task objects: each is validated by the supervisor so errors name the task's index and field. */
 export type Action = z.infer<typeof actionSchema>;
-export type ActionType = Action['type'];
 
 export type ActionResult = {ids?: string[]; message: string};

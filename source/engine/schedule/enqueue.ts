@@ -99,6 +99,3 @@ export function prepareTasks(raw: readonly unknown[], ctx: EnqueueContext): Task
 	if (cycle) throw new TaskInputError(`dependency cycle: ${cycle.join(' → ')}; remove one of these "after" links`);
 	return tasks;
 }
-
-/** The sequence number to continue from after `tasks` were prepared. */
-export const nextSeq = (tasks: readonly Task[], seq: number): number => tasks.reduce((max, task) => Math.max(max, task.seq + 1), seq);
