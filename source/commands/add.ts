@@ -1,7 +1,8 @@
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';
-import {newTaskSchema} from '../engine/model/actions.js';
+import {checkTask} from '../engine/model/task-input.js';
 import {TaskInputError, UsageError} from '../errors.js';
+import {jsonErrorLine, parseJsonValues} from '../intake/json-text.js';
 import type {CommandContext, CommandRun} from './context.js';
 import {configFlags, parseArgs} from './parse.js';
 import {loadCommandConfig, runAction} from './session.js';
@@ -42,38 +43,16 @@ async function readSource(ctx: CommandContext, from: string): Promise<{name: str
 	}
 }
 
-/** Parses JSON lines (or one JSON array); every problem names the line. */
+/**
+ * Parses JSON lines (or one JSON array, or one task) into task objects, as they are: the supervisor makes
+ * Tasks of them. Every problem names the line (or the task of the array) and the field.
+ */
 export function parseTaskLines(name: string, text: string): unknown[] {
-	if (text.trimStart().startsWith('[')) {
-		try {
-			const list = JSON.parse(text) as unknown;
-			if (Array.isArray(list)) return list.map((task, index) => check(task, `${name}: item ${index + 1}`));
-		} catch (error) {
-			throw new TaskInputError(`${name}: not valid JSON: ${(error as Error).message}`);
-		}
-	}
-	const tasks: unknown[] = [];
-	text.split('\n').forEach((line, index) => {
-		if (line.trim() === '') return;
-		let value: unknown;
-		try {
-			value = JSON.parse(line);
-		} catch (error) {
-			throw new TaskInputError(`${name}:${index + 1}: not valid JSON: ${(error as Error).message}`);
-		}
-		tasks.push(check(value, `${name}:${index + 1}`));
-	});
-	if (tasks.length === 0) throw new TaskInputError(`${name}: no tasks found (expected one JSON object per line)`);
-	return tasks;
-}
-
-function check(value: unknown, where: string): unknown {
-	const parsed = newTaskSchema.safeParse(value);
-	if (parsed.success) return value;
-	const detail = parsed.error.issues
-		.map(issue => `${issue.path.join('.') || 'task'}: ${issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : issue.message}`)
-		.join('; ');
-	throw new TaskInputError(`${where}: ${detail}`);
+	const json = parseJsonValues(text);
+	if (!json.ok) throw new TaskInputError(jsonErrorLine(name, json.error));
+	if (json.values.length === 0) throw new TaskInputError(`${name}: no tasks found (expected one JSON object per line)`);
+	for (const {value, line, index} of json.values) checkTask(value, {at: line === undefined ? name : `${name}:${line}`, name: index === undefined ? undefined : `task[${index}]`});
+	return json.values.map(({value}) => value);
 }
 
 export const run: CommandRun = async ctx => {
@@ -113,7 +92,9 @@ export const run: CommandRun = async ctx => {
 			attempts: flags.attempts,
 			id: flags.id,
 		};
-		tasks = [check(Object.fromEntries(Object.entries(task).filter(([, value]) => value !== undefined)), 'orch add')];
+		const given = Object.fromEntries(Object.entries(task).filter(([, value]) => value !== undefined));
+		checkTask(given, {at: 'orch add'});
+		tasks = [given];
 	}
 	const config = await loadCommandConfig(ctx, flags);
 	const result = await runAction(config, {type: 'enqueue', tasks}, message => ctx.stderr.write(`orch: ${message}\n`));

@@ -2,10 +2,11 @@
 //   *.md          YAML front matter between `---` lines (id, title, priority, …); the text below is the prompt
 //   *.json *.yaml *.yml   one task object, or a list of them (`after` may link tasks of the list: a plan)
 import {LineCounter, parseDocument} from 'yaml';
+import {describeValue} from '../config/config-issues.js';
 import type {NewTask} from '../engine/model/actions.js';
-import {jsonError, lineColumn} from './json-position.js';
+import {jsonErrorLine, lineColumn, parseJsonText} from './json-text.js';
 import {maxNesting, tooDeepAt} from './nesting.js';
-import {checkTasks, describe, locator, type Locate} from './task-check.js';
+import {checkTasks, locator, type Locate} from './task-check.js';
 
 export type TaskFileKind = 'markdown' | 'json' | 'yaml';
 export type TaskFileResult = {ok: true; tasks: NewTask[]} | {ok: false; error: string};
@@ -85,16 +86,9 @@ const tooDeep = (name: string, line: number): {ok: false; error: string} => ({
 });
 
 function parseJson(name: string, text: string): TaskFileResult {
-	let value: unknown;
-	try {
-		value = JSON.parse(text);
-	} catch (error) {
-		const {offset, expected} = jsonError(text) ?? {offset: 0, expected: `valid JSON (${(error as Error).message.split('\n')[0]!.slice(0, 80)})`};
-		const {line, column} = lineColumn(text, offset);
-		const found = offset >= text.length ? 'the end of the file' : JSON.stringify(text.slice(offset, offset + 12));
-		return {ok: false, error: `${name}:${line}:${column}: not valid JSON: expected ${expected}, found ${found}`};
-	}
-	return checkTasks(value, {file: name, locate: locator(text), fields: taskFileFields});
+	const json = parseJsonText(text);
+	if (!json.ok) return {ok: false, error: jsonErrorLine(name, json.error)};
+	return checkTasks(json.value, {file: name, locate: locator(text), fields: taskFileFields});
 }
 
 /** A YAML text's first error as `<file>:<line>: <what> is not valid YAML: …`, or its value. */
@@ -137,7 +131,7 @@ function parseMarkdown(name: string, text: string): TaskFileResult {
 		locate = read.locate;
 	}
 	if (typeof front !== 'object' || front === null || Array.isArray(front)) {
-		return {ok: false, error: `${name}:2: front matter: expected "field: value" lines (title, priority, …), found ${describe(front)}`};
+		return {ok: false, error: `${name}:2: front matter: expected "field: value" lines (title, priority, …), found ${describeValue(front)}`};
 	}
 	if ('prompt' in front) return {ok: false, error: `${name}:${locate(['prompt'])}: prompt: the prompt is the text below the front matter; remove this field`};
 	if (prompt === '') return {ok: false, error: `${name}:${close + 2}: prompt: expected the prompt as text below the front matter, found nothing`};
