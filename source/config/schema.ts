@@ -27,6 +27,14 @@ export function parseSize(value: string | number): number | undefined {
 	return unit === undefined ? undefined : Math.round(Number(match[1]) * unit);
 }
 
+/** A size as messages show it: `512 B`, `336 KB`, `12.4 MB`, `3.2 GB`. */
+export function formatBytes(bytes: number): string {
+	if (bytes < 1024) return `${bytes} B`;
+	if (bytes < 1024 ** 2) return `${Math.round(bytes / 1024)} KB`;
+	if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+	return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
+}
+
 const durationExpected = 'expected a duration such as 30s, 5m or 1h';
 const sizeExpected = 'expected a size such as 512KB or 10MB';
 

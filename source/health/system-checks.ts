@@ -1,9 +1,9 @@
 // "event loop" (is the supervisor itself keeping up) and "system" (is the machine: load and memory
 // against its cores). Thresholds are fixed here, not settings: they describe a machine in trouble.
 import os from 'node:os';
+import {formatBytes} from '../config/schema.js';
 import {percentile} from '../engine/model/percentile.js';
 import type {HealthCheck, HealthState} from '../engine/model/snapshot.js';
-import {formatBytes} from './basic-checks.js';
 
 /**
  * Event-loop delay, p99 over the last interval. Above 200 ms keys and redraws lag visibly; above 1 s

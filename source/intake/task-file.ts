@@ -3,6 +3,7 @@
 //   *.json *.yaml *.yml   one task object, or a list of them (`after` may link tasks of the list: a plan)
 import {LineCounter, parseDocument} from 'yaml';
 import {describeValue} from '../config/config-issues.js';
+import {formatBytes} from '../config/schema.js';
 import type {NewTask} from '../engine/model/actions.js';
 import {jsonErrorLine, lineColumn, parseJsonText} from './json-text.js';
 import {maxNesting, tooDeepAt} from './nesting.js';
@@ -31,11 +32,9 @@ export function taskFileKind(name: string): TaskFileKind | undefined {
 	return undefined;
 }
 
-const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(bytes < 1024 * 1024 ? 2 : 1)} MB`;
-
 /** Why a file of `size` bytes is not read. */
 export const tooBig = (name: string, size: number): string =>
-	`${name}: the file is ${megabytes(size)}, over the ${megabytes(maxTaskFileBytes)} cap for task files; a task file holds prompts, so keep big data in the project and name it in the prompt`;
+	`${name}: the file is ${formatBytes(size)}, over the ${formatBytes(maxTaskFileBytes)} cap for task files; a task file holds prompts, so keep big data in the project and name it in the prompt`;
 
 /** The file's text, or why it is not text a task file can be (too big, binary, not UTF-8). */
 export function decodeTaskFile(name: string, bytes: Uint8Array): {ok: true; text: string} | {ok: false; error: string} {
