@@ -1,7 +1,7 @@
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import {checkTask} from '../engine/model/task-input.js';
-import {TaskInputError, UsageError} from '../errors.js';
+import {errorCode, TaskInputError, UsageError} from '../errors.js';
 import {jsonErrorLine, parseJsonValues} from '../intake/json-text.js';
 import type {CommandContext, CommandRun} from './context.js';
 import {configFlags, parseArgs} from './parse.js';
@@ -39,7 +39,7 @@ async function readSource(ctx: CommandContext, from: string): Promise<{name: str
 	try {
 		return {name: file, text: await readFile(file, 'utf8')};
 	} catch (error) {
-		throw new UsageError(`--from: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+		throw new UsageError(`--from: cannot read ${file}: ${errorCode(error)}`);
 	}
 }
 

@@ -1,7 +1,7 @@
 // The control socket: other panes and scripts drive the running supervisor through it.
 import {chmod, unlink} from 'node:fs/promises';
 import net from 'node:net';
-import {OrchError} from '../errors.js';
+import {messageOf, OrchError} from '../errors.js';
 import type {Supervisor} from '../engine/supervisor.js';
 import {frame, lineReader} from './json-lines.js';
 import {maxRequestBytes, parseRequest, socketPath, watchIntervalMs, type Request, type Response, type StreamMessage} from './protocol.js';
@@ -30,7 +30,7 @@ async function answer(supervisor: Supervisor, request: Request): Promise<unknown
 const errorBody = (error: unknown) =>
 	error instanceof OrchError
 		? {code: error.code, message: error.message}
-		: {code: 'internal', message: `internal error: ${(error as Error)?.message ?? String(error)}`};
+		: {code: 'internal', message: `internal error: ${messageOf(error)}`};
 
 function serve(socket: net.Socket, supervisor: Supervisor, connections: Set<net.Socket>): void {
 	connections.add(socket);

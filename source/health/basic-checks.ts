@@ -7,14 +7,13 @@ import {formatBytes, type AgentProfile, type Config} from '../config/schema.js';
 import type {HealthCheck} from '../engine/model/snapshot.js';
 import type {Task} from '../engine/model/types.js';
 import {isFinal} from '../engine/model/types.js';
+import {errorCode} from '../errors.js';
 import {procStartTime} from '../os/proc.js';
 import {parseLockInfo} from '../store/lock.js';
 import {LOCK_FILE, STATE_FILE} from '../store/state-dir.js';
 
 /** A state file this big makes every write slow: retention should be moving finished tasks out. */
 export const largeStateBytes = 8 * 1024 ** 2;
-
-const errorCode = (error: unknown): string => (error as NodeJS.ErrnoException).code ?? (error as Error).message;
 
 /**
  * Writes and removes a probe file: only a real write tells (root passes every permission check,

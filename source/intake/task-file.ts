@@ -5,6 +5,7 @@ import {LineCounter, parseDocument} from 'yaml';
 import {describeValue} from '../config/config-issues.js';
 import {formatBytes} from '../config/schema.js';
 import type {NewTask} from '../engine/model/actions.js';
+import {messageOf} from '../errors.js';
 import {jsonErrorLine, lineColumn, parseJsonText} from './json-text.js';
 import {maxNesting, tooDeepAt} from './nesting.js';
 import {checkTasks, locator, type Locate} from './task-check.js';
@@ -75,7 +76,7 @@ export function parseTaskFile(name: string, text: string): TaskFileResult {
 		return parseYaml(name, text);
 	} catch (error) {
 		// The yaml parser on a pathological file (deep nesting, alias bombs) is the only thing expected here.
-		return {ok: false, error: `${name}: cannot be read as a task file: ${(error as Error)?.message ?? String(error)}`};
+		return {ok: false, error: `${name}: cannot be read as a task file: ${messageOf(error)}`};
 	}
 }
 
