@@ -27,11 +27,18 @@ export function parseJsonText(text: string, end = 'the end of the file'): JsonTe
 	} catch (error) {
 		const message = (error as Error).message;
 		const offset = Math.min(text.length, errorOffset(text, message) ?? 0);
-		const rule = expectations.map(([pattern, say]) => [pattern.exec(message), say] as const).find(([match]) => match);
-		const expected = rule ? rule[1](rule[0]!) : `valid JSON (${message.split('\n')[0]!.slice(0, 80)})`;
+		const expected = expectedBy(message);
 		const found = offset >= text.length ? end : JSON.stringify(text.slice(offset, offset + 12));
 		return {ok: false, error: {...lineColumn(text, offset), expected, found}};
 	}
+}
+
+function expectedBy(message: string): string {
+	for (const [pattern, say] of expectations) {
+		const match = pattern.exec(message);
+		if (match) return say(match);
+	}
+	return `valid JSON (${message.split('\n')[0]!.slice(0, 80)})`;
 }
 
 /** A value of a JSON text, with its line when the text is JSON lines, or its index when it is an array. */
@@ -78,6 +85,7 @@ function errorOffset(text: string, message: string): number | undefined {
 		const start = cutAfter ? text.indexOf(context) : text.length - context.length;
 		return start === -1 ? undefined : start + 10;
 	}
+	// A short text is quoted whole: the token's first place in it is the best guess.
 	return cutAfter ? context.length - 10 : text.indexOf(token);
 }
 

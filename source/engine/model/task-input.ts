@@ -1,6 +1,7 @@
 // Task input, said once. Whatever brings a task in (`orch add` and `--from`, an inbox file, the control
 // socket, the supervisor's enqueue) checks it with newTaskSchema and says each problem here, as
 // `<where>: <field>: expected <X>, found <Y>`; a caller only says where the task is.
+import type {z} from 'zod';
 import {
 	allowedKeysAt,
 	describeValue,
@@ -13,7 +14,6 @@ import {
 	type PathSegment,
 } from '../../config/config-issues.js';
 import {TaskInputError} from '../../errors.js';
-import type {z} from 'zod';
 import {newTaskSchema} from './actions.js';
 
 /** A task as newTaskSchema makes it: a trimmed prompt, a timeout in milliseconds. */
@@ -22,7 +22,7 @@ export type CheckedTask = z.output<typeof newTaskSchema>;
 /** Every field a task object may have; `source` is orch's own. */
 export const taskFields: readonly string[] = Object.keys(newTaskSchema.shape);
 
-/** What a field takes, where zod's own words would say less (`after` would be "a string or a string"); for the fields themselves, not what they hold. */
+/** What a field takes where zod's words say less (`after` would read "a string or a string"); for the field, not what it holds. */
 const expectations: Record<string, string> = {
 	prompt: 'a non-empty prompt',
 	title: 'text',
