@@ -23,7 +23,7 @@ Options
   --timeout T      time limit per attempt (30s, 10m, 1h)
   --attempts N     attempts before the task fails (default: retry.attempts)
   --id ID          choose the id instead of the next t<N>
-  --from FILE      add many tasks: one JSON object per line (or a JSON array); - reads stdin
+  --from FILE      add many tasks: one JSON object per line, a JSON array, or one object; - reads stdin
   --json           print {"ids": [...]} instead of one id per line
   --config, -c FILE    config file
   --state-dir DIR      state folder
