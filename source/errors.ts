@@ -1,5 +1,11 @@
 // Errors a user can cause. The CLI prints `message` without a stack trace and exits with `exitCode`.
 
+/** The message of whatever was thrown. */
+export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** What a failed system call says, in a word: its code (`ENOENT`), else its message. */
+export const errorCode = (error: unknown): string => (error as NodeJS.ErrnoException | undefined)?.code ?? messageOf(error);
+
 export class OrchError extends Error {
 	readonly exitCode: number = 1;
 	readonly code: string = 'orch_error';

@@ -1,7 +1,8 @@
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';
-import {newTaskSchema} from '../engine/model/actions.js';
-import {TaskInputError, UsageError} from '../errors.js';
+import {checkTask} from '../engine/model/task-input.js';
+import {errorCode, TaskInputError, UsageError} from '../errors.js';
+import {jsonErrorLine, parseJsonValues} from '../intake/json-text.js';
 import type {CommandContext, CommandRun} from './context.js';
 import {configFlags, parseArgs} from './parse.js';
 import {loadCommandConfig, runAction} from './session.js';
@@ -22,7 +23,7 @@ Options
   --timeout T      time limit per attempt (30s, 10m, 1h)
   --attempts N     attempts before the task fails (default: retry.attempts)
   --id ID          choose the id instead of the next t<N>
-  --from FILE      add many tasks: one JSON object per line (or a JSON array); - reads stdin
+  --from FILE      add many tasks: one JSON object per line, a JSON array, or one object; - reads stdin
   --json           print {"ids": [...]} instead of one id per line
   --config, -c FILE    config file
   --state-dir DIR      state folder
@@ -38,42 +39,20 @@ async function readSource(ctx: CommandContext, from: string): Promise<{name: str
 	try {
 		return {name: file, text: await readFile(file, 'utf8')};
 	} catch (error) {
-		throw new UsageError(`--from: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+		throw new UsageError(`--from: cannot read ${file}: ${errorCode(error)}`);
 	}
 }
 
-/** Parses JSON lines (or one JSON array); every problem names the line. */
+/**
+ * Parses JSON lines (or one JSON array, or one task) into task objects, as they are: the supervisor makes
+ * Tasks of them. Every problem names the line (or the task of the array) and the field.
+ */
 export function parseTaskLines(name: string, text: string): unknown[] {
-	if (text.trimStart().startsWith('[')) {
-		try {
-			const list = JSON.parse(text) as unknown;
-			if (Array.isArray(list)) return list.map((task, index) => check(task, `${name}: item ${index + 1}`));
-		} catch (error) {
-			throw new TaskInputError(`${name}: not valid JSON: ${(error as Error).message}`);
-		}
-	}
-	const tasks: unknown[] = [];
-	text.split('\n').forEach((line, index) => {
-		if (line.trim() === '') return;
-		let value: unknown;
-		try {
-			value = JSON.parse(line);
-		} catch (error) {
-			throw new TaskInputError(`${name}:${index + 1}: not valid JSON: ${(error as Error).message}`);
-		}
-		tasks.push(check(value, `${name}:${index + 1}`));
-	});
-	if (tasks.length === 0) throw new TaskInputError(`${name}: no tasks found (expected one JSON object per line)`);
-	return tasks;
-}
-
-function check(value: unknown, where: string): unknown {
-	const parsed = newTaskSchema.safeParse(value);
-	if (parsed.success) return value;
-	const detail = parsed.error.issues
-		.map(issue => `${issue.path.join('.') || 'task'}: ${issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : issue.message}`)
-		.join('; ');
-	throw new TaskInputError(`${where}: ${detail}`);
+	const json = parseJsonValues(text);
+	if (!json.ok) throw new TaskInputError(jsonErrorLine(name, json.error));
+	if (json.values.length === 0) throw new TaskInputError(`${name}: no tasks found (expected one JSON object per line)`);
+	for (const {value, line, index} of json.values) checkTask(value, {at: line === undefined ? name : `${name}:${line}`, name: index === undefined ? undefined : `task[${index}]`});
+	return json.values.map(({value}) => value);
 }
 
 export const run: CommandRun = async ctx => {
@@ -113,7 +92,9 @@ export const run: CommandRun = async ctx => {
 			attempts: flags.attempts,
 			id: flags.id,
 		};
-		tasks = [check(Object.fromEntries(Object.entries(task).filter(([, value]) => value !== undefined)), 'orch add')];
+		const given = Object.fromEntries(Object.entries(task).filter(([, value]) => value !== undefined));
+		checkTask(given, {at: 'orch add'});
+		tasks = [given];
 	}
 	const config = await loadCommandConfig(ctx, flags);
 	const result = await runAction(config, {type: 'enqueue', tasks}, message => ctx.stderr.write(`orch: ${message}\n`));

@@ -11,5 +11,9 @@ export type CommandContext = {
 	stderr: Writable;
 };
 
+/** Whether stdin and stdout are both a terminal: what a full-screen TUI needs. */
+export const onTerminal = (ctx: Pick<CommandContext, 'stdin' | 'stdout'>): boolean =>
+	(ctx.stdin as {isTTY?: boolean}).isTTY === true && (ctx.stdout as {isTTY?: boolean}).isTTY === true;
+
 /** A command module: `export async function run(ctx): Promise<exitCode>`. Errors it throws are printed by cli.tsx. */
 export type CommandRun = (ctx: CommandContext) => Promise<number>;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type {AgentProfile, Config} from '../config/schema.js';
 import type {HealthState} from '../engine/model/snapshot.js';
 import type {Task} from '../engine/model/types.js';
-import {ConfigError, StateError} from '../errors.js';
+import {ConfigError, errorCode, StateError} from '../errors.js';
 import {agentsInUse, checkAgent, checkStateFile, resolveCommand} from '../health/basic-checks.js';
 import {formatLockTime, readLock, type LockStatus} from '../store/lock.js';
 import {LOCK_FILE} from '../store/state-dir.js';
@@ -14,7 +14,6 @@ import {readStateReadOnly} from '../store/state-file.js';
 export type DoctorCheck = {name: string; state: HealthState; detail: string};
 
 const check = (name: string, state: HealthState, detail: string): DoctorCheck => ({name, state, detail});
-const errorCode = (error: unknown): string => (error as NodeJS.ErrnoException).code ?? (error as Error).message;
 
 /** "config": the ConfigError of a config that does not load, as the check's detail (one problem a line). */
 export function configErrorCheck(error: ConfigError): DoctorCheck {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import meow from 'meow';
 import {CONFIG_FILE_NAME} from '../config/load-config.js';
 import {detectDefaultAgent, DETECTABLE_AGENTS, renderStarterConfig} from '../config/starter-config.js';
-import {OrchError, UsageError} from '../errors.js';
+import {errorCode, OrchError, UsageError} from '../errors.js';
 import type {CommandRun} from './context.js';
 
 const help = `
@@ -61,7 +61,7 @@ export const run: CommandRun = async ctx => {
 		if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
 			throw new OrchError(`${file} already exists; edit it, or move it away and run \`orch init\` again`);
 		}
-		throw new OrchError(`${file}: cannot write (${(error as NodeJS.ErrnoException).code ?? String(error)}); check the folder's permissions`);
+		throw new OrchError(`${file}: cannot write (${errorCode(error)}); check the folder's permissions`);
 	}
 
 	const why = agent.path === undefined ? `none of ${DETECTABLE_AGENTS.join(', ')} is on PATH` : `found ${agent.path}`;

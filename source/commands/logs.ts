@@ -3,7 +3,7 @@ import {stat} from 'node:fs/promises';
 import {setTimeout as delay} from 'node:timers/promises';
 import {readLogTail} from '../engine/output/log-tail.js';
 import type {TaskView} from '../engine/model/snapshot.js';
-import type {Attempt} from '../engine/model/types.js';
+import {pickAttempt, type Attempt} from '../engine/model/types.js';
 import {OrchError, UnknownTaskError, UsageError} from '../errors.js';
 import type {CommandContext, CommandRun} from './context.js';
 import {configFlags, parseArgs} from './parse.js';
@@ -35,13 +35,12 @@ async function findTask(config: Config, id: string): Promise<TaskView> {
 	return task;
 }
 
-function pickAttempt(task: TaskView, n: number | undefined): Attempt | undefined {
-	if (n === undefined) return task.attempts.at(-1);
-	const attempt = task.attempts.find(candidate => candidate.n === n);
-	if (!attempt) {
+/** The attempt the TUI would show (pickAttempt); asked for by number, one the task has. */
+function attemptOf(task: TaskView, n: number | undefined): Attempt | undefined {
+	if (n !== undefined && !task.attempts.some(candidate => candidate.n === n)) {
 		throw new UsageError(`task ${task.id} has no attempt ${n}; it has ${task.attempts.length === 0 ? 'none yet' : `1..${task.attempts.length}`}`);
 	}
-	return attempt;
+	return pickAttempt(task, n);
 }
 
 /** Copies bytes [from, end of file) to stdout; returns the new offset. */
@@ -57,7 +56,7 @@ async function copyFrom(ctx: CommandContext, file: string, from: number): Promis
 
 async function follow(ctx: CommandContext, config: Config, id: string, n: number | undefined): Promise<number> {
 	let task = await findTask(config, id);
-	let attempt = pickAttempt(task, n);
+	let attempt = attemptOf(task, n);
 	while (!attempt) {
 		if (task.status === 'cancelled' || task.status === 'failed') {
 			ctx.stderr.write(`orch: task ${id} ended ${task.status} without running\n`);
@@ -65,12 +64,12 @@ async function follow(ctx: CommandContext, config: Config, id: string, n: number
 		}
 		await delay(pollMs * 3);
 		task = await findTask(config, id);
-		attempt = pickAttempt(task, n);
+		attempt = attemptOf(task, n);
 	}
 	let offset = 0;
 	for (let tick = 0; ; tick++) {
 		offset = await copyFrom(ctx, attempt.logPath, offset);
-		const now = tick % endCheckEvery === 0 ? pickAttempt(await findTask(config, id), attempt.n) : undefined;
+		const now = tick % endCheckEvery === 0 ? attemptOf(await findTask(config, id), attempt.n) : undefined;
 		if (now?.endedAt !== undefined) {
 			await copyFrom(ctx, attempt.logPath, offset);
 			ctx.stderr.write(`orch: ${id} attempt ${attempt.n} ended: ${now.outcome ?? 'unknown'}${now.exitCode === undefined || now.exitCode === null ? '' : ` (exit ${now.exitCode})`}${now.signal ? ` (${now.signal})` : ''}\n`);
@@ -97,7 +96,7 @@ export const run: CommandRun = async ctx => {
 		return follow(ctx, config, String(id), cli.flags.attempt);
 	}
 	const task = await findTask(config, String(id));
-	const attempt = pickAttempt(task, cli.flags.attempt);
+	const attempt = attemptOf(task, cli.flags.attempt);
 	if (!attempt) throw new OrchError(`task ${task.id} has not run yet (it is ${task.status}); use -f to wait for its output`);
 	// A log file appears with the first byte of output: an attempt that printed nothing has none.
 	const lines = cli.flags.json || cli.flags.lines !== undefined ? readLogTail(attempt.logPath, cli.flags.lines ?? Number.MAX_SAFE_INTEGER) : undefined;

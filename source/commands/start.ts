@@ -7,7 +7,7 @@ import {LockHeldError} from '../errors.js';
 import {demoTasks} from '../demo-tasks.js';
 import {createLocalView} from '../engine/local-view.js';
 import {openRuntime, type Runtime} from '../runtime.js';
-import type {CommandContext, CommandRun} from './context.js';
+import {onTerminal, type CommandContext, type CommandRun} from './context.js';
 import {loadTui} from './load-tui.js';
 import {configFlags, parseArgs} from './parse.js';
 import {loadCommandConfig} from './session.js';
@@ -62,8 +62,6 @@ async function openWhenFree(config: Config, warn: (message: string) => void): Pr
 	}
 }
 
-const isTty = (stream: unknown): boolean => (stream as {isTTY?: boolean}).isTTY === true;
-
 export const run: CommandRun = async ctx => {
 	const cli = parseArgs(ctx, help, {
 		...configFlags,
@@ -75,7 +73,7 @@ export const run: CommandRun = async ctx => {
 	if (!cli) return 0;
 	const {flags} = cli;
 	const config = await loadCommandConfig(ctx, flags);
-	const withTui = !flags.headless && isTty(ctx.stdin) && isTty(ctx.stdout);
+	const withTui = !flags.headless && onTerminal(ctx);
 	// While the TUI owns the screen, a line on stderr would tear it: keep warnings for after.
 	let onScreen = false;
 	const deferred: string[] = [];

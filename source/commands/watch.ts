@@ -1,7 +1,7 @@
 // `orch watch`: the TUI of a supervisor that runs elsewhere (another terminal, a tmux pane, headless).
 import {connectView} from '../control/remote-view.js';
 import {OrchError, UsageError} from '../errors.js';
-import type {CommandRun} from './context.js';
+import {onTerminal, type CommandRun} from './context.js';
 import {formatDuration} from './format.js';
 import {loadTui} from './load-tui.js';
 import {configFlags, parseArgs} from './parse.js';
@@ -31,8 +31,6 @@ function unreachable(stateDir: string, {liveness}: FileView): OrchError {
 	return new OrchError(`no supervisor is running on ${stateDir}: start one with \`orch start\` (or \`orch start --headless\` in the background), then run orch watch`);
 }
 
-const isTty = (stream: unknown): boolean => (stream as {isTTY?: boolean}).isTTY === true;
-
 export const run: CommandRun = async ctx => {
 	const cli = parseArgs(ctx, help, configFlags);
 	if (!cli) return 0;
@@ -42,7 +40,7 @@ export const run: CommandRun = async ctx => {
 	const probe = await ask(config.stateDir, 'ping');
 	const view = probe.kind === 'answered' ? await connectView(config.stateDir) : undefined;
 	if (!view) throw unreachable(config.stateDir, await readFileView(config));
-	if (!isTty(ctx.stdin) || !isTty(ctx.stdout)) {
+	if (!onTerminal(ctx)) {
 		view.close();
 		throw new UsageError('orch watch shows a full-screen TUI and needs a terminal for stdin and stdout; scripts can read `orch status --json` or `orch ls --json`');
 	}

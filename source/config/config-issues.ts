@@ -1,5 +1,6 @@
 // Turns validation problems into lines a person can act on:
-// `<file>:<line>:<col>: <field.path>: expected <X>, found <Y>`.
+// `<file>:<line>:<col>: <field.path>: expected <X>, found <Y>`. Config files and task input
+// (engine/model/task-input.ts) both say their problems with these pieces.
 import {z} from 'zod';
 
 export type PathSegment = string | number;
@@ -31,15 +32,30 @@ export function formatPath(path: readonly PathSegment[]): string {
 	return out;
 }
 
-/** How a value reads in a message: `the string "4"`, `-2`, `a list`, `nothing`. */
+/** How a value reads in a message: `"4"`, `"" (blank)`, `-2`, `["a"]`, `a list of 12`, `a mapping`, `nothing`; never the whole of a huge one. */
 export function describeValue(value: unknown): string {
 	if (value === undefined) return 'nothing';
 	if (value === null) return 'an empty value';
-	if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+	if (typeof value === 'string') {
+		const shown = JSON.stringify(value.length > 40 ? `${value.slice(0, 39)}…` : value);
+		return value.trim() === '' ? `${shown} (blank)` : shown;
+	}
 	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-	if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : `a list of ${value.length}`;
-	if (typeof value === 'object') return 'a mapping';
-	return typeof value;
+	if (Array.isArray(value)) {
+		if (value.length === 0) return 'an empty list';
+		const shown = safeJson(value);
+		return shown !== undefined && shown.length <= 40 ? shown : `a list of ${value.length}`;
+	}
+	if (value instanceof Uint8Array) return 'binary data';
+	return typeof value === 'object' ? 'a mapping' : typeof value;
+}
+
+function safeJson(value: unknown): string | undefined {
+	try {
+		return JSON.stringify(value);
+	} catch {
+		return undefined;
+	}
 }
 
 /** Levenshtein distance, for "did you mean" hints. */
@@ -107,10 +123,24 @@ function unwrap(schema: z.ZodType): z.ZodType {
 	}
 }
 
-/** The part of the schema that describes the value at `path`, wrappers removed. */
-export function schemaAt(schema: z.ZodType, path: readonly PathSegment[]): z.ZodType | undefined {
+/** The member of a discriminated union that `value` says it is (by its discriminator), if any. */
+function unionMember(union: z.ZodUnion, value: unknown): z.ZodType | undefined {
+	const {discriminator} = union._zod.def as {discriminator?: string};
+	if (discriminator === undefined || value === null || typeof value !== 'object') return undefined;
+	const tag = (value as Record<string, unknown>)[discriminator];
+	return union.options.find(option => option instanceof z.ZodObject && option.shape[discriminator] instanceof z.ZodLiteral && option.shape[discriminator].values.has(tag as never)) as
+		| z.ZodType
+		| undefined;
+}
+
+/**
+ * The part of the schema that describes the value at `path`, wrappers removed. With the `input`, a
+ * discriminated union is followed into the member the input names.
+ */
+export function schemaAt(schema: z.ZodType, path: readonly PathSegment[], input?: unknown): z.ZodType | undefined {
 	let current = unwrap(schema);
-	for (const segment of path) {
+	for (const [index, segment] of path.entries()) {
+		if (current instanceof z.ZodUnion) current = unwrap(unionMember(current, valueAt(input, path.slice(0, index))) ?? current);
 		if (current instanceof z.ZodObject) {
 			const next = current.shape[segment as string] as z.ZodType | undefined;
 			if (next === undefined) return undefined;
@@ -123,12 +153,13 @@ export function schemaAt(schema: z.ZodType, path: readonly PathSegment[]): z.Zod
 			return undefined;
 		}
 	}
+	if (current instanceof z.ZodUnion) current = unwrap(unionMember(current, valueAt(input, path)) ?? current);
 	return current;
 }
 
-/** The keys an object in the schema allows at `path`; empty when there is no object there. */
-export function allowedKeysAt(schema: z.ZodType, path: readonly PathSegment[]): string[] {
-	const object = schemaAt(schema, path);
+/** The keys an object in the schema allows at `path` (see schemaAt for `input`); empty when there is no object there. */
+export function allowedKeysAt(schema: z.ZodType, path: readonly PathSegment[], input?: unknown): string[] {
+	const object = schemaAt(schema, path, input);
 	return object instanceof z.ZodObject ? Object.keys(object.shape) : [];
 }
 
@@ -151,6 +182,7 @@ function bound(issue: Bounded, kind: 'min' | 'max', schema: z.ZodType | undefine
 	const limit = Number(kind === 'min' ? issue.minimum : issue.maximum);
 	const inclusive = issue.inclusive !== false;
 	if (issue.origin === 'string' && kind === 'min' && limit === 1) return 'a non-empty string';
+	if (issue.origin === 'array' && kind === 'min' && limit === 1) return 'a non-empty list';
 	if (issue.origin === 'string' || issue.origin === 'array') {
 		const what = issue.origin === 'string' ? 'characters' : 'items';
 		return `${kind === 'min' ? 'at least' : 'at most'} ${limit} ${what}`;
@@ -158,6 +190,18 @@ function bound(issue: Bounded, kind: 'min' | 'max', schema: z.ZodType | undefine
 	const relation = kind === 'min' ? (inclusive ? 'of at least' : 'greater than') : (inclusive ? 'of at most' : 'less than');
 	const noun = schema instanceof z.ZodNumber && schema.isInt ? 'a whole number' : 'a number';
 	return `${noun} ${relation} ${limit}`;
+}
+
+/** An unknown key at `path`: which were expected, and the one it was likely meant to be. */
+export function unknownKeyIssue(path: readonly PathSegment[], key: string, allowed: readonly string[], noun = 'key'): ConfigIssue {
+	const suggestion = suggestKey(key, allowed);
+	return {
+		path: [...path, key],
+		onKey: true,
+		expected: allowed.length === 0 ? `no ${noun}s here` : `one of the known ${noun}s (${allowed.join(', ')})`,
+		found: `unknown ${noun} ${JSON.stringify(key)}`,
+		hint: suggestion ? `did you mean \`${suggestion}\`?` : 'remove it or check its spelling',
+	};
 }
 
 /** One zod issue as a config issue; `input` is the parsed file, used to say what was found. */
@@ -172,31 +216,25 @@ export function fromZodIssue(issue: z.core.$ZodIssue, input: unknown, schema: z.
 
 	switch (issue.code) {
 		case 'unrecognized_keys': {
-			const allowed = allowedKeysAt(schema, path);
-			return issue.keys.map(key => {
-				const suggestion = suggestKey(key, allowed);
-				return {
-					path: [...path, key],
-					onKey: true,
-					expected: `one of the known keys (${allowed.join(', ')})`,
-					found: `unknown key ${JSON.stringify(key)}`,
-					hint: suggestion ? `did you mean \`${suggestion}\`?` : 'remove it or check its spelling',
-				};
-			});
+			const allowed = allowedKeysAt(schema, path, input);
+			return issue.keys.map(key => unknownKeyIssue(path, key, allowed));
 		}
 		case 'invalid_type': {
 			return [{path, expected: typeNames[issue.expected] ?? article(issue.expected), found}];
 		}
 		case 'too_small': {
-			return [{path, expected: bound(issue, 'min', schemaAt(schema, path)), found}];
+			return [{path, expected: bound(issue, 'min', schemaAt(schema, path, input)), found}];
 		}
 		case 'too_big': {
-			return [{path, expected: bound(issue, 'max', schemaAt(schema, path)), found}];
+			return [{path, expected: bound(issue, 'max', schemaAt(schema, path, input)), found}];
 		}
 		case 'invalid_value': {
 			return [{path, expected: `one of ${issue.values.map(value => JSON.stringify(value)).join(', ')}`, found}];
 		}
 		case 'invalid_union': {
+			// A discriminated union names the values its discriminator may take.
+			const tags = (issue as {options?: unknown[]}).options;
+			if (tags && tags.length > 0) return [{path, expected: `one of ${tags.map(tag => JSON.stringify(tag)).join(', ')}`, found}];
 			const options = issue.errors
 				.map(errors => errors.find(inner => inner.code === 'invalid_type'))
 				.map(inner => (inner?.code === 'invalid_type' ? (typeNames[inner.expected] ?? inner.expected) : undefined))
@@ -209,11 +247,14 @@ export function fromZodIssue(issue: z.core.$ZodIssue, input: unknown, schema: z.
 	}
 }
 
-/** `<file>:<line>:<col>: <field>: expected <X>, found <Y> (<hint>)`. */
-export function formatIssue(file: string, issue: PlacedIssue): string {
+/** `<where>: <field>: expected <X>, found <Y> — <hint>`; with no `where`, the line starts at the field. */
+export function issueLine(where: string | undefined, field: string, issue: Pick<ConfigIssue, 'expected' | 'found' | 'hint'>): string {
 	const hint = issue.hint ? ` — ${issue.hint}` : '';
-	return `${file}:${issue.line}:${issue.col}: ${issue.field ?? formatPath(issue.path)}: expected ${issue.expected}, found ${issue.found}${hint}`;
+	return `${where ? `${where}: ` : ''}${field}: expected ${issue.expected}, found ${issue.found}${hint}`;
 }
+
+/** `<file>:<line>:<col>: <field>: expected <X>, found <Y> — <hint>`. */
+export const formatIssue = (file: string, issue: PlacedIssue): string => issueLine(`${file}:${issue.line}:${issue.col}`, issue.field ?? formatPath(issue.path), issue);
 
 /** Every issue, one per line, in the order they appear in the file. */
 export function formatConfigIssues(file: string, issues: readonly PlacedIssue[]): string {

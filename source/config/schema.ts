@@ -27,6 +27,14 @@ export function parseSize(value: string | number): number | undefined {
 	return unit === undefined ? undefined : Math.round(Number(match[1]) * unit);
 }
 
+/** A size as messages show it: `512 B`, `336 KB`, `12.4 MB`, `3.2 GB`. */
+export function formatBytes(bytes: number): string {
+	if (bytes < 1024) return `${bytes} B`;
+	if (bytes < 1024 ** 2) return `${Math.round(bytes / 1024)} KB`;
+	if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+	return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
+}
+
 const durationExpected = 'expected a duration such as 30s, 5m or 1h';
 const sizeExpected = 'expected a size such as 512KB or 10MB';
 
@@ -116,7 +124,6 @@ export const taskTemplateSchema = z.strictObject({
 	timeout: timeLimit.optional(),
 	attempts: positiveInt.optional(),
 });
-export type TaskTemplate = z.infer<typeof taskTemplateSchema>;
 
 const intakeName = z.string().regex(/^[A-Za-z0-9][\w.-]{0,63}$/, 'expected a name of letters, digits, ".", "_" or "-"');
 const oneOrMany = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
@@ -172,7 +179,6 @@ export const intakeSchema = z.strictObject({
 	triggers: z.array(triggerSchema).default([]),
 	poll: z.array(pollSchema).default([]),
 });
-export type IntakeConfig = z.infer<typeof intakeSchema>;
 
 /** The health checks: how often they run, when a silent task counts as stalled, free-disk thresholds. */
 export const healthSchema = z
@@ -230,7 +236,6 @@ export const configSchema = z.strictObject({
 	health: healthSchema.prefault({}),
 });
 
-export type ConfigInput = z.input<typeof configSchema>;
 export type ParsedConfig = z.infer<typeof configSchema>;
 
 /** The config the engine runs with: parsed, profiles resolved, paths absolute. */

@@ -4,6 +4,7 @@ import {OrchError} from '../errors.js';
 import type {Action, ActionResult} from '../engine/model/actions.js';
 import type {EngineEvent} from '../engine/model/events.js';
 import type {Snapshot} from '../engine/model/snapshot.js';
+import {frame, lineReader} from './json-lines.js';
 import {socketPath, type ErrorBody} from './protocol.js';
 
 /** An error the supervisor answered with; keeps its code so the CLI can tell kinds apart. */
@@ -47,29 +48,18 @@ export async function connectControl(stateDir: string): Promise<ControlClient | 
 	const pending = new Map<number, Pending>();
 	const eventListeners = new Map<number, (event: EngineEvent) => void>();
 	const snapshotListeners = new Map<number, (snapshot: Snapshot) => void>();
-	let buffer = '';
-	socket.setEncoding('utf8');
-	socket.on('data', (chunk: string) => {
-		buffer += chunk;
-		let newline: number;
-		while ((newline = buffer.indexOf('\n')) >= 0) {
-			const line = buffer.slice(0, newline);
-			buffer = buffer.slice(newline + 1);
+	socket.on(
+		'data',
+		lineReader(line => {
 			const message = JSON.parse(line) as {id: number; ok?: boolean; result?: unknown; error?: ErrorBody; event?: EngineEvent; snapshot?: Snapshot};
-			if (message.event !== undefined) {
-				eventListeners.get(message.id)?.(message.event);
-				continue;
-			}
-			if (message.snapshot !== undefined) {
-				snapshotListeners.get(message.id)?.(message.snapshot);
-				continue;
-			}
+			if (message.event !== undefined) return eventListeners.get(message.id)?.(message.event);
+			if (message.snapshot !== undefined) return snapshotListeners.get(message.id)?.(message.snapshot);
 			const waiter = pending.get(message.id);
 			pending.delete(message.id);
 			if (message.ok) waiter?.resolve(message.result);
 			else waiter?.reject(new RemoteError(message.error ?? {code: 'internal', message: 'unknown error'}));
-		}
-	});
+		}),
+	);
 	const fail = (error: Error) => {
 		for (const waiter of pending.values()) waiter.reject(error);
 		pending.clear();
@@ -84,7 +74,7 @@ export async function connectControl(stateDir: string): Promise<ControlClient | 
 		if (socket.destroyed || socket.writableEnded) throw new OrchError(`the connection to the supervisor on ${stateDir} is closed`);
 		const id = nextId++;
 		const result = new Promise<unknown>((resolve, reject) => pending.set(id, {resolve, reject}));
-		socket.write(`${JSON.stringify({id, op, ...extra})}\n`);
+		socket.write(frame({id, op, ...extra}));
 		return (await result) as T;
 	};
 	return {

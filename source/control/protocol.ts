@@ -1,6 +1,7 @@
 // The control socket speaks newline-delimited JSON: one request per line, one response per request;
 // `subscribe` and `watch` then stream messages tagged with the request's id.
 import {z} from 'zod';
+import {formatPath, fromZodIssue, issueLine} from '../config/config-issues.js';
 import {actionSchema} from '../engine/model/actions.js';
 import type {EngineEvent} from '../engine/model/events.js';
 import type {Snapshot} from '../engine/model/snapshot.js';
@@ -18,7 +19,6 @@ export const requestSchema = z.discriminatedUnion('op', [
 	z.strictObject({id: z.number().int(), op: z.literal('watch')}),
 ]);
 export type Request = z.infer<typeof requestSchema>;
-export type RequestOp = Request['op'];
 
 export type ErrorBody = {code: string; message: string};
 export type Response = {id: number | null; ok: true; result: unknown} | {id: number | null; ok: false; error: ErrorBody};
@@ -44,7 +44,8 @@ export function parseRequest(line: string): {ok: true; request: Request} | {ok: 
 	const id = typeof json === 'object' && json !== null && typeof (json as {id?: unknown}).id === 'number' ? (json as {id: number}).id : null;
 	const parsed = requestSchema.safeParse(json);
 	if (!parsed.success) {
-		const detail = parsed.error.issues.map(issue => `${issue.path.join('.') || 'request'}: ${issue.message}`).join('; ');
+		const problems = parsed.error.issues.flatMap(issue => fromZodIssue(issue, json, requestSchema));
+		const detail = problems.map(problem => issueLine(undefined, problem.path.length > 0 ? formatPath(problem.path) : 'request', problem)).join('; ');
 		return {ok: false, id, message: `invalid request: ${detail}`};
 	}
 	return {ok: true, request: parsed.data};

@@ -1,8 +1,9 @@
 // The control socket: other panes and scripts drive the running supervisor through it.
 import {chmod, unlink} from 'node:fs/promises';
 import net from 'node:net';
-import {OrchError} from '../errors.js';
+import {messageOf, OrchError} from '../errors.js';
 import type {Supervisor} from '../engine/supervisor.js';
+import {frame, lineReader} from './json-lines.js';
 import {maxRequestBytes, parseRequest, socketPath, watchIntervalMs, type Request, type Response, type StreamMessage} from './protocol.js';
 import {streamSnapshots} from './snapshot-stream.js';
 
@@ -29,19 +30,18 @@ async function answer(supervisor: Supervisor, request: Request): Promise<unknown
 const errorBody = (error: unknown) =>
 	error instanceof OrchError
 		? {code: error.code, message: error.message}
-		: {code: 'internal', message: `internal error: ${(error as Error)?.message ?? String(error)}`};
+		: {code: 'internal', message: `internal error: ${messageOf(error)}`};
 
 function serve(socket: net.Socket, supervisor: Supervisor, connections: Set<net.Socket>): void {
 	connections.add(socket);
-	let buffer = '';
 	const unsubscribers: Array<() => void> = [];
 	const send = (message: Response | StreamMessage) => {
-		if (socket.destroyed) return;
+		if (socket.destroyed || socket.writableEnded) return;
 		if (socket.writableLength > maxPendingBytes) {
 			socket.destroy();
 			return;
 		}
-		socket.write(`${JSON.stringify(message)}\n`);
+		socket.write(frame(message));
 	};
 	const handle = async (line: string) => {
 		const parsed = parseRequest(line);
@@ -68,21 +68,21 @@ function serve(socket: net.Socket, supervisor: Supervisor, connections: Set<net.
 			send({id: request.id, ok: false, error: errorBody(error)});
 		}
 	};
-	socket.setEncoding('utf8');
-	socket.on('data', (chunk: string) => {
-		buffer += chunk;
-		let newline: number;
-		while ((newline = buffer.indexOf('\n')) >= 0) {
-			const line = buffer.slice(0, newline).trim();
-			buffer = buffer.slice(newline + 1);
-			if (line) void handle(line);
-		}
-		if (buffer.length > maxRequestBytes) {
-			send({id: null, ok: false, error: {code: 'bad_request', message: `request longer than ${maxRequestBytes} bytes`}});
-			buffer = '';
-			socket.end();
-		}
-	});
+	const read = lineReader(
+		line => {
+			const request = line.trim();
+			// Once refused (an over-long request), the connection takes nothing more.
+			if (request && !socket.writableEnded) void handle(request);
+		},
+		{
+			maxBytes: maxRequestBytes,
+			onOverflow() {
+				send({id: null, ok: false, error: {code: 'bad_request', message: `request longer than ${maxRequestBytes} bytes`}});
+				socket.end();
+			},
+		},
+	);
+	socket.on('data', read);
 	socket.on('error', () => socket.destroy());
 	socket.on('close', () => {
 		connections.delete(socket);

@@ -3,26 +3,17 @@
 import {constants} from 'node:fs';
 import {access, open, readFile, stat, unlink} from 'node:fs/promises';
 import path from 'node:path';
-import type {AgentProfile, Config} from '../config/schema.js';
+import {formatBytes, type AgentProfile, type Config} from '../config/schema.js';
 import type {HealthCheck} from '../engine/model/snapshot.js';
 import type {Task} from '../engine/model/types.js';
 import {isFinal} from '../engine/model/types.js';
+import {errorCode} from '../errors.js';
 import {procStartTime} from '../os/proc.js';
 import {parseLockInfo} from '../store/lock.js';
 import {LOCK_FILE, STATE_FILE} from '../store/state-dir.js';
 
 /** A state file this big makes every write slow: retention should be moving finished tasks out. */
 export const largeStateBytes = 8 * 1024 ** 2;
-
-/** `512 B`, `336 KB`, `12.4 MB`, `3.2 GB`. */
-export function formatBytes(bytes: number): string {
-	if (bytes < 1024) return `${bytes} B`;
-	if (bytes < 1024 ** 2) return `${Math.round(bytes / 1024)} KB`;
-	if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
-	return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
-}
-
-const errorCode = (error: unknown): string => (error as NodeJS.ErrnoException).code ?? (error as Error).message;
 
 /**
  * Writes and removes a probe file: only a real write tells (root passes every permission check,

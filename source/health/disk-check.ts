@@ -1,9 +1,8 @@
 // "disk": free space in the state folder. Under `health.diskFail` orch pauses dispatching by itself (a
 // full disk loses state writes and log lines) and resumes once there is space again.
 import {statfs} from 'node:fs/promises';
-import type {HealthConfig} from '../config/schema.js';
+import {formatBytes, type HealthConfig} from '../config/schema.js';
 import type {HealthCheck, HealthState} from '../engine/model/snapshot.js';
-import {formatBytes} from './basic-checks.js';
 
 export type DiskThresholds = Pick<HealthConfig, 'diskWarn' | 'diskFail'>;
 

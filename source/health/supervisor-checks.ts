@@ -2,6 +2,7 @@
 // and stalled tasks. Each is a probe around a pure decision in its own file.
 import type {HealthConfig} from '../config/schema.js';
 import type {HealthCheck} from '../engine/model/snapshot.js';
+import {errorCode} from '../errors.js';
 import {decideAutoPause, decideDisk, diskCheck, freeBytesIn, type AutoPauseState} from './disk-check.js';
 import {pingSocket, socketCheck} from './socket-check.js';
 import type {HealthPort, StallWatch} from './stall-check.js';
@@ -19,7 +20,6 @@ export type SupervisorChecksInput = {
 	now: () => number;
 };
 
-const errorText = (error: unknown): string => (error as NodeJS.ErrnoException).code ?? (error as Error).message;
 
 /** "disk": free space in the state folder; a fail pauses dispatching (once), space back resumes it. */
 export async function runDiskCheck(input: Pick<SupervisorChecksInput, 'stateDir' | 'health' | 'supervisor' | 'autoPause' | 'active' | 'now'>): Promise<HealthCheck> {
@@ -28,7 +28,7 @@ export async function runDiskCheck(input: Pick<SupervisorChecksInput, 'stateDir'
 	try {
 		freeBytes = await freeBytesIn(stateDir);
 	} catch (error) {
-		return {name: 'disk', state: 'warn', detail: `cannot read free space of ${stateDir} (${errorText(error)})`, checkedAt: now()};
+		return {name: 'disk', state: 'warn', detail: `cannot read free space of ${stateDir} (${errorCode(error)})`, checkedAt: now()};
 	}
 	if (!supervisor || !input.active()) return diskCheck({dir: stateDir, freeBytes, thresholds: health, now: now()});
 	const {dispatchPaused} = supervisor.getSnapshot();

@@ -1,8 +1,9 @@
 // "event loop" (is the supervisor itself keeping up) and "system" (is the machine: load and memory
 // against its cores). Thresholds are fixed here, not settings: they describe a machine in trouble.
 import os from 'node:os';
+import {formatBytes} from '../config/schema.js';
+import {percentile} from '../engine/model/percentile.js';
 import type {HealthCheck, HealthState} from '../engine/model/snapshot.js';
-import {formatBytes} from './basic-checks.js';
 
 /**
  * Event-loop delay, p99 over the last interval. Above 200 ms keys and redraws lag visibly; above 1 s
@@ -19,13 +20,6 @@ export function decideLoopLag(p99Ms: number): HealthState {
 
 /** Samples the loop's delay every 20 ms; `take()` returns the figures since the last take and starts anew. */
 export type LoopLagProbe = {take(): {p99Ms: number; maxMs: number; samples: number}; stop(): void};
-
-/** The p-th percentile (0–100) of `values`, nearest rank; 0 for none. */
-export function percentile(values: readonly number[], p: number): number {
-	if (values.length === 0) return 0;
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
 
 const maxSamples = 10_000;
 
@@ -50,7 +44,7 @@ export function createLoopLagProbe(resolutionMs = 20): LoopLagProbe {
 			const window = [...samples, Math.max(0, now - last - resolutionMs)];
 			samples = [];
 			last = now;
-			return {p99Ms: percentile(window, 99), maxMs: Math.max(...window), samples: window.length};
+			return {p99Ms: percentile(window, 99) ?? 0, maxMs: Math.max(...window), samples: window.length};
 		},
 		stop: () => clearInterval(timer),
 	};

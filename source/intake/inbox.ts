@@ -7,7 +7,7 @@ import {watch as watchRaw, type FSWatcher as RawWatcher} from 'node:fs';
 import {mkdir, readFile, stat} from 'node:fs/promises';
 import path from 'node:path';
 import {watch, type FSWatcher} from 'chokidar';
-import {TaskInputError} from '../errors.js';
+import {errorCode, messageOf, TaskInputError} from '../errors.js';
 import {doneFolder, doneName, fileDigest, moveInto, reject, taskDigest} from './inbox-files.js';
 import {inboxHealth, settleWait, type FileState} from './inbox-state.js';
 import type {IntakePart, IntakePort} from './port.js';
@@ -32,8 +32,6 @@ export type Inbox = IntakePart & {
 	ready: Promise<void>;
 };
 
-const errorCode = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | undefined)?.code;
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 const retryDelays = [250, 1000, 5000, 30_000];
 
 export function startInbox({folder: given, port, label = `${path.basename(given)}/`, stabilityMs = 100, settleMs = 25, parallel = 8}: StartInboxOptions): Inbox {
@@ -215,7 +213,7 @@ export function startInbox({folder: given, port, label = `${path.basename(given)
 
 	const fail = (why: unknown) => {
 		const code = errorCode(why);
-		failure = `cannot watch ${folder}: ${code ?? messageOf(why)}; make sure it is a folder orch can read and write, or set intake.inbox to another folder (or false)`;
+		failure = `cannot watch ${folder}: ${code}; make sure it is a folder orch can read and write, or set intake.inbox to another folder (or false)`;
 		warn(failure);
 		changed();
 	};

@@ -1,6 +1,7 @@
 // Runs a polled source's command once: its own process group, a time limit, and stdout capped at
 // maxBytes (reading stops and the group is killed once over, so a runaway output is never held whole).
 import {execa} from 'execa';
+import {formatBytes} from '../config/schema.js';
 import {describeSpawnError} from '../engine/run/describe-spawn-error.js';
 import {killProcessGroup, tryTerminateGroup} from '../os/kill.js';
 import {compactDuration, stderrTail} from './poll-health.js';
@@ -33,9 +34,6 @@ export type PollCommandRun = {
 const killGraceMs = 1000;
 /** Stderr kept for the error message. */
 const stderrKeep = 2048;
-
-const formatBytes = (bytes: number) =>
-	bytes >= 1024 ** 2 ? `${+(bytes / 1024 ** 2).toFixed(1)} MB` : bytes >= 1024 ? `${+(bytes / 1024).toFixed(1)} KB` : `${bytes} bytes`;
 
 export function runPollCommand(spec: PollCommandSpec): PollCommandRun {
 	const [file, ...args] = typeof spec.command === 'string' ? [spec.command] : spec.command;

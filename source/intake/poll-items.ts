@@ -1,8 +1,10 @@
 // A polled source's output → items → tasks. Pure: every decision about what a command printed is here,
 // so it is tested as tables (tests/unit/poll-items.test.ts); poll.ts only runs the command and enqueues.
+import {describeValue} from '../config/config-issues.js';
 import type {PollConfig} from '../config/schema.js';
 import {parseDue, type NewTask} from '../engine/model/actions.js';
 import {intakeKey} from '../engine/model/intake-ledger.js';
+import {parseJsonValues} from './json-text.js';
 import {fillTemplate, placeholders} from './template.js';
 
 export type PollItem = Record<string, unknown>;
@@ -14,62 +16,23 @@ const fail = <T>(error: string): Parsed<T> => ({ok: false, error});
 
 const isObject = (value: unknown): value is PollItem => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** `a string`, `an array`, `null`: what a value is, for an error message. */
-export function kindOf(value: unknown): string {
-	if (value === null) return 'null';
-	if (Array.isArray(value)) return 'an array';
-	if (typeof value === 'object') return 'an object';
-	if (typeof value === 'string') return `a string (${clip(JSON.stringify(value), 40)})`;
-	if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value === 'number' ? 'a number' : 'a boolean'} (${String(value)})`;
-	return typeof value;
-}
-
-const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+const shapes = 'a JSON array of objects, or one JSON object per line';
 
 /**
- * The items a command printed: a JSON array of objects, one JSON object (pretty-printed or not: it is
- * one item), or JSON lines (one object per line; blank lines are skipped). Empty output is no items.
- * Anything else is an error naming the item (1-based) or the line.
+ * The items a command printed: a JSON array of objects, one JSON object (pretty-printed or not: jq's
+ * output for one item is one item), or JSON lines (one object per line; blank lines are skipped). Empty
+ * output is no items. Anything else is an error naming the item (1-based) or the line.
  */
 export function parsePollOutput(text: string): Parsed<PollItem[]> {
-	const trimmed = text.replace(/^\uFEFF/, '').trim();
-	if (trimmed === '') return ok([]);
-	if (trimmed.startsWith('[')) {
-		let parsed: unknown;
-		try {
-			parsed = JSON.parse(trimmed);
-		} catch (error) {
-			return fail(`output is not valid JSON: ${(error as Error).message} (expected a JSON array of objects, or one JSON object per line)`);
-		}
-		if (!Array.isArray(parsed)) return fail('output is not a JSON array');
-		const bad = parsed.findIndex(item => !isObject(item));
-		if (bad >= 0) return fail(`item ${bad + 1} of the output's array is not an object: found ${kindOf(parsed[bad])}`);
-		return ok(parsed as PollItem[]);
+	const json = parseJsonValues(text, 'the end of the output');
+	if (!json.ok) {
+		const {line, column, expected, found} = json.error;
+		return fail(`line ${line} of the output is not JSON: at column ${column}, expected ${expected}, found ${found} (expected ${shapes})`);
 	}
-	if (trimmed.startsWith('{')) {
-		// One object over several lines (jq's default output for one item) is one item, not broken lines.
-		try {
-			const whole: unknown = JSON.parse(trimmed);
-			if (isObject(whole)) return ok([whole]);
-		} catch {
-			// Not one object: read it as JSON lines below.
-		}
-	}
-	const items: PollItem[] = [];
-	const lines = trimmed.split(/\r?\n/);
-	for (const [index, raw] of lines.entries()) {
-		const line = raw.trim();
-		if (line === '') continue;
-		let parsed: unknown;
-		try {
-			parsed = JSON.parse(line);
-		} catch (error) {
-			return fail(`line ${index + 1} of the output is not JSON: ${(error as Error).message} (expected a JSON array of objects, or one JSON object per line)`);
-		}
-		if (!isObject(parsed)) return fail(`line ${index + 1} of the output is not a JSON object: found ${kindOf(parsed)}`);
-		items.push(parsed);
-	}
-	return ok(items);
+	const bad = json.values.find(({value}) => !isObject(value));
+	if (bad?.index !== undefined) return fail(`item ${bad.index + 1} of the output's array is not an object: found ${describeValue(bad.value)}`);
+	if (bad) return fail(`line ${bad.line ?? 1} of the output is not a JSON object: found ${describeValue(bad.value)} (expected ${shapes})`);
+	return ok(json.values.map(({value}) => value as PollItem));
 }
 
 /** The value at a dotted path (`author.login`, `labels.0.name`); `found` is false when a step is missing. */
@@ -91,7 +54,7 @@ export function fillFromItem(template: string, item: PollItem): Parsed<string> {
 	for (const name of placeholders(template)) {
 		const {found, value} = lookupPath(item, name);
 		if (!found) return fail(`{${name}} is not a field of the item`);
-		if (typeof value === 'object' && value !== null) return fail(`{${name}} is ${kindOf(value)}, not text`);
+		if (typeof value === 'object' && value !== null) return fail(`{${name}} is ${describeValue(value)}, not text`);
 	}
 	return ok(
 		fillTemplate(template, name => {
@@ -117,26 +80,26 @@ function asText(value: unknown): Parsed<string | undefined> {
 	if (value === undefined) return ok(undefined);
 	if (typeof value === 'string') return ok(value.trim() === '' ? undefined : value);
 	if (typeof value === 'number' || typeof value === 'boolean') return ok(String(value));
-	return fail(`expected text, found ${kindOf(value)}`);
+	return fail(`expected text, found ${describeValue(value)}`);
 }
 
 function asPriority(value: unknown): Parsed<number | undefined> {
 	if (value === undefined) return ok(undefined);
 	if (typeof value === 'number' && Number.isFinite(value)) return ok(value);
 	if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return ok(Number(value));
-	return fail(`expected a number, found ${kindOf(value)}`);
+	return fail(`expected a number, found ${describeValue(value)}`);
 }
 
 function asDue(value: unknown): Parsed<string | number | undefined> {
 	if (value === undefined || value === '') return ok(undefined);
 	if ((typeof value === 'string' || typeof value === 'number') && parseDue(value, 0) !== undefined) return ok(value);
-	return fail(`expected an ISO date, epoch ms or a duration such as 2h, found ${kindOf(value)}`);
+	return fail(`expected an ISO date, epoch ms or a duration such as 2h, found ${describeValue(value)}`);
 }
 
 function asId(value: unknown): Parsed<string> {
 	if (typeof value === 'string' && value.trim() !== '') return ok(value.trim());
 	if (typeof value === 'number' && Number.isFinite(value)) return ok(String(value));
-	return fail(`expected a non-empty string or a number, found ${kindOf(value)}`);
+	return fail(`expected a non-empty string or a number, found ${describeValue(value)}`);
 }
 
 /** `index`: the item's place in the output (0-based). */

@@ -2,7 +2,7 @@
 // unless their `source name + id` is known already. A source that fails is retried with backoff and
 // shows as failing in health; it never stops the other sources or intake.
 import type {PollConfig} from '../config/schema.js';
-import {OrchError} from '../errors.js';
+import {messageOf, OrchError} from '../errors.js';
 import {runPollCommand, type PollCommandRun} from './poll-command.js';
 import {describeItemErrors, pollHealth, pollRetryBaseMs, pollRetryDelay, type PollStatus} from './poll-health.js';
 import {itemLabel, itemsToTasks, parsePollOutput, type PollTask} from './poll-items.js';
@@ -32,7 +32,6 @@ type RunOutcome = {made: number; error?: string};
 
 const maxErrorLength = 500;
 const clip = (text: string) => (text.length > maxErrorLength ? `${text.slice(0, maxErrorLength - 1)}…` : text);
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export function startPolling({sources, port, cwd, env = {}, retryBase = pollRetryBaseMs}: PollOptions): IntakePart {
 	let stopped = false;

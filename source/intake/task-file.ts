@@ -2,10 +2,13 @@
 //   *.md          YAML front matter between `---` lines (id, title, priority, …); the text below is the prompt
 //   *.json *.yaml *.yml   one task object, or a list of them (`after` may link tasks of the list: a plan)
 import {LineCounter, parseDocument} from 'yaml';
+import {describeValue} from '../config/config-issues.js';
+import {formatBytes} from '../config/schema.js';
 import type {NewTask} from '../engine/model/actions.js';
-import {jsonError, lineColumn} from './json-position.js';
+import {messageOf} from '../errors.js';
+import {jsonErrorLine, lineColumn, parseJsonText} from './json-text.js';
 import {maxNesting, tooDeepAt} from './nesting.js';
-import {checkTasks, describe, locator, type Locate} from './task-check.js';
+import {checkTasks, locator, type Locate} from './task-check.js';
 
 export type TaskFileKind = 'markdown' | 'json' | 'yaml';
 export type TaskFileResult = {ok: true; tasks: NewTask[]} | {ok: false; error: string};
@@ -30,11 +33,9 @@ export function taskFileKind(name: string): TaskFileKind | undefined {
 	return undefined;
 }
 
-const megabytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(bytes < 1024 * 1024 ? 2 : 1)} MB`;
-
 /** Why a file of `size` bytes is not read. */
 export const tooBig = (name: string, size: number): string =>
-	`${name}: the file is ${megabytes(size)}, over the ${megabytes(maxTaskFileBytes)} cap for task files; a task file holds prompts, so keep big data in the project and name it in the prompt`;
+	`${name}: the file is ${formatBytes(size)}, over the ${formatBytes(maxTaskFileBytes)} cap for task files; a task file holds prompts, so keep big data in the project and name it in the prompt`;
 
 /** The file's text, or why it is not text a task file can be (too big, binary, not UTF-8). */
 export function decodeTaskFile(name: string, bytes: Uint8Array): {ok: true; text: string} | {ok: false; error: string} {
@@ -75,7 +76,7 @@ export function parseTaskFile(name: string, text: string): TaskFileResult {
 		return parseYaml(name, text);
 	} catch (error) {
 		// The yaml parser on a pathological file (deep nesting, alias bombs) is the only thing expected here.
-		return {ok: false, error: `${name}: cannot be read as a task file: ${(error as Error)?.message ?? String(error)}`};
+		return {ok: false, error: `${name}: cannot be read as a task file: ${messageOf(error)}`};
 	}
 }
 
@@ -85,16 +86,9 @@ const tooDeep = (name: string, line: number): {ok: false; error: string} => ({
 });
 
 function parseJson(name: string, text: string): TaskFileResult {
-	let value: unknown;
-	try {
-		value = JSON.parse(text);
-	} catch (error) {
-		const {offset, expected} = jsonError(text) ?? {offset: 0, expected: `valid JSON (${(error as Error).message.split('\n')[0]!.slice(0, 80)})`};
-		const {line, column} = lineColumn(text, offset);
-		const found = offset >= text.length ? 'the end of the file' : JSON.stringify(text.slice(offset, offset + 12));
-		return {ok: false, error: `${name}:${line}:${column}: not valid JSON: expected ${expected}, found ${found}`};
-	}
-	return checkTasks(value, {file: name, locate: locator(text), fields: taskFileFields});
+	const json = parseJsonText(text);
+	if (!json.ok) return {ok: false, error: jsonErrorLine(name, json.error)};
+	return checkTasks(json.value, {file: name, locate: locator(text), fields: taskFileFields});
 }
 
 /** A YAML text's first error as `<file>:<line>: <what> is not valid YAML: …`, or its value. */
@@ -137,7 +131,7 @@ function parseMarkdown(name: string, text: string): TaskFileResult {
 		locate = read.locate;
 	}
 	if (typeof front !== 'object' || front === null || Array.isArray(front)) {
-		return {ok: false, error: `${name}:2: front matter: expected "field: value" lines (title, priority, …), found ${describe(front)}`};
+		return {ok: false, error: `${name}:2: front matter: expected "field: value" lines (title, priority, …), found ${describeValue(front)}`};
 	}
 	if ('prompt' in front) return {ok: false, error: `${name}:${locate(['prompt'])}: prompt: the prompt is the text below the front matter; remove this field`};
 	if (prompt === '') return {ok: false, error: `${name}:${close + 2}: prompt: expected the prompt as text below the front matter, found nothing`};

@@ -1,7 +1,7 @@
 // Which paths a trigger looks at: its `watch` and `ignore` patterns, and the folders no trigger ever
 // watches (.git, node_modules, the state folder, the inbox). Pure: no file system access.
 import path from 'node:path';
-import {pathMatcher, staticPrefix} from './glob.js';
+import picomatch from 'picomatch';
 
 /** Folder names never watched at any depth, whatever a trigger's globs say. */
 export const neverWatchedNames: readonly string[] = ['.git', 'node_modules'];
@@ -19,6 +19,28 @@ export type TriggerPaths = {
 	 */
 	prune(absolute: string, isFile?: boolean): boolean;
 };
+
+/**
+ * Globs as picomatch reads them, with `*` matching dot files too, `[!a]` a negated class, and a leading
+ * `!` a plain character: what a trigger leaves out goes in its `ignore`.
+ */
+const globOptions: picomatch.PicomatchOptions = {dot: true, posix: true, nonegate: true};
+
+/**
+ * A test for relative paths: a glob matches as a glob; a plain path matches itself and, when it names a
+ * folder, everything in it (`src` matches `src/a.ts`).
+ */
+export function pathMatcher(patterns: readonly string[]): (relative: string) => boolean {
+	const tests = patterns.map(pattern => {
+		const match = picomatch(pattern, globOptions);
+		if (picomatch.scan(pattern, globOptions).isGlob) return match;
+		return (file: string) => match(file) || file.startsWith(`${pattern}/`);
+	});
+	return file => tests.some(test => test(file));
+}
+
+/** The folder part of a pattern before its first glob syntax (`src/**\/*.ts` → `src`; `*.md` → ``); a plain path is its own. */
+export const staticPrefix = (pattern: string): string => picomatch.scan(pattern, {...globOptions, unescape: true}).base;
 
 /** A pattern as written in the config, made relative to the project folder with `/` separators. */
 export function normalizePattern(pattern: string, projectDir: string): string {

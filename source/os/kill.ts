@@ -1,6 +1,7 @@
 // Signals to an attempt's process group, and the /proc sweep for what left the group: together they
 // make sure nothing an attempt started outlives it.
 import {setTimeout as delay} from 'node:timers/promises';
+import {errorCode} from '../errors.js';
 import {isProcessAlive, pidsWithEnvIn, processGroupMembers} from './proc.js';
 
 export type SignalName = NodeJS.Signals | 0;
@@ -37,7 +38,7 @@ function signalGroup(pgid: number, signal: SignalName): 'sent' | 'gone' | {refus
 	try {
 		return killProcessGroup(pgid, signal) ? 'sent' : 'gone';
 	} catch (error) {
-		return {refused: (error as NodeJS.ErrnoException).code ?? (error as Error).message};
+		return {refused: errorCode(error)};
 	}
 }
 

@@ -77,16 +77,9 @@ export function processGroupMembers(pgid: number): number[] {
 }
 
 /**
- * Pids whose environment holds `name=value` exactly, other than our own. Processes we may not read
- * (EACCES) or that vanish while we look (ESRCH, ENOENT) are skipped. Scans /proc: not for hot paths.
- */
-export function pidsWithEnv(name: string, value: string): number[] {
-	return pidsWithEnvIn(name, new Set([value]));
-}
-
-/**
  * Pids whose environment holds `name=V` for any V in `values`, other than our own: one /proc scan
- * that reads each environment once, however many values are looked for (the batched sweep).
+ * that reads each environment once, however many values are looked for (the batched sweep). Processes
+ * we may not read (EACCES) or that vanish while we look (ESRCH, ENOENT) are skipped. Not for hot paths.
  */
 export function pidsWithEnvIn(name: string, values: ReadonlySet<string>): number[] {
 	const found: number[] = [];

@@ -10,7 +10,7 @@ import {addTotals, emptyTotals, sumTotals, type Totals} from '../engine/model/to
 import {isFinal, type TaskStatus} from '../engine/model/types.js';
 import {attemptDurations, perMinuteSeries, queueWait, spread, throughput, utilisation, type Spread} from './figures.js';
 
-export {percentile, type Spread} from './figures.js';
+export type {Spread} from './figures.js';
 export type {Totals} from '../engine/model/totals.js';
 
 export type AgentStats = {agent: string; finished: number; duration: Spread; wait: Spread};

@@ -1,23 +1,16 @@
 // The pure building blocks of the stats: percentiles, finish-time windows, per-minute series, queue
 // wait and pool utilisation, each over plain tasks with known times (tests/unit/stats-figures.test.ts).
+import {percentile} from '../engine/model/percentile.js';
 import type {Task} from '../engine/model/types.js';
 import {isFinal} from '../engine/model/types.js';
 
 export const minuteMs = 60_000;
 
-/** Nearest-rank percentile of ascending values: the smallest value with at least p% at or below it. */
-export function percentile(sorted: readonly number[], p: number): number | undefined {
-	if (sorted.length === 0) return undefined;
-	const rank = Math.ceil((p / 100) * sorted.length);
-	return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
-}
-
 /** How a set of times spreads, in ms; the figures are undefined when there are none. */
 export type Spread = {count: number; p50?: number; p95?: number; max?: number};
 
 export function spread(values: readonly number[]): Spread {
-	const sorted = [...values].sort((a, b) => a - b);
-	return {count: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted.at(-1)};
+	return {count: values.length, p50: percentile(values, 50), p95: percentile(values, 95), max: percentile(values, 100)};
 }
 
 /** When a finished task finished (older files may lack finishedAt); undefined for unfinished ones. */

@@ -1,4 +1,5 @@
 // Many "something changed" signals, few writes: at most one write per interval, never two at once.
+import {percentile} from '../engine/model/percentile.js';
 
 export type WriteStats = {
 	/** Writes that completed. */
@@ -15,14 +16,6 @@ export type WriteStats = {
 	/** How many durations the percentiles cover. */
 	samples: number;
 };
-
-/** Pure: the p-th percentile (0..100, nearest rank) of `values`, or undefined when empty. */
-export function percentile(values: readonly number[], p: number): number | undefined {
-	if (values.length === 0) return undefined;
-	const sorted = [...values].sort((a, b) => a - b);
-	const rank = Math.ceil((p / 100) * sorted.length);
-	return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
-}
 
 export type CoalescerOptions = {
 	/** Writes the latest data; called one at a time. */

@@ -1,6 +1,7 @@
 // The Logs pane's model, free of React: an incremental line index over a growing log file, and the text
 // clean-up that keeps agent output from moving the cursor.
 import {closeSync, openSync, readSync, statSync} from 'node:fs';
+import {LineIndex, lineText, readAt} from '../engine/output/log-lines.js';
 import {cellWidth, escapeSequences} from './format.js';
 
 /** Lines longer than this are shown as their head and tail around a marker, so one huge line costs a bounded read. */
@@ -13,18 +14,13 @@ const windowBytes = 256 * 1024;
 const headBytes = 64;
 
 /**
- * One log file's lines, by a typed array of line start offsets (8 bytes a line: 1.6 MB for 200k lines).
- * `refresh()` scans only bytes appended since the last one; a file that shrank, was replaced or rewritten
- * in place is re-indexed from the start. A missing file has no lines (an attempt that printed nothing
- * leaves none). Lines follow readLogTail: a final "\n" makes no empty last line, "\r\n" counts as "\n",
- * and an unfinished last line is a line.
+ * One log file's lines (as log-lines.ts defines them), by a LineIndex of where they start. `refresh()`
+ * scans only bytes appended since the last one; a file that shrank, was replaced or rewritten in place
+ * is re-indexed from the start. A missing file has no lines (an attempt that printed nothing leaves none).
  */
 export class LogFile {
 	readonly path: string;
-	#starts = new Float64Array(1024);
-	/** Lines ended by "\n"; #starts[#complete] is where the unfinished one (if any) begins. */
-	#complete = 0;
-	#scanned = 0;
+	#index = new LineIndex();
 	#ino = -1;
 	#mtimeMs = -1;
 	#head = Buffer.alloc(0);
@@ -37,12 +33,12 @@ export class LogFile {
 	}
 
 	get lineCount(): number {
-		return this.#complete + (this.#scanned > this.#starts[this.#complete]! ? 1 : 0);
+		return this.#index.lineCount;
 	}
 
 	/** Bytes indexed so far. */
 	get size(): number {
-		return this.#scanned;
+		return this.#index.size;
 	}
 
 	/** Bumped whenever the indexed content changed, so views know to read again. */
@@ -65,7 +61,7 @@ export class LogFile {
 		} catch (caught) {
 			const {code, message} = caught as NodeJS.ErrnoException;
 			if (code === 'ENOENT') {
-				if (this.#ino !== -1 || this.#scanned > 0) this.#reset(-1, -1);
+				if (this.#ino !== -1 || this.#index.size > 0) this.#reset(-1, -1);
 			} else this.#error = `cannot read log "${this.path}": ${message}`;
 		}
 		return this.#version !== before || this.#error !== error;
@@ -73,10 +69,10 @@ export class LogFile {
 
 	#catchUp(): void {
 		const stats = statSync(this.path);
-		if (stats.ino === this.#ino && stats.size === this.#scanned && stats.mtimeMs === this.#mtimeMs) return;
+		if (stats.ino === this.#ino && stats.size === this.#index.size && stats.mtimeMs === this.#mtimeMs) return;
 		const fd = openSync(this.path, 'r');
 		try {
-			if (stats.ino !== this.#ino || stats.size < this.#scanned || !this.#sameStart(fd, stats.size)) this.#reset(stats.ino, stats.mtimeMs);
+			if (stats.ino !== this.#ino || stats.size < this.#index.size || !this.#sameStart(fd, stats.size)) this.#reset(stats.ino, stats.mtimeMs);
 			this.#mtimeMs = stats.mtimeMs;
 			this.#scan(fd, stats.size);
 		} finally {
@@ -85,7 +81,7 @@ export class LogFile {
 		this.#version++;
 	}
 
-	/** Up to `count` lines from line `start` (0-based), reading only their bytes; "\r\n" ends lose the "\r". */
+	/** Up to `count` lines from line `start` (0-based), reading only their bytes. */
 	lines(start: number, count: number, maxBytes = maxLineBytes): string[] {
 		const from = Math.max(0, Math.floor(start));
 		const to = Math.min(this.lineCount, from + Math.max(0, Math.floor(count)));
@@ -107,50 +103,46 @@ export class LogFile {
 		}
 	}
 
-	/** Where a line's text ends: before its "\n", or at the end of what was scanned for the unfinished last line. */
-	#lineEnd(line: number): number {
-		return line < this.#complete ? this.#starts[line + 1]! - 1 : this.#scanned;
-	}
-
 	/** Whether lines `from`..`to` (exclusive) are few bytes in all and none needs cutting. */
 	#fitsOneRead(from: number, to: number, maxBytes: number): boolean {
-		if (this.#lineEnd(to - 1) - this.#starts[from]! > windowBytes) return false;
-		for (let line = from; line < to; line++) if (this.#lineEnd(line) - this.#starts[line]! > maxBytes) return false;
+		const index = this.#index;
+		if (index.end(to - 1) - index.start(from) > windowBytes) return false;
+		for (let line = from; line < to; line++) if (index.end(line) - index.start(line) > maxBytes) return false;
 		return true;
 	}
 
 	/** Lines `from`..`to` (exclusive) with one read. */
 	#readWindow(fd: number, from: number, to: number): string[] {
-		const begin = this.#starts[from]!;
-		const bytes = read(fd, begin, this.#lineEnd(to - 1) - begin);
+		const index = this.#index;
+		const begin = index.start(from);
+		const bytes = readAt(fd, begin, index.end(to - 1) - begin);
 		const out: string[] = [];
-		for (let line = from; line < to; line++) out.push(trimCr(bytes.toString('utf8', this.#starts[line]! - begin, Math.min(this.#lineEnd(line) - begin, bytes.length))));
+		for (let line = from; line < to; line++) out.push(lineText(bytes, index.start(line) - begin, index.end(line) - begin));
 		return out;
 	}
 
 	#readLine(fd: number, line: number, maxBytes: number): string {
-		const begin = this.#starts[line]!;
-		const end = this.#lineEnd(line);
+		const begin = this.#index.start(line);
+		const end = this.#index.end(line);
 		const length = end - begin;
-		if (length <= maxBytes) return trimCr(read(fd, begin, length).toString('utf8'));
+		if (length <= maxBytes) return lineText(readAt(fd, begin, length));
 		const half = Math.floor(maxBytes / 2);
-		const head = read(fd, begin, half).toString('utf8');
-		const tail = trimCr(read(fd, end - half, half).toString('utf8'));
+		const head = readAt(fd, begin, half).toString('utf8');
+		const tail = lineText(readAt(fd, end - half, half));
 		return `${head} …[${length - 2 * half} bytes]… ${tail}`;
 	}
 
 	/** Whether the file still starts as it did and the last indexed byte is unchanged (else it was rewritten). */
 	#sameStart(fd: number, size: number): boolean {
-		if (this.#scanned === 0) return true;
-		const head = read(fd, 0, Math.min(headBytes, size));
+		const scanned = this.#index.size;
+		if (scanned === 0) return true;
+		const head = readAt(fd, 0, Math.min(headBytes, size));
 		if (!head.subarray(0, this.#head.length).equals(this.#head)) return false;
-		return read(fd, this.#scanned - 1, 1)[0] === this.#lastByte;
+		return readAt(fd, scanned - 1, 1)[0] === this.#lastByte;
 	}
 
 	#reset(ino: number, mtimeMs: number): void {
-		this.#starts = new Float64Array(1024);
-		this.#complete = 0;
-		this.#scanned = 0;
+		this.#index = new LineIndex();
 		this.#ino = ino;
 		this.#mtimeMs = mtimeMs;
 		this.#head = Buffer.alloc(0);
@@ -159,39 +151,17 @@ export class LogFile {
 	}
 
 	#scan(fd: number, size: number): void {
-		while (this.#scanned < size) {
-			const got = readSync(fd, scanBuffer, 0, Math.min(scanBuffer.length, size - this.#scanned), this.#scanned);
+		const index = this.#index;
+		while (index.size < size) {
+			const got = readSync(fd, scanBuffer, 0, Math.min(scanBuffer.length, size - index.size), index.size);
 			if (got === 0) break;
 			const buffer = scanBuffer.subarray(0, got);
-			for (let at = buffer.indexOf(10); at !== -1; at = buffer.indexOf(10, at + 1)) this.#push(this.#scanned + at + 1);
+			index.add(buffer);
 			if (this.#head.length < headBytes) this.#head = Buffer.concat([this.#head, buffer.subarray(0, Math.min(got, headBytes - this.#head.length))]);
 			this.#lastByte = buffer[got - 1]!;
-			this.#scanned += got;
 		}
 	}
-
-	#push(start: number): void {
-		if (this.#complete + 1 >= this.#starts.length) {
-			const grown = new Float64Array(this.#starts.length * 2);
-			grown.set(this.#starts);
-			this.#starts = grown;
-		}
-		this.#starts[++this.#complete] = start;
-	}
 }
-
-function read(fd: number, position: number, length: number): Buffer {
-	const buffer = Buffer.allocUnsafe(Math.max(0, length));
-	let offset = 0;
-	while (offset < buffer.length) {
-		const got = readSync(fd, buffer, offset, buffer.length - offset, position + offset);
-		if (got === 0) break;
-		offset += got;
-	}
-	return buffer.subarray(0, offset);
-}
-
-const trimCr = (line: string): string => (line.endsWith('\r') ? line.slice(0, -1) : line);
 
 // C0 and C1 controls but tab, DEL, and the bidi overrides that would reorder the rest of the frame.
 const controls = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;

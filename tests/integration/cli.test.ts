@@ -62,7 +62,7 @@ describe('orch commands', () => {
 		const {dir} = await project();
 		const bad = await orch(dir, ['add', '--from', '-'], {input: '{"prompt": "a"}\n{"prompt": "b", "priority": "high"}\n'});
 		expect(bad.exitCode).toBe(1);
-		expect(bad.stderr).toMatch(/stdin:2: priority: .*expected number/);
+		expect(bad.stderr).toMatch(/stdin:2: priority: expected a number, found "high"/);
 		const cycle = await orch(dir, ['add', '--from', '-'], {input: '{"id": "x", "prompt": "a", "after": ["y"]}\n{"id": "y", "prompt": "b", "after": ["x"]}\n'});
 		expect(cycle.exitCode).toBe(1);
 		expect(cycle.stderr).toMatch(/dependency cycle: x → y → x/);

@@ -175,7 +175,7 @@ describe('rejected files', () => {
 		await open(port);
 		await renameIn('agent.yaml', 'prompt: x\nagent: nobody\n');
 		await waitFor(async () => (await list('.rejected')).includes('agent.yaml.error.txt'));
-		expect(await readFile(path.join(folder(), '.rejected', 'agent.yaml.error.txt'), 'utf8')).toContain('agent.yaml: task.agent: unknown agent "nobody"; known agents: demo');
+		expect(await readFile(path.join(folder(), '.rejected', 'agent.yaml.error.txt'), 'utf8')).toContain('agent.yaml: task.agent: expected one of the agent profiles (demo), found unknown agent "nobody" — add it under agents in the config');
 		await renameIn('agent.yaml', '- {id: a, prompt: x, after: b}\n- {id: b, prompt: y, after: a}\n');
 		await waitFor(async () => (await list('.rejected')).includes('agent-2.yaml.error.txt'));
 		expect(await readFile(path.join(folder(), '.rejected', 'agent-2.yaml.error.txt'), 'utf8')).toContain('dependency cycle');

@@ -190,7 +190,7 @@ describe('failures', () => {
 
 			// Then the source fails with "too much output", the command is gone, and no memory went to it
 			await waitFor(() => health(part, 'huge').state === 'fail', {timeout: 20_000});
-			expect(health(part, 'huge').detail).toMatch(/^output over 1 MB \(maxBytes\): refused · failed once · retry in /);
+			expect(health(part, 'huge').detail).toMatch(/^output over 1\.0 MB \(maxBytes\): refused · failed once · retry in /);
 			await waitFor(() => !alive(pid), {message: 'the command to be gone'});
 			expect(port.made).toEqual([]);
 			expect(peak - baseline).toBeLessThan(25 * 1024 ** 2);

@@ -109,7 +109,7 @@ describe('health', () => {
 
 		const check = await waitFor(() => part.health().find(each => each.state === 'fail'), {message: 'a failing check'});
 		expect(check.name).toBe('trigger fix');
-		expect(check.detail).toMatch(/could not make a task: task\.agent: unknown agent "nope".*check the task of intake\.triggers "fix" in the config/);
+		expect(check.detail).toMatch(/could not make a task: task\.agent: expected one of the agent profiles \(demo\), found unknown agent "nope".*check the task of intake\.triggers "fix" in the config/);
 		expect(port.warnings).toEqual([expect.stringContaining('trigger "fix": could not make a task')]);
 		expect(port.made).toEqual([]);
 	});

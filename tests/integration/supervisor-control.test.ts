@@ -2,6 +2,8 @@
 import net from 'node:net';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
+import {lineReader} from '../../source/control/json-lines.js';
+import {maxRequestBytes} from '../../source/control/protocol.js';
 import {procState} from '../../source/os/proc.js';
 import {fixtureAgent, lsJson, makeProject, orch, pidAlive, readState, startSupervisor} from '../helpers/orch.js';
 import {waitFor} from '../helpers/wait-for.js';
@@ -105,14 +107,7 @@ describe('control through the socket', () => {
 		const {dir, stateDir} = await running({});
 		const socket = net.createConnection(path.join(stateDir, 'orch.sock'));
 		const replies: string[] = [];
-		let pending = '';
-		socket.setEncoding('utf8');
-		socket.on('data', (chunk: string) => {
-			pending += chunk;
-			const lines = pending.split('\n');
-			pending = lines.pop()!;
-			replies.push(...lines);
-		});
+		socket.on('data', lineReader(line => replies.push(line)));
 		await new Promise(resolve => socket.once('connect', resolve));
 		socket.write('this is not json\n');
 		socket.write('{"id": 1, "op": "explode"}\n');
@@ -130,6 +125,27 @@ describe('control through the socket', () => {
 		expect(byId.get(3)).toMatchObject({ok: false, error: {code: 'invalid_task'}});
 		expect(byId.get(4)).toMatchObject({ok: true});
 		socket.end();
+		// And the supervisor still serves others
+		expect((await orch(dir, ['status'])).stdout).toMatch(/supervisor\s+running/);
+	});
+
+	it('answers an over-long request with an error and closes the connection', async () => {
+		const {dir, stateDir} = await running({});
+		const socket = net.createConnection(path.join(stateDir, 'orch.sock'));
+		const replies: string[] = [];
+		socket.on('data', lineReader(line => replies.push(line)));
+		socket.on('error', () => undefined);
+		let ended = false;
+		socket.on('end', () => {
+			ended = true;
+			socket.end();
+		});
+		await new Promise(resolve => socket.once('connect', resolve));
+		// When a request line goes past the cap
+		socket.write(Buffer.alloc(maxRequestBytes + 1, 'x'));
+		// Then it is refused and the supervisor ends the connection
+		await waitFor(() => ended, {timeout: 10_000, message: 'the supervisor ended the connection'});
+		expect(replies.map(line => JSON.parse(line) as unknown)).toEqual([{id: null, ok: false, error: {code: 'bad_request', message: `request longer than ${maxRequestBytes} bytes`}}]);
 		// And the supervisor still serves others
 		expect((await orch(dir, ['status'])).stdout).toMatch(/supervisor\s+running/);
 	});

@@ -24,7 +24,7 @@ describe('config errors', () => {
 			at: '1:14',
 			field: 'concurrency',
 			expected: 'a number',
-			found: 'the string "four"',
+			found: '"four"',
 		},
 		{
 			name: 'unknown top-level key, with a hint',
@@ -50,7 +50,7 @@ describe('config errors', () => {
 			at: '3:14',
 			field: 'agents.claude.timeout',
 			expected: 'a duration such as 30s, 5m or 1h',
-			found: 'the string "30x"',
+			found: '"30x"',
 		},
 		{
 			name: 'a timeout of 0 (leaving it out means no limit)',
@@ -58,7 +58,7 @@ describe('config errors', () => {
 			at: '3:14',
 			field: 'agents.claude.timeout',
 			expected: 'a duration above 0 (leave timeout out for no limit)',
-			found: 'the string "0s"',
+			found: '"0s"',
 		},
 		{
 			name: 'a duration longer than a timer can wait',
@@ -66,7 +66,7 @@ describe('config errors', () => {
 			at: '2:10',
 			field: 'shutdown.grace',
 			expected: 'at most 2147483647 ms (about 24 days)',
-			found: 'the string "30d"',
+			found: '"30d"',
 		},
 		{
 			name: 'an empty state folder',
@@ -74,7 +74,7 @@ describe('config errors', () => {
 			at: '1:11',
 			field: 'stateDir',
 			expected: 'a folder name',
-			found: 'the string ""',
+			found: '"" (blank)',
 		},
 		{
 			name: 'several YAML documents',
@@ -115,7 +115,7 @@ describe('config errors', () => {
 			at: '3:13',
 			field: 'agents.mine.preset',
 			expected: 'one of the built-in presets (claude, codex, aider, gemini, shell, demo)',
-			found: 'the string "claud"',
+			found: '"claud"',
 			hint: 'did you mean `claude`?',
 		},
 		{
@@ -132,7 +132,7 @@ describe('config errors', () => {
 			at: '1:15',
 			field: 'defaultAgent',
 			expected: 'the name of an agent profile (claude, codex, aider, gemini, shell, demo, mine)',
-			found: 'the string "robot"',
+			found: '"robot"',
 		},
 		{
 			name: 'bad enum',
@@ -140,7 +140,7 @@ describe('config errors', () => {
 			at: '3:16',
 			field: 'agents.claude.promptVia',
 			expected: 'one of "arg", "stdin"',
-			found: 'the string "pipe"',
+			found: '"pipe"',
 		},
 		{
 			name: 'YAML syntax error',
@@ -173,7 +173,7 @@ describe('config errors', () => {
 			at: '1:1',
 			field: '(top level)',
 			expected: 'a mapping of settings',
-			found: 'a list of 1',
+			found: '[{"concurrency":4}]',
 		},
 		{
 			name: 'JSON file with a wrong type',
@@ -181,7 +181,7 @@ describe('config errors', () => {
 			at: '3:24',
 			field: 'logs.ringLines',
 			expected: 'a number',
-			found: 'the string "many"',
+			found: '"many"',
 		},
 		{
 			name: 'quoted path segment for a key with a dot',
@@ -189,7 +189,7 @@ describe('config errors', () => {
 			at: '3:13',
 			field: 'priority.projects["my.app"]',
 			expected: 'a number',
-			found: 'the string "high"',
+			found: '"high"',
 		},
 	];
 

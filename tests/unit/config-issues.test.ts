@@ -51,14 +51,18 @@ describe('formatPath', () => {
 
 describe('describeValue', () => {
 	it.each([
-		{value: '4', expected: 'the string "4"'},
+		{value: '4', expected: '"4"'},
+		{value: '  ', expected: '"  " (blank)'},
+		{value: 'x'.repeat(100), expected: `"${'x'.repeat(39)}…"`},
 		{value: -2, expected: '-2'},
 		{value: false, expected: 'false'},
 		{value: null, expected: 'an empty value'},
 		{value: undefined, expected: 'nothing'},
 		{value: [], expected: 'an empty list'},
-		{value: [1, 2], expected: 'a list of 2'},
+		{value: [1, 2], expected: '[1,2]'},
+		{value: Array.from({length: 30}, (_, i) => i), expected: 'a list of 30'},
 		{value: {a: 1}, expected: 'a mapping'},
+		{value: new Uint8Array([1]), expected: 'binary data'},
 	])('$expected', ({value, expected}) => {
 		expect(describeValue(value)).toBe(expected);
 	});

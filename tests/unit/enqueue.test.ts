@@ -35,10 +35,13 @@ describe('prepareTasks', () => {
 
 	it.each([
 		['an empty prompt', [{prompt: '  '}], /task\.prompt: expected a non-empty prompt/],
-		['a wrong type', [{prompt: 'a', priority: 'high'}], /task\.priority: .*expected number/],
-		['an unknown field', [{prompt: 'a', colour: 'red'}], /task: unknown field\(s\) "colour"/],
-		['an unknown agent', [{prompt: 'a', agent: 'gpt'}], /task\.agent: unknown agent "gpt"; known agents: claude, demo/],
-		['a bad due date', [{prompt: 'a', due: 'someday'}], /task\.due: expected an ISO date/],
+		['a wrong type', [{prompt: 'a', priority: 'high'}], /task\.priority: expected a number, found "high"/],
+		['an unknown field', [{prompt: 'a', colour: 'red'}], /task\.colour: expected one of the known fields \(prompt, title, .*\), found unknown field "colour"/],
+		['a misspelt field', [{prompt: 'a', priorty: 1}], /task\.priorty: .*found unknown field "priorty" — did you mean `priority`\?/],
+		['an unknown agent', [{prompt: 'a', agent: 'gpt'}], /task\.agent: expected one of the agent profiles \(claude, demo\), found unknown agent "gpt" — add it under agents in the config/],
+		['a misspelt agent', [{prompt: 'a', agent: 'claud'}], /task\.agent: expected one of the agent profiles \(claude, demo\), found unknown agent "claud" — did you mean `claude`\?/],
+		['a bad due date', [{prompt: 'a', due: 'someday'}], /task\.due: expected an ISO date, epoch ms or a duration such as 2h, found "someday"/],
+		['every problem of a task at once', [{prompt: '', priority: 'x'}], /task\.prompt: expected a non-empty prompt, found "" \(blank\); task\.priority: expected a number, found "x"/],
 		['a duplicate id', [{prompt: 'a', id: 't1'}], /task\.id: a task with id "t1" already exists/],
 		['an unknown dependency', [{prompt: 'a', after: ['t9']}], /task\.after: no task with id "t9"/],
 		['a self dependency', [{prompt: 'a', id: 'x', after: ['x']}], /task x lists itself/],

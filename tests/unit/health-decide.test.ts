@@ -4,7 +4,7 @@ import {configSchema, healthSchema} from '../../source/config/schema.js';
 import {decideAutoPause, decideDisk, diskCheck} from '../../source/health/disk-check.js';
 import {socketCheck} from '../../source/health/socket-check.js';
 import {findStalled, formatSilence, lastActivity, retryAfterStall, stallCheck} from '../../source/health/stall-check.js';
-import {decideLoad, decideLoopLag, decideMemory, loopLagCheck, percentile, systemCheck} from '../../source/health/system-checks.js';
+import {decideLoad, decideLoopLag, decideMemory, loopLagCheck, systemCheck} from '../../source/health/system-checks.js';
 
 const MB = 1024 ** 2;
 const GB = 1024 ** 3;
@@ -194,15 +194,3 @@ describe('health settings', () => {
 	});
 });
 
-describe('percentile', () => {
-	it.each([
-		[[], 99, 0],
-		[[5], 99, 5],
-		[[1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 99, 10],
-		[[1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 50, 5],
-		[[...Array.from({length: 199}, () => 1), 1500], 99, 1],
-		[[...Array.from({length: 98}, () => 1), 1500, 1500], 99, 1500],
-	])('p%s of %j → %s', (values, p, expected) => {
-		expect(percentile(values, p)).toBe(expected);
-	});
-});

@@ -20,13 +20,13 @@ describe('parsePollOutput: what a command may print', () => {
 	});
 
 	it.each([
-		['a broken array', '[{"id": 1},', /output is not valid JSON: .*expected a JSON array of objects, or one JSON object per line/],
-		['an array holding a string', '[{"id": 1}, "two"]', /item 2 of the output's array is not an object: found a string \("two"\)/],
-		['an array holding an array', '[[1]]', /item 1 of the output's array is not an object: found an array/],
-		['a broken line', '{"id": 1}\n{"id": 2\n', /line 2 of the output is not JSON/],
-		['a line that is a number', '{"id": 1}\n\n42\n', /line 3 of the output is not a JSON object: found a number \(42\)/],
+		['a broken array', '[{"id": 1},', /^line 1 of the output is not JSON: at column 12, expected a value, found the end of the output \(expected a JSON array of objects, or one JSON object per line\)$/],
+		['an array holding a string', '[{"id": 1}, "two"]', /item 2 of the output's array is not an object: found "two"/],
+		['an array holding an array', '[[1]]', /item 1 of the output's array is not an object: found \[1\]/],
+		['a broken line', '{"id": 1}\n{"id": 2\n', /line 2 of the output is not JSON: at column 9, expected "," or "}"/],
+		['a line that is a number', '{"id": 1}\n\n42\n', /line 3 of the output is not a JSON object: found 42/],
 		['plain text', 'no issues found', /line 1 of the output is not JSON/],
-		['a bare string', '"hello"', /line 1 of the output is not a JSON object: found a string/],
+		['a bare string', '"hello"', /line 1 of the output is not a JSON object: found "hello"/],
 	])('%s → an error naming where', (_what, text, error) => {
 		const parsed = parsePollOutput(text);
 		expect(parsed.ok).toBe(false);
@@ -80,16 +80,16 @@ describe('itemToTask: mapping an item to a task', () => {
 
 	it.each<[string, PollItem, Partial<Record<'map' | 'task', object>>, RegExp]>([
 		['no id', {title: 'x'}, {}, /^item 3: map\.id: no field "id" in the item$/],
-		['an id that is an object', {id: {n: 1}, title: 'x'}, {}, /^item 3: map\.id "id": expected a non-empty string or a number, found an object$/],
+		['an id that is an object', {id: {n: 1}, title: 'x'}, {}, /^item 3: map\.id "id": expected a non-empty string or a number, found a mapping$/],
 		['an empty id', {id: ' ', title: 'x'}, {}, /^item 3: map\.id "id": expected a non-empty string or a number/],
 		['a title path the item lacks', {id: 'a'}, {}, /^item 3 \(id "a"\): map\.title: no field "title" in the item$/],
 		['a placeholder the item lacks', {id: 'a', title: 'x'}, {map: {prompt: 'Fix {nmber}'}}, /^item 3 \(id "a"\): map\.prompt: \{nmber\} is not a field of the item$/],
-		['a placeholder naming an object', {id: 'a', title: 'x', author: {login: 'ada'}}, {map: {prompt: 'by {author}'}}, /map\.prompt: \{author\} is an object, not text/],
+		['a placeholder naming an object', {id: 'a', title: 'x', author: {login: 'ada'}}, {map: {prompt: 'by {author}'}}, /map\.prompt: \{author\} is a mapping, not text/],
 		['an empty prompt', {id: 'a', title: 'x', body: ''}, {map: {title: 'title', prompt: 'body'}}, /^item 3 \(id "a"\): map\.prompt "body": the prompt is empty$/],
 		['no prompt at all', {id: 'a'}, {map: {}}, /^item 3 \(id "a"\): no prompt: set map\.prompt or map\.title \(or task\.prompt\) for poll source "issues"$/],
-		['a priority that is a word', {id: 'a', title: 'x', prio: 'high'}, {map: {title: 'title', priority: 'prio'}}, /^item 3 \(id "a"\): map\.priority "prio": expected a number, found a string \("high"\)$/],
+		['a priority that is a word', {id: 'a', title: 'x', prio: 'high'}, {map: {title: 'title', priority: 'prio'}}, /^item 3 \(id "a"\): map\.priority "prio": expected a number, found "high"$/],
 		['a due that is not a date', {id: 'a', title: 'x', due: 'soonish'}, {map: {title: 'title', due: 'due'}}, /map\.due "due": expected an ISO date, epoch ms or a duration such as 2h/],
-		['a title that is an array', {id: 'a', title: ['x']}, {}, /map\.title "title": expected text, found an array/],
+		['a title that is an array', {id: 'a', title: ['x']}, {}, /map\.title "title": expected text, found \["x"\]/],
 		['a task.title placeholder the item lacks', {id: 'a', body: 'b'}, {map: {prompt: 'body'}, task: {title: '#{number}'}}, /task\.title: \{number\} is not a field of the item/],
 	])('%s → an error naming the item and the field', (_what, bad, fields, error) => {
 		const made = itemToTask(bad, 2, source(fields));

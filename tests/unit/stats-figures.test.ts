@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {finishedWithin, percentile, perMinuteSeries, queueWait, spread, throughput, utilisation} from '../../source/stats/figures.js';
+import {finishedWithin, perMinuteSeries, queueWait, spread, throughput, utilisation} from '../../source/stats/figures.js';
 import {sparkline} from '../../source/stats/sparkline.js';
 import type {Attempt, Task} from '../../source/engine/model/types.js';
 import {makeTask} from '../helpers/tasks.js';
@@ -8,21 +8,6 @@ const minute = 60_000;
 const now = 100 * minute;
 const attempt = (n: number, startedAt: number, endedAt?: number, outcome: Attempt['outcome'] = 'succeeded'): Attempt => ({id: `a${n}`, n, startedAt, endedAt, outcome, logPath: '/l'});
 const finished = (id: string, finishedAt: number, status: Task['status'] = 'succeeded'): Task => makeTask({id, status, finishedAt});
-
-describe('percentile (nearest rank)', () => {
-	it.each([
-		[[], 50, undefined],
-		[[7], 50, 7],
-		[[7], 95, 7],
-		[[1, 2, 3, 4], 50, 2],
-		[[1, 2, 3, 4], 95, 4],
-		[Array.from({length: 100}, (_, i) => i + 1), 95, 95],
-		[Array.from({length: 100}, (_, i) => i + 1), 50, 50],
-		[Array.from({length: 20}, (_, i) => i + 1), 95, 19],
-	])('%j p%d → %s', (values, p, expected) => {
-		expect(percentile(values, p)).toBe(expected);
-	});
-});
 
 describe('spread', () => {
 	it.each([

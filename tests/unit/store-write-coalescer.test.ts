@@ -1,5 +1,5 @@
 import {afterEach, describe, expect, test, vi} from 'vitest';
-import {percentile, WriteCoalescer} from '../../source/store/write-coalescer.js';
+import {WriteCoalescer} from '../../source/store/write-coalescer.js';
 import {waitFor} from '../helpers/wait-for.js';
 
 /** A write function the test completes by hand, recording what each write saw and how many overlapped. */
@@ -258,15 +258,3 @@ describe('WriteCoalescer', () => {
 	});
 });
 
-describe('percentile', () => {
-	test.each([
-		{values: [], p: 95, expected: undefined},
-		{values: [4], p: 50, expected: 4},
-		{values: [5, 1, 3, 2, 4], p: 50, expected: 3},
-		{values: Array.from({length: 100}, (_, i) => i + 1), p: 95, expected: 95},
-		{values: [1, 2, 3], p: 100, expected: 3},
-		{values: [1, 2, 3], p: 0, expected: 1},
-	])('p$p of $values.length values is $expected', ({values, p, expected}) => {
-		expect(percentile(values, p)).toBe(expected);
-	});
-});

@@ -1,7 +1,7 @@
 import {describe, expect, test} from 'vitest';
 import {doneName, fileDigest, freeName, rejectionText} from '../../source/intake/inbox-files.js';
 import {inboxHealth, settleWait} from '../../source/intake/inbox-state.js';
-import {jsonErrorOffset} from '../../source/intake/json-position.js';
+import {parseJsonText} from '../../source/intake/json-text.js';
 import {maxTaskFileBytes, parseTaskFile, readTaskFile, taskFileKind} from '../../source/intake/task-file.js';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
@@ -52,7 +52,7 @@ describe('parseTaskFile: every problem names the file, the line, the field and w
 		['no prompt below the front matter', 'a.md', '---\ntitle: x\n---\n\n  \n', 'a.md:4: prompt: expected the prompt as text below the front matter, found nothing'],
 		['a prompt in the front matter', 'a.md', '---\ntitle: x\nprompt: y\n---\nDo it', 'a.md:3: prompt: the prompt is the text below the front matter; remove this field'],
 		['a wrong type in front matter', 'a.md', '---\ntitle: x\npriority: high\n---\nDo it', 'a.md:3: priority: expected a number, found "high"'],
-		['an unknown field in front matter', 'a.md', '---\ntitle: x\n\npriorty: 2\n---\nDo it', 'a.md:4: priorty: unknown field; expected one of title, id, priority'],
+		['an unknown field in front matter', 'a.md', '---\ntitle: x\n\npriorty: 2\n---\nDo it', 'a.md:4: priorty: expected one of the known fields (title, id, priority, due, after, agent, project, timeout, attempts), found unknown field "priorty" — did you mean `priority`?'],
 		['a source field', 'a.md', '---\nsource: {kind: cli}\n---\nDo it', 'a.md:2: source: set by orch, not by a task file; remove this field'],
 		['a bad id', 'a.md', '---\nid: no spaces please\n---\nDo it', 'a.md:2: id: expected an id of letters, digits, ".", "_" or "-" (at most 64, starting with a letter or digit), found "no spaces please"'],
 		['a bad duration', 'a.md', '---\ntimeout: forever\n---\nDo it', 'a.md:2: timeout: expected a duration such as 30s, 5m or 1h, found "forever"'],
@@ -62,7 +62,7 @@ describe('parseTaskFile: every problem names the file, the line, the field and w
 		['a JSON syntax error names line and column', 'a.json', '{\n  "prompt": "x",\n  "priority": \n}', 'a.json:4:1: not valid JSON: expected a value, found "}"'],
 		['JSON cut short', 'a.json', '[{"prompt": "x"}', 'a.json:1:17: not valid JSON: expected "," or "]", found the end of the file'],
 		['a raw line break in a JSON string', 'a.json', '{"prompt": "line one\nline two"}', 'a.json:1:21: not valid JSON: expected a valid string: no raw line breaks or tabs'],
-		['JSON text after the end', 'a.json', '{"prompt": "x"} {}', 'a.json:1:17: not valid JSON: expected the end of the file, found "{}"'],
+		['JSON text after the end', 'a.json', '{"prompt": "x"} {}', 'a.json:1:17: not valid JSON: expected nothing more after the JSON value, found "{}"'],
 		['a JSON trailing comma', 'a.json', '{"prompt": "x",}', 'a.json:1:16: not valid JSON: expected a "key" in double quotes, found "}"'],
 		['an empty JSON list', 'a.json', '[]', 'a.json:1: expected a task or a non-empty list of tasks, found an empty list'],
 		['a JSON list item that is not a task', 'a.json', '[\n  {"prompt": "x"},\n  42\n]', 'a.json:3: task[1]: expected a task (a mapping with a prompt and title, id, priority, …), found 42'],
@@ -74,7 +74,7 @@ describe('parseTaskFile: every problem names the file, the line, the field and w
 		['a duplicate YAML key', 'a.yaml', 'prompt: x\nprompt: y\n', 'a.yaml:2: the file is not valid YAML: Map keys must be unique'],
 		['a YAML file of comments only', 'a.yaml', '# nothing\n', 'a.yaml:1: expected a task or a list of tasks, found only comments'],
 		['a wrong type deep in a YAML list', 'a.yml', '- prompt: a\n- prompt: b\n  priority: high\n', 'a.yml:3: task[1].priority: expected a number, found "high"'],
-		['an unknown field in a YAML list', 'a.yml', '- prompt: a\n- prompt: b\n  agnet: x\n', 'a.yml:3: task[1].agnet: unknown field; expected one of prompt, title'],
+		['an unknown field in a YAML list', 'a.yml', '- prompt: a\n- prompt: b\n  agnet: x\n', 'a.yml:3: task[1].agnet: expected one of the known fields (prompt, title, id, priority, due, after, agent, project, timeout, attempts), found unknown field "agnet" — remove it or check its spelling'],
 		['a YAML alias bomb', 'a.yaml', 'a: &a [1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c]\n', 'a.yaml: cannot be read as a task file: '],
 		// Whole-file problems
 		['an empty file', 'a.md', '  \n', 'a.md: the file is empty: expected a prompt (with optional front matter)'],
@@ -127,19 +127,27 @@ describe('parseTaskFile: every problem names the file, the line, the field and w
 	});
 });
 
-describe('jsonErrorOffset', () => {
+describe('parseJsonText: where JSON.parse stopped and why', () => {
 	test.each([
 		['{}', undefined],
 		['[1, -2.5e3, "x\\n", true, null, {"a": [{}]}]', undefined],
-		['{"a":}', 5],
-		['[1,]', 3],
-		['{"a":1}}', 7],
-		['{"a" 1}', 5],
-		['"tab\there"', 4],
-		['', 0],
-		['[1', 2],
-	])('%j → %s', (text, offset) => {
-		expect(jsonErrorOffset(text)).toBe(offset);
+		['{"a":}', {line: 1, column: 6, expected: 'a value', found: '"}"'}],
+		['[1,]', {line: 1, column: 4, expected: 'a value', found: '"]"'}],
+		['{"a":1}}', {line: 1, column: 8, expected: 'nothing more after the JSON value', found: '"}"'}],
+		['{"a" 1}', {line: 1, column: 6, expected: '":"', found: '"1}"'}],
+		['"tab\there"', {line: 1, column: 5, expected: expect.stringMatching(/^a valid string/), found: '"\\there\\""'}],
+		['', {line: 1, column: 1, expected: 'a value', found: 'the end of the file'}],
+		['[1', {line: 1, column: 3, expected: '"," or "]"', found: 'the end of the file'}],
+		['{"a": -}', {line: 1, column: 8, expected: 'a number', found: '"}"'}],
+		// An unexpected token: V8 quotes the text around it instead of naming its position
+		['[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, oops, 14, 15, 16, 17, 18]', {line: 1, column: 41, expected: 'a value', found: '"oops, 14, 15"'}],
+		['{"aaaaaaaaaaaaaaaaaaaaaa": 1, "b": }', {line: 1, column: 36, expected: 'a value', found: '"}"'}],
+		['{"a": x, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb": 1}', {line: 1, column: 7, expected: 'a value', found: '"x, \\"bbbbbbbb"'}],
+		['{\n  "a": 1,\n  "b": \n}', {line: 4, column: 1, expected: 'a value', found: '"}"'}],
+	])('%j → %j', (text, error) => {
+		const parsed = parseJsonText(text);
+		if (error === undefined) expect(parsed).toEqual({ok: true, value: JSON.parse(text)});
+		else expect(parsed).toEqual({ok: false, error});
 	});
 });
 

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {globToRegExp, hasMagic, pathMatcher, staticPrefix} from '../../source/intake/glob.js';
-import {normalizePattern, triggerPaths} from '../../source/intake/trigger-paths.js';
+import {normalizePattern, pathMatcher, staticPrefix, triggerPaths} from '../../source/intake/trigger-paths.js';
 
 describe('glob matching', () => {
 	it.each([
@@ -41,8 +40,10 @@ describe('glob matching', () => {
 		['\\*.txt', 'a.txt', false],
 		['{a', '{a', true],
 		['a,b', 'a,b', true],
+		['!*.md', '!a.md', true],
+		['!*.md', 'a.md', false],
 	])('%s vs %s → %s', (glob, file, expected) => {
-		expect(globToRegExp(glob).test(file)).toBe(expected);
+		expect(pathMatcher([glob])(file)).toBe(expected);
 	});
 
 	it.each([
@@ -52,6 +53,8 @@ describe('glob matching', () => {
 		['src/{a,b}/x.ts', 'src'],
 		['README.md', 'README.md'],
 		['src', 'src'],
+		['docs/**', 'docs'],
+		['**', ''],
 	])('static prefix of %s is "%s"', (glob, expected) => {
 		expect(staticPrefix(glob)).toBe(expected);
 	});
@@ -61,8 +64,9 @@ describe('glob matching', () => {
 		['src', 'src/a/b.ts', true],
 		['src', 'srcx/a.ts', false],
 		['README.md', 'README.md', true],
+		['docs/api', 'docs/api/x.md', true],
+		['\\*.txt', '*.txt', true],
 	])('a plain path %s matches %s → %s', (pattern, file, expected) => {
-		expect(hasMagic(pattern)).toBe(false);
 		expect(pathMatcher([pattern])(file)).toBe(expected);
 	});
 });

@@ -8,7 +8,9 @@ const taskId = z
 	.regex(/^[A-Za-z0-9][\w.-]{0,63}$/, 'expected an id of letters, digits, ".", "_" or "-" (at most 64, starting with a letter or digit)');
 
 /** A due time: ISO date/time, epoch milliseconds, or a duration from now such as `2h`. */
-export const dueSchema = z.union([z.string(), z.number()]);
+export const dueSchema = z
+	.union([z.string(), z.number()])
+	.refine(value => parseDue(value, 0) !== undefined, 'expected an ISO date, epoch ms or a duration such as 2h');
 
 export const taskSourceSchema: z.ZodType<TaskSource> = z.discriminatedUnion('kind', [
 	z.strictObject({kind: z.literal('cli')}),
@@ -59,6 +61,5 @@ export const actionSchema = z.discriminatedUnion('type', [
 
 /** Enqueue carries raw task objects: each is validated by the supervisor so errors name the task's index and field. */
 export type Action = z.infer<typeof actionSchema>;
-export type ActionType = Action['type'];
 
 export type ActionResult = {ids?: string[]; message: string};

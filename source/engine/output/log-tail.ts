@@ -1,11 +1,11 @@
 // The tail of an attempt's log file, for `orch logs`: read from the end, never the whole file.
-import {closeSync, fstatSync, openSync, readSync} from 'node:fs';
+import {closeSync, fstatSync, openSync} from 'node:fs';
+import {LineIndex, linesOf, readInto} from './log-lines.js';
 
 /**
- * The last `n` lines of the file at `path`, reading backwards from its end in blocks, so a long log
- * costs only the blocks that hold those lines. A final "\n" does not make an empty last line; "\r\n"
- * counts as "\n". A missing file has no lines (an attempt that printed nothing leaves no log file);
- * other fs errors are thrown.
+ * The last `n` lines (as log-lines.ts defines them) of the file at `path`, reading backwards from its
+ * end in blocks, so a long log costs only the blocks that hold those lines. A missing file has no lines
+ * (an attempt that printed nothing leaves no log file); other fs errors are thrown.
  */
 export function readLogTail(path: string, n: number, options: {blockSize?: number} = {}): string[] {
 	const want = Math.max(0, Math.floor(n));
@@ -32,7 +32,7 @@ export function readLogTail(path: string, n: number, options: {blockSize?: numbe
 			const length = Math.min(blockSize, position);
 			position -= length;
 			const block = Buffer.allocUnsafe(length);
-			readFully(fd, block, position);
+			readInto(fd, block, position);
 			lastByte ??= block[length - 1];
 			blocks.unshift(block);
 			newlines += countNewlines(block);
@@ -41,20 +41,12 @@ export function readLogTail(path: string, n: number, options: {blockSize?: numbe
 
 		let text = Buffer.concat(blocks);
 		if (position > 0) text = text.subarray(text.indexOf(10) + 1);
-		const lines = text.toString('utf8').split('\n');
-		if (lines.at(-1) === '') lines.pop();
-		return lines.slice(-want).map(line => (line.endsWith('\r') ? line.slice(0, -1) : line));
+		const index = new LineIndex();
+		index.add(text);
+		const count = index.lineCount;
+		return count === 0 ? [] : linesOf(text, index.start(Math.max(0, count - want)), index.end(count - 1));
 	} finally {
 		closeSync(fd);
-	}
-}
-
-function readFully(fd: number, buffer: Buffer, position: number): void {
-	let offset = 0;
-	while (offset < buffer.length) {
-		const read = readSync(fd, buffer, offset, buffer.length - offset, position + offset);
-		if (read === 0) break;
-		offset += read;
 	}
 }
 

@@ -1,8 +1,9 @@
 // Turning handed-in task objects into Tasks: validation, ids, dependency checks. Pure.
-import type {z} from 'zod';
+import {describeValue, suggestKey} from '../../config/config-issues.js';
 import type {Config} from '../../config/schema.js';
 import {TaskInputError} from '../../errors.js';
-import {newTaskSchema, parseDue} from '../model/actions.js';
+import {parseDue} from '../model/actions.js';
+import {checkTask, taskProblem} from '../model/task-input.js';
 import {findCycle} from './queue.js';
 import type {Task, TaskLookup, TaskSource} from '../model/types.js';
 
@@ -22,16 +23,6 @@ const titleFrom = (prompt: string): string => {
 	return line.length > 60 ? `${line.slice(0, 59)}…` : line;
 };
 
-function explain(error: z.ZodError, where: string): string {
-	return error.issues
-		.map(issue => {
-			const field = issue.path.length > 0 ? `${where}.${issue.path.join('.')}` : where;
-			const message = issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.map(key => `"${key}"`).join(', ')}` : issue.message;
-			return `${field}: ${message}`;
-		})
-		.join('; ');
-}
-
 /**
  * Validates raw task objects and builds Tasks. Throws a TaskInputError naming the task (by index when
  * there are several) and the field. All-or-nothing: either every task is valid or none is returned.
@@ -40,20 +31,17 @@ export function prepareTasks(raw: readonly unknown[], ctx: EnqueueContext): Task
 	const tasks: Task[] = [];
 	const batchIds = new Set<string>();
 	let seq = ctx.seq;
+	const agents = Object.keys(ctx.config.agents).sort();
 	raw.forEach((input, index) => {
 		const where = raw.length > 1 ? `task[${index}]` : 'task';
-		const parsed = newTaskSchema.safeParse(input);
-		if (!parsed.success) throw new TaskInputError(explain(parsed.error, where));
-		const value = parsed.data;
+		const value = checkTask(input, {name: where});
 		const agent = value.agent ?? ctx.config.defaultAgent;
-		if (!(agent in ctx.config.agents)) {
-			throw new TaskInputError(`${where}.agent: unknown agent "${agent}"; known agents: ${Object.keys(ctx.config.agents).sort().join(', ')}`);
+		if (!agents.includes(agent)) {
+			const suggestion = suggestKey(agent, agents);
+			const hint = suggestion ? `did you mean \`${suggestion}\`?` : 'add it under agents in the config';
+			throw new TaskInputError(taskProblem({name: where}, ['agent'], {expected: `one of the agent profiles (${agents.join(', ')})`, found: `unknown agent ${describeValue(agent)}`, hint}));
 		}
-		let due: number | undefined;
-		if (value.due !== undefined) {
-			due = parseDue(value.due, ctx.now);
-			if (due === undefined) throw new TaskInputError(`${where}.due: expected an ISO date, epoch ms or a duration such as 2h, found ${JSON.stringify(value.due)}`);
-		}
+		const due = value.due === undefined ? undefined : parseDue(value.due, ctx.now);
 		const taken = (candidate: string) => ctx.existing.has(candidate) || batchIds.has(candidate) || ctx.isTaken?.(candidate) === true;
 		let taskSeq = seq++;
 		let id = value.id;
@@ -99,6 +87,3 @@ export function prepareTasks(raw: readonly unknown[], ctx: EnqueueContext): Task
 	if (cycle) throw new TaskInputError(`dependency cycle: ${cycle.join(' → ')}; remove one of these "after" links`);
 	return tasks;
 }
-
-/** The sequence number to continue from after `tasks` were prepared. */
-export const nextSeq = (tasks: readonly Task[], seq: number): number => tasks.reduce((max, task) => Math.max(max, task.seq + 1), seq);
