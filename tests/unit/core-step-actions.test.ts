@@ -53,7 +53,7 @@ describe('step: enqueue', () => {
 
 	it('refuses bad input with the field named, and changes nothing', () => {
 		const state = given();
-		expect(() => run(state, action({type: 'enqueue', tasks: [{prompt: 'a', agent: 'gpt'}]}))).toThrow(/task\.agent: unknown agent "gpt"/);
+		expect(() => run(state, action({type: 'enqueue', tasks: [{prompt: 'a', agent: 'gpt'}]}))).toThrow(/task\.agent: expected one of the agent profiles \(fake, slow\), found unknown agent "gpt"/);
 		expect(state.tasks.size).toBe(0);
 	});
 });
