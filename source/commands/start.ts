@@ -1,11 +1,12 @@
 import {setTimeout as delay} from 'node:timers/promises';
 import type {Config} from '../config/schema.js';
 import {connectControl} from '../control/client.js';
-import {startControlServer} from '../control/server.js';
+import {startControlServer, type ControlServer} from '../control/server.js';
 import type {EngineEvent} from '../engine/model/events.js';
 import {LockHeldError} from '../errors.js';
 import {demoTasks} from '../demo-tasks.js';
 import {createLocalView} from '../engine/local-view.js';
+import type {Supervisor} from '../engine/supervisor.js';
 import {openRuntime, type Runtime} from '../runtime.js';
 import {onTerminal, type CommandContext, type CommandRun} from './context.js';
 import {loadTui} from './load-tui.js';
@@ -62,6 +63,41 @@ async function openWhenFree(config: Config, warn: (message: string) => void): Pr
 	}
 }
 
+/** The runtime, and its control socket listening. */
+async function serve(config: Config, warn: (message: string) => void): Promise<{runtime: Runtime; server: ControlServer}> {
+	const runtime = await openWhenFree(config, warn);
+	try {
+		return {runtime, server: await startControlServer(config.stateDir, runtime.supervisor)};
+	} catch (error) {
+		await runtime.close();
+		throw error;
+	}
+}
+
+/** The demo plan (demo-1..demo-8), unless it was added before. */
+async function addDemoPlan(supervisor: Supervisor): Promise<void> {
+	const known = new Set(supervisor.getSnapshot().tasks.map(task => task.id));
+	const missing = demoTasks.filter(task => !known.has(task.id!));
+	if (missing.length === demoTasks.length) await supervisor.dispatch({type: 'enqueue', tasks: missing});
+}
+
+const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** The first SIGINT, SIGTERM or SIGHUP asks for a stop; later ones call `again` (skip the wait). */
+function onStopSignals(on: {first(signal: NodeJS.Signals): void; again(): void}): {stopRequested: Promise<void>; dispose(): void} {
+	let count = 0;
+	let requestStop!: () => void;
+	const stopRequested = new Promise<void>(resolve => (requestStop = resolve));
+	const onSignal = (signal: NodeJS.Signals) => {
+		count++;
+		if (count > 1) return on.again();
+		on.first(signal);
+		requestStop();
+	};
+	for (const signal of stopSignals) process.on(signal, onSignal);
+	return {stopRequested, dispose: () => stopSignals.forEach(signal => process.off(signal, onSignal))};
+}
+
 export const run: CommandRun = async ctx => {
 	const cli = parseArgs(ctx, help, {
 		...configFlags,
@@ -78,21 +114,10 @@ export const run: CommandRun = async ctx => {
 	let onScreen = false;
 	const deferred: string[] = [];
 	const warn = (message: string) => (onScreen ? deferred.push(message) : ctx.stderr.write(`orch: ${message}\n`));
-	const runtime = await openWhenFree(config, warn);
+	const {runtime, server} = await serve(config, warn);
 	const {supervisor} = runtime;
 	if (!withTui) supervisor.onEvent(printer(ctx));
-	let server;
-	try {
-		server = await startControlServer(config.stateDir, supervisor);
-	} catch (error) {
-		await runtime.close();
-		throw error;
-	}
-	if (flags.demo) {
-		const known = new Set(supervisor.getSnapshot().tasks.map(task => task.id));
-		const missing = demoTasks.filter(task => !known.has(task.id!));
-		if (missing.length === demoTasks.length) await supervisor.dispatch({type: 'enqueue', tasks: missing});
-	}
+	if (flags.demo) await addDemoPlan(supervisor);
 
 	const view = createLocalView(supervisor, {graceMs: config.shutdown.grace});
 	const closeTui = new AbortController();
@@ -104,25 +129,16 @@ export const run: CommandRun = async ctx => {
 		ctx.stdout.on('error', ignoreWriteError);
 		ctx.stderr.on('error', ignoreWriteError);
 	}
-	let signals = 0;
-	let requestStop!: () => void;
-	const stopRequested = new Promise<void>(resolve => (requestStop = resolve));
-	const onSignal = (signal: NodeJS.Signals) => {
-		signals++;
-		if (signal === 'SIGHUP' && withTui) {
-			terminalGone = true;
-			closeTui.abort();
-		}
-		if (signals === 1) {
+	const signals = onStopSignals({
+		first(signal) {
+			if (signal === 'SIGHUP' && withTui) {
+				terminalGone = true;
+				closeTui.abort();
+			}
 			warn(`${signal}: stopping; waiting up to ${Math.round(config.shutdown.grace / 1000)}s for running agents (again to stop them now)`);
-			requestStop();
-		} else {
-			supervisor.skipWait();
-		}
-	};
-	process.on('SIGINT', onSignal);
-	process.on('SIGTERM', onSignal);
-	process.on('SIGHUP', onSignal);
+		},
+		again: () => supervisor.skipWait(),
+	});
 	let tuiEnded: Promise<void> | undefined;
 	try {
 		await supervisor.start();
@@ -133,9 +149,9 @@ export const run: CommandRun = async ctx => {
 			onScreen = true;
 			const options = {stdin: ctx.stdin as NodeJS.ReadStream, stdout: ctx.stdout as NodeJS.WriteStream, env: ctx.env, signal: closeTui.signal};
 			tuiEnded = runTui(view, options).finally(() => (onScreen = false));
-			await Promise.race([tuiEnded, stopRequested, idle]);
+			await Promise.race([tuiEnded, signals.stopRequested, idle]);
 		} else {
-			await Promise.race([stopRequested, idle]);
+			await Promise.race([signals.stopRequested, idle]);
 		}
 	} finally {
 		try {
@@ -149,9 +165,7 @@ export const run: CommandRun = async ctx => {
 			await tuiEnded?.catch(() => undefined);
 			await server.close();
 			await runtime.close();
-			process.off('SIGINT', onSignal);
-			process.off('SIGTERM', onSignal);
-			process.off('SIGHUP', onSignal);
+			signals.dispose();
 		}
 	}
 	if (terminalGone) {

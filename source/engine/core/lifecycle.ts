@@ -79,7 +79,7 @@ export function archiveFailed(turn: Turn, message: string): void {
 /** stop(): no new attempts; running ones get `graceMs` (Infinity: all the time they need), then are stopped and requeued. */
 export function shutdown(turn: Turn, graceMs: number): void {
 	if (turn.state.phase === 'stopping' || turn.state.phase === 'stopped') return;
-	const live = turn.state.tasks.liveTasks().length;
+	const live = turn.state.tasks.liveCount;
 	turn.set({phase: 'stopping', wakeAt: undefined});
 	turn.disarm('wake');
 	turn.emit({event: 'supervisor.stopping', durationMs: Number.isFinite(graceMs) ? graceMs : undefined, count: live});
@@ -97,7 +97,7 @@ export function stopAll(turn: Turn): void {
 
 /** Once stopping, nothing runs any more and no archive write is under way: stopped, and saved. */
 export function finishStop(turn: Turn): void {
-	if (turn.state.phase !== 'stopping' || turn.state.archiving || turn.state.tasks.liveTasks().length > 0) return;
+	if (turn.state.phase !== 'stopping' || turn.state.archiving || turn.state.tasks.liveCount > 0) return;
 	turn.set({phase: 'stopped'});
 	turn.disarm('heartbeat');
 	turn.disarm('grace');

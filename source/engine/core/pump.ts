@@ -42,7 +42,7 @@ function startRunnable(turn: Turn): Effect[] {
 /** Nothing running, nothing in backoff, nothing runnable (dispatching paused with work queued is not idle). */
 function isIdle(turn: Turn): boolean {
 	const {tasks} = turn.state;
-	if (tasks.liveTasks().length > 0 || tasks.waiting().length > 0) return false;
+	if (tasks.liveCount > 0 || tasks.waitingCount > 0) return false;
 	const {tasks: runnable, table} = tasks.candidates(rankContext(turn.state, turn.now), 1);
 	turn.set({tasks: table});
 	return runnable.length === 0;

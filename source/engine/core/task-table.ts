@@ -9,8 +9,11 @@ import {dependencyState, runnable, type RankContext} from '../schedule/queue.js'
 /** Scores drift with time (age, due dates): re-rank at least this often. */
 export const maxOrderAgeMs = 1000;
 
-/** The queue's order as last ranked, and which tasks the unfinished ones then waited on. */
-type Order = {ids: readonly string[]; at: number; dependedOn: ReadonlySet<string>};
+/**
+ * The queue's order as last ranked, and which tasks the unfinished ones then waited on. Entries before
+ * `from` started or left since: a task that is queued again drops the whole order, so they never return.
+ */
+type Order = {ids: readonly string[]; from: number; at: number; dependedOn: ReadonlySet<string>};
 
 type Parts = {
 	byId: OrderedMap<string, Task>;
@@ -65,6 +68,16 @@ export class TaskTable implements TaskLookup {
 		return this.parts.finished;
 	}
 
+	/** How many tasks hold a slot. */
+	get liveCount(): number {
+		return this.parts.live.size;
+	}
+
+	/** How many tasks wait out a backoff. */
+	get waitingCount(): number {
+		return this.parts.retryWaiting.size;
+	}
+
 	/** Tasks whose attempt is live (running or suspended): each holds a slot. */
 	liveTasks(): Task[] {
 		return this.parts.live.toArray().map(id => this.parts.byId.get(id)!);
@@ -92,12 +105,12 @@ export class TaskTable implements TaskLookup {
 	 * ranked (the same table when the cached order was still good).
 	 */
 	pick(ctx: RankContext, limits: PoolLimits): {tasks: Task[]; table: TaskTable} {
-		const live = this.liveTasks();
-		if (limits.global - live.length <= 0) return {tasks: [], table: this};
-		const perAgent = Object.values(limits.perAgent).some(limit => limit !== undefined);
+		const free = limits.global - this.liveCount;
+		if (free <= 0) return {tasks: [], table: this};
 		// Without per-agent limits the first free candidates are the answer; with them, skipped ones need more.
-		const {tasks, table} = this.candidates(ctx, perAgent ? Infinity : limits.global - live.length);
-		return {tasks: assignSlots(tasks, live, limits), table};
+		if (!Object.values(limits.perAgent).some(limit => limit !== undefined)) return this.candidates(ctx, free);
+		const {tasks, table} = this.candidates(ctx);
+		return {tasks: assignSlots(tasks, this.liveTasks(), limits), table};
 	}
 
 	/** Whether a queued task could start now if there were a free slot. */
@@ -111,22 +124,22 @@ export class TaskTable implements TaskLookup {
 		let {order} = this.parts;
 		if (order === undefined || ctx.now - order.at > maxOrderAgeMs) order = this.rank(ctx);
 		const tasks: Task[] = [];
-		let stale = 0;
-		for (const id of order.ids) {
-			if (tasks.length >= limit) break;
-			const task = byId.get(id);
-			if (task && task.status === 'queued' && task.current === undefined && dependencyState(task, this).state === 'ready') tasks.push(task);
-			else stale++;
+		let {from} = order;
+		for (let i = order.from; i < order.ids.length && tasks.length < limit; i++) {
+			const task = byId.get(order.ids[i]!);
+			const gone = !task || task.status !== 'queued' || task.current !== undefined;
+			// Started tasks are passed over once, not on every pick.
+			if (gone && i === from) from++;
+			else if (!gone && dependencyState(task, this).state === 'ready') tasks.push(task);
 		}
-		// Started tasks stay in the cached order until the next re-rank: drop them once they pile up.
-		if (stale > 64 && stale > order.ids.length / 2) order = {...order, ids: order.ids.filter(id => byId.get(id)?.status === 'queued')};
+		if (from !== order.from) order = {...order, from};
 		return {tasks, table: order === this.parts.order ? this : new TaskTable({...this.parts, order})};
 	}
 
 	private rank(ctx: RankContext): Order {
 		const dependedOn = new Set<string>();
 		for (const task of this.values()) if (!isFinal(task)) for (const id of task.after) dependedOn.add(id);
-		return {ids: runnable(this.values(), this, ctx).map(entry => entry.task.id), at: ctx.now, dependedOn};
+		return {ids: runnable(this.values(), this, ctx).map(entry => entry.task.id), from: 0, at: ctx.now, dependedOn};
 	}
 
 	private withMutations(change: (draft: Draft) => void): TaskTable {

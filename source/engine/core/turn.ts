@@ -47,7 +47,9 @@ export class Turn {
 	apply(id: string, event: TaskEvent): Task {
 		const before = this.task(id);
 		const {config} = this;
-		const after = transition(before, event, {now: this.now, retry: config.retry, random: this.random(), maxInterruptions: config.maxInterruptions});
+		// Only an attempt's end may wait out a backoff, whose jitter takes a sample.
+		const random = event.type === 'exited' ? this.random() : 0;
+		const after = transition(before, event, {now: this.now, retry: config.retry, random, maxInterruptions: config.maxInterruptions});
 		if (after === before) return before;
 		this.put(after);
 		if (after.status === 'failed' && before.status !== 'failed' && isActive(this.state)) this.set({failedThisRun: this.state.failedThisRun + 1});
