@@ -1,8 +1,8 @@
 // Wires the supervisor to the real world: the lock, the durable store, the execa runner, the reaper.
 import path from 'node:path';
 import type {Config} from './config/schema.js';
-import {reapAttempt} from './engine/run/recovery.js';
-import {createExecaRunner} from './engine/run/runner.js';
+import {reaperFor} from './engine/run/recovery.js';
+import {createProcessRunner} from './engine/run/runner.js';
 import {createSupervisor, type Supervisor} from './engine/supervisor.js';
 import {createHealthMonitor, type HealthMonitor} from './health/health-monitor.js';
 import {startIntake, supervisorPort, type Intake} from './intake/intake.js';
@@ -53,11 +53,11 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
 	const supervisor = createSupervisor({
 		config,
 		store,
-		runner: createExecaRunner(),
+		runner: createProcessRunner(),
 		archive: async tasks => {
 			await appendArchive(config.stateDir, tasks, Date.now());
 		},
-		reap: async attempt => reapAttempt(attempt, config.shutdown.killGrace),
+		reap: reaperFor(config.stateDir, config.shutdown.killGrace),
 		checkHealth: () => monitor?.recheck(),
 	});
 	// The Health pane shows the monitor's checks and the intake parts' own.

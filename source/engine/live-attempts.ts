@@ -11,6 +11,8 @@ const notStarted: RunResult = {exitCode: null, signal: null};
 
 export class LiveAttempts {
 	readonly #live = new Map<string, Live>();
+	/** Ended attempts whose leftovers are still being reaped and swept. */
+	readonly #cleaning = new Set<Promise<void>>();
 
 	constructor(
 		private readonly runner: Runner,
@@ -28,7 +30,16 @@ export class LiveAttempts {
 		void handle.started.then(() => {
 			if (handle.pid !== undefined) this.report({kind: 'spawned', taskId, attemptId, pid: handle.pid, pgid: handle.pgid, procStart: handle.procStart});
 		});
-		void handle.done.then(exit => this.#ended(taskId, attemptId, exit));
+		void handle.done.then(exit => {
+			const cleaning = handle.whenClean().finally(() => this.#cleaning.delete(cleaning));
+			this.#cleaning.add(cleaning);
+			this.#ended(taskId, attemptId, exit);
+		});
+	}
+
+	/** Resolves once every ended attempt's leftovers are gone: a supervisor that stops leaves no process behind. */
+	async allClean(): Promise<void> {
+		while (this.#cleaning.size > 0) await Promise.all(this.#cleaning);
 	}
 
 	/** A start that could not be made durable: the attempt ends without a process. */

@@ -28,7 +28,7 @@ export type SupervisorDeps = {
 	seed?: number;
 	/** Appends finished tasks to the archive; called before they leave the live state. */
 	archive?: (tasks: readonly Task[]) => Promise<void>;
-	/** Kills whatever a dead supervisor's attempt left alive (group kill when the start time matches, then the sweep). */
+	/** At start: kills what a dead supervisor left (the orphans' groups, then every process with the state folder's tag). */
 	reap?: Reap;
 	/** Runs the health checks now (the `check_health` action); their results come back through setHealth. */
 	checkHealth?: () => void;

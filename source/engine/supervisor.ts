@@ -6,6 +6,7 @@ import type {Effect, Input, TimerId} from './core/io.js';
 import {createCoreState, isActive, toStateData, type CoreState} from './core/state.js';
 import {step} from './core/step.js';
 import {LiveAttempts} from './live-attempts.js';
+import {stateTagOf} from './run/recovery.js';
 import type {Action, ActionResult} from './model/actions.js';
 import type {EngineEvent} from './model/events.js';
 import {heartbeatInterval} from './model/heartbeat.js';
@@ -64,7 +65,13 @@ class Interpreter implements Supervisor {
 	constructor(deps: SupervisorDeps) {
 		this.#deps = deps;
 		this.#now = deps.now ?? Date.now;
-		const options = {pid: process.pid, heartbeatMs: heartbeatInterval(), healthChecks: deps.checkHealth !== undefined, archive: deps.archive !== undefined};
+		const options = {
+			pid: process.pid,
+			heartbeatMs: heartbeatInterval(),
+			healthChecks: deps.checkHealth !== undefined,
+			archive: deps.archive !== undefined,
+			stateTag: stateTagOf(deps.config.stateDir),
+		};
 		this.#state = createCoreState(deps.store.data, deps.config, options, deps.seed ?? randomBytes(4).readUInt32LE());
 		deps.store.setProducer(() => toStateData(this.#state));
 		this.#attempts = new LiveAttempts(deps.runner, input => this.#report(input));
@@ -212,6 +219,10 @@ class Interpreter implements Supervisor {
 				case 'reap':
 					await this.#reap(effect);
 					break;
+				case 'stopped':
+					await this.#attempts.allClean();
+					this.#stopped?.resolve();
+					break;
 				default:
 					this.#carryOutAtOnce(effect);
 			}
@@ -245,8 +256,6 @@ class Interpreter implements Supervisor {
 			case 'idle':
 				for (const resolve of this.#idleWaiters.splice(0)) resolve();
 				return;
-			case 'stopped':
-				return this.#stopped?.resolve();
 		}
 	}
 
@@ -261,12 +270,11 @@ class Interpreter implements Supervisor {
 	}
 
 	async #reap(effect: Extract<Effect, {kind: 'reap'}>): Promise<void> {
-		const {reap} = this.#deps;
-		await Promise.all(
-			effect.attempts.map(async attempt =>
-				reap?.(attempt).catch((error: unknown) => this.#emit({ts: this.#now(), event: 'warning', message: `could not reap attempt ${attempt.id}: ${(error as Error).message}`})),
-			),
-		);
+		try {
+			await this.#deps.reap?.(effect.attempts);
+		} catch (error) {
+			this.#emit({ts: this.#now(), event: 'warning', message: `could not reap what the last supervisor left: ${(error as Error).message}`});
+		}
 		await this.#feed({kind: 'reaped'});
 	}
 

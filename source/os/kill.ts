@@ -110,12 +110,12 @@ export async function tryTerminateGroup(pgid: number, graceMs: number, options: 
  * Returns the pids it signalled.
  */
 export function sweepAttempt(attemptId: string): number[] {
-	return sweepAttempts(new Set([attemptId]));
+	return sweepMarked('ORCH_ATTEMPT_ID', new Set([attemptId]));
 }
 
-/** One pass of the sweep for several attempts at once: one /proc scan, each environment read once. */
-function sweepAttempts(attemptIds: ReadonlySet<string>): number[] {
-	const pids = pidsWithEnvIn('ORCH_ATTEMPT_ID', attemptIds);
+/** One pass: SIGKILL to every process whose environment has `name=V` with V in `values` (one /proc scan). */
+function sweepMarked(name: string, values: ReadonlySet<string>): number[] {
+	const pids = pidsWithEnvIn(name, values);
 	for (const pid of pids) {
 		try {
 			process.kill(pid, 'SIGKILL');
@@ -132,14 +132,15 @@ function sweepAttempts(attemptIds: ReadonlySet<string>): number[] {
  * between the scan and the kill; the next pass catches its children). Returns every pid signalled.
  */
 export async function sweepAttemptUntilGone(attemptId: string, timeoutMs = killWaitMs): Promise<number[]> {
-	return sweepAttemptsUntilGone(new Set([attemptId]), timeoutMs);
+	return sweepMarkedUntilGone('ORCH_ATTEMPT_ID', new Set([attemptId]), timeoutMs);
 }
 
-async function sweepAttemptsUntilGone(attemptIds: ReadonlySet<string>, timeoutMs: number): Promise<number[]> {
+/** sweepAttemptUntilGone for every process whose environment has `name=V` with V in `values`. */
+export async function sweepMarkedUntilGone(name: string, values: ReadonlySet<string>, timeoutMs = killWaitMs): Promise<number[]> {
 	const deadline = Date.now() + timeoutMs;
 	const killed: number[] = [];
 	for (;;) {
-		const pids = sweepAttempts(attemptIds);
+		const pids = sweepMarked(name, values);
 		if (pids.length === 0) return killed;
 		killed.push(...pids);
 		while (pids.some(pid => isProcessAlive(pid))) {
@@ -170,7 +171,7 @@ export function sweepAttemptSoon(attemptId: string): Promise<void> {
 			.then(async () => {
 				// Ids asked for from here on wait for the next batch: this one's scan is about to start.
 				gathering = undefined;
-				await sweepAttemptsUntilGone(batch.ids, killWaitMs);
+				await sweepMarkedUntilGone('ORCH_ATTEMPT_ID', batch.ids, killWaitMs);
 			})
 			// No /proc (not Linux): there is nothing to sweep with, and nobody to tell.
 			.catch(() => undefined);

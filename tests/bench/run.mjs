@@ -11,6 +11,7 @@ const benches = {
 	memory: () => import('./memory.mjs'),
 	'log-flood': () => import('./log-flood.mjs'),
 	intake: () => import('./intake.mjs'),
+	chaos: () => import('./chaos.mjs'),
 };
 
 function pickBenches(argv) {

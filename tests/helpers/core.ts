@@ -20,7 +20,7 @@ export type Given = {tasks?: Task[]; phase?: CoreState['phase']; config?: object
 /** A core state holding `tasks`, running unless said otherwise. */
 export function given({tasks = [], phase = 'running', config, ...over}: Given = {}): CoreState {
 	const data = {...emptyState(0), tasks, seq: tasks.length + 1};
-	const state = createCoreState(data, coreConfig(config), {pid: 4242, heartbeatMs: 5000, healthChecks: true, archive: true}, 7);
+	const state = createCoreState(data, coreConfig(config), {pid: 4242, heartbeatMs: 5000, healthChecks: true, archive: true, stateTag: 'tag'}, 7);
 	return {...state, phase, startedAt: phase === 'idle' ? undefined : 50_000, ...over};
 }
 

@@ -9,7 +9,7 @@ import {afterAll, describe, expect, test} from 'vitest';
 import {groupAlive, killProcessGroup, terminateGroup} from '../../source/os/kill.js';
 import {isProcessAlive} from '../../source/os/proc.js';
 import type {RunHandle, RunSpec} from '../../source/engine/run/run-port.js';
-import {createExecaRunner} from '../../source/engine/run/runner.js';
+import {createProcessRunner} from '../../source/engine/run/runner.js';
 import {waitFor} from '../helpers/wait-for.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -39,6 +39,7 @@ function spec(): RunSpec {
 		command: fixture('become-user.js'),
 		args: [String(childUid)],
 		env: {},
+		stateTag: 'runner-test',
 		shell: false,
 		logPath: join(dir, `${attemptId}.log`),
 		maxLogBytes: 1024 * 1024,
@@ -48,7 +49,7 @@ function spec(): RunSpec {
 
 /** A running attempt whose process belongs to childUid. */
 async function startForeignChild(s = spec()): Promise<RunHandle> {
-	const handle = createExecaRunner().start(s);
+	const handle = createProcessRunner().start(s);
 	handles.push(handle);
 	await waitFor(() => handle.output.lines().includes('ready'), {message: 'the child to print "ready"'});
 	return handle;

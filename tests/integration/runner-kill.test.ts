@@ -6,7 +6,7 @@ import {afterAll, describe, expect, test} from 'vitest';
 import {groupAlive, groupExists, killProcessGroup, sweepAttempt} from '../../source/os/kill.js';
 import {isProcessAlive, procState, readProcStat} from '../../source/os/proc.js';
 import type {RunHandle, RunSpec} from '../../source/engine/run/run-port.js';
-import {createExecaRunner} from '../../source/engine/run/runner.js';
+import {createProcessRunner} from '../../source/engine/run/runner.js';
 import {waitFor} from '../helpers/wait-for.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
@@ -27,6 +27,7 @@ function spec(script: string, args: string[] = [], attemptId = `kill-${process.p
 		command: fixture(script),
 		args,
 		env: {},
+		stateTag: 'runner-test',
 		shell: false,
 		logPath: join(dir, `${attemptId}.log`),
 		maxLogBytes: 1024 * 1024,
@@ -42,7 +43,7 @@ const readPid = (file: string): number => Number(readFileSync(file, 'utf8'));
 describe('stop()', () => {
 	test('a child that ignores SIGTERM is gone within grace + 1 s and done reports SIGKILL', async () => {
 		// Given a running child that traps SIGTERM
-		const handle = createExecaRunner().start(spec('ignore-term.js'));
+		const handle = createProcessRunner().start(spec('ignore-term.js'));
 		await ready(handle);
 
 		// When it is stopped with a 300 ms grace
@@ -58,7 +59,7 @@ describe('stop()', () => {
 	});
 
 	test('a child that honours SIGTERM ends at once, well before the grace', async () => {
-		const handle = createExecaRunner().start(spec('forever.js'));
+		const handle = createProcessRunner().start(spec('forever.js'));
 		await ready(handle);
 		const startedAt = Date.now();
 		await handle.stop(10_000);
@@ -67,7 +68,7 @@ describe('stop()', () => {
 	});
 
 	test('stop() is idempotent', async () => {
-		const handle = createExecaRunner().start(spec('forever.js'));
+		const handle = createProcessRunner().start(spec('forever.js'));
 		await ready(handle);
 		const first = handle.stop(1000);
 		expect(handle.stop(1000)).toBe(first);
@@ -77,7 +78,7 @@ describe('stop()', () => {
 	});
 
 	test('stop() right after start() still stops the child', async () => {
-		const handle = createExecaRunner().start(spec('ignore-term.js'));
+		const handle = createProcessRunner().start(spec('ignore-term.js'));
 		await handle.stop(200);
 		expect(isProcessAlive(handle.pid!)).toBe(false);
 		expect((await handle.done).exitCode).toBeNull();
@@ -86,7 +87,7 @@ describe('stop()', () => {
 	test('a grandchild in the group dies on stop', async () => {
 		// Given a child that started a background grandchild in its group
 		const file = pidFile();
-		const handle = createExecaRunner().start(spec('with-grandchild.js', [file]));
+		const handle = createProcessRunner().start(spec('with-grandchild.js', [file]));
 		await ready(handle);
 		const grandchild = readPid(file);
 		expect(readProcStat(grandchild)?.pgrp).toBe(handle.pgid);
@@ -100,7 +101,7 @@ describe('stop()', () => {
 
 	test('a grandchild in the group that ignores SIGTERM dies by SIGKILL within grace + 1 s', async () => {
 		const file = pidFile();
-		const handle = createExecaRunner().start(spec('with-grandchild.js', [file, '--stubborn']));
+		const handle = createProcessRunner().start(spec('with-grandchild.js', [file, '--stubborn']));
 		await ready(handle);
 		const grandchild = readPid(file);
 		const startedAt = Date.now();
@@ -112,7 +113,7 @@ describe('stop()', () => {
 	test('a grandchild that called setsid dies through the /proc sweep', async () => {
 		// Given a child whose grandchild left the group and the session
 		const file = pidFile();
-		const handle = createExecaRunner().start(spec('setsid-child.js', [file]));
+		const handle = createProcessRunner().start(spec('setsid-child.js', [file]));
 		await ready(handle);
 		const grandchild = readPid(file);
 		expect(readProcStat(grandchild)?.pgrp).not.toBe(handle.pgid);
@@ -129,7 +130,7 @@ describe('suspend() and resume()', () => {
 	test('stop and continue the whole group', async () => {
 		// Given a child and its grandchild, both running
 		const file = pidFile();
-		const handle = createExecaRunner().start(spec('with-grandchild.js', [file]));
+		const handle = createProcessRunner().start(spec('with-grandchild.js', [file]));
 		await ready(handle);
 		const grandchild = readPid(file);
 
@@ -145,7 +146,7 @@ describe('suspend() and resume()', () => {
 
 	test('stopping a suspended child does not wait for the grace', async () => {
 		// Given a suspended child that would honour SIGTERM
-		const handle = createExecaRunner().start(spec('forever.js'));
+		const handle = createProcessRunner().start(spec('forever.js'));
 		await ready(handle);
 		handle.suspend();
 		await waitFor(() => procState(handle.pid!) === 'T');
@@ -162,7 +163,7 @@ describe('after the leader exits normally', () => {
 	test('a background grandchild left in the group is reaped', async () => {
 		// Given a child that exits leaving a grandchild in its group
 		const file = pidFile();
-		const handle = createExecaRunner({reapGraceMs: 200}).start(spec('with-grandchild.js', [file, '--exit']));
+		const handle = createProcessRunner({reapGraceMs: 200}).start(spec('with-grandchild.js', [file, '--exit']));
 
 		// When the leader exits
 		expect(await handle.done).toEqual({exitCode: 0, signal: null});
@@ -175,7 +176,7 @@ describe('after the leader exits normally', () => {
 	test('a grandchild that ignores SIGTERM is killed after reapGraceMs, and done does not wait for it', async () => {
 		// Given a child that leaves a stubborn grandchild holding its output pipes
 		const file = pidFile();
-		const handle = createExecaRunner({reapGraceMs: 500}).start(spec('with-grandchild.js', [file, '--exit', '--stubborn', '--inherit-stdio']));
+		const handle = createProcessRunner({reapGraceMs: 500}).start(spec('with-grandchild.js', [file, '--exit', '--stubborn', '--inherit-stdio']));
 
 		// When the leader exits, done resolves before the reap is over
 		await handle.done;
@@ -189,7 +190,7 @@ describe('after the leader exits normally', () => {
 	test('a setsid grandchild holding the output pipes is swept', async () => {
 		// Given a child that leaves a setsid grandchild holding its stdout
 		const file = pidFile();
-		const handle = createExecaRunner({reapGraceMs: 200}).start(spec('setsid-child.js', [file, '--exit', '--inherit-stdio']));
+		const handle = createProcessRunner({reapGraceMs: 200}).start(spec('setsid-child.js', [file, '--exit', '--inherit-stdio']));
 
 		// When the leader exits
 		expect((await handle.done).exitCode).toBe(0);
@@ -204,7 +205,7 @@ describe('the sweep after a normal exit', () => {
 	test('a setsid grandchild with its output redirected is gone soon after done, which does not wait for it', async () => {
 		// Given a child that leaves a grandchild in a session of its own, its stdio on /dev/null
 		const file = pidFile();
-		const handle = createExecaRunner().start(spec('setsid-child.js', [file, '--exit']));
+		const handle = createProcessRunner().start(spec('setsid-child.js', [file, '--exit']));
 
 		// When the leader exits 0, done resolves before the sweep has run
 		expect(await handle.done).toEqual({exitCode: 0, signal: null});
@@ -217,10 +218,10 @@ describe('the sweep after a normal exit', () => {
 
 	test('attempts that end together are all swept, and a running attempt is left alone', async () => {
 		// Given a running attempt, and five attempts that each leave a setsid grandchild
-		const bystander = createExecaRunner().start(spec('forever.js'));
+		const bystander = createProcessRunner().start(spec('forever.js'));
 		await ready(bystander);
 		const files = Array.from({length: 5}, pidFile);
-		const handles = files.map(file => createExecaRunner().start(spec('setsid-child.js', [file, '--exit'])));
+		const handles = files.map(file => createProcessRunner().start(spec('setsid-child.js', [file, '--exit'])));
 
 		// When the five leaders exit
 		await Promise.all(handles.map(async handle => handle.done));
@@ -240,7 +241,7 @@ describe('kill helpers', () => {
 
 	test('a group that does not exist: ESRCH is swallowed', async () => {
 		// Given a group that has ended
-		const handle = createExecaRunner().start(spec('exit-with.js', ['0']));
+		const handle = createProcessRunner().start(spec('exit-with.js', ['0']));
 		await handle.done;
 
 		// Then signalling it reports false and throws nothing
@@ -252,8 +253,8 @@ describe('kill helpers', () => {
 	test('the sweep matches the attempt id exactly, not as a prefix', async () => {
 		// Given two attempts whose ids share a prefix
 		const base = `sweep-${process.pid}-${counter++}`;
-		const short = createExecaRunner().start(spec('forever.js', [], base));
-		const long = createExecaRunner().start(spec('forever.js', [], `${base}2`));
+		const short = createProcessRunner().start(spec('forever.js', [], base));
+		const long = createProcessRunner().start(spec('forever.js', [], `${base}2`));
 		await Promise.all([ready(short), ready(long)]);
 
 		// When the shorter id is swept

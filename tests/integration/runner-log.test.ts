@@ -7,7 +7,7 @@ import {logCutMarker} from '../../source/engine/output/capped-log.js';
 import {readLogTail} from '../../source/engine/output/log-tail.js';
 import {defaultMaxBytes} from '../../source/engine/output/output-buffer.js';
 import type {RunSpec} from '../../source/engine/run/run-port.js';
-import {createExecaRunner} from '../../source/engine/run/runner.js';
+import {createProcessRunner} from '../../source/engine/run/runner.js';
 import {patternBytes as pattern} from '../fixtures/pattern.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
@@ -23,6 +23,7 @@ function spec(command: string, args: string[], overrides: Partial<RunSpec> = {})
 		command,
 		args,
 		env: {},
+		stateTag: 'runner-test',
 		shell: false,
 		logPath: join(dir, 'logs', `${attemptId}.log`),
 		maxLogBytes: 1024 * 1024,
@@ -31,7 +32,7 @@ function spec(command: string, args: string[], overrides: Partial<RunSpec> = {})
 	};
 }
 
-const runner = createExecaRunner();
+const runner = createProcessRunner();
 const KB = 1024;
 
 describe('the log file', () => {

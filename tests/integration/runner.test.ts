@@ -5,7 +5,7 @@ import {fileURLToPath} from 'node:url';
 import {afterAll, describe, expect, test} from 'vitest';
 import {sweepAttempt} from '../../source/os/kill.js';
 import type {RunSpec} from '../../source/engine/run/run-port.js';
-import {createExecaRunner} from '../../source/engine/run/runner.js';
+import {createProcessRunner} from '../../source/engine/run/runner.js';
 import {waitFor} from '../helpers/wait-for.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
@@ -27,6 +27,7 @@ function spec(command: string, args: string[] = [], overrides: Partial<RunSpec> 
 		command,
 		args,
 		env: {},
+		stateTag: 'runner-test',
 		shell: false,
 		logPath: join(dir, `${attemptId}.log`),
 		maxLogBytes: 1024 * 1024,
@@ -35,7 +36,7 @@ function spec(command: string, args: string[] = [], overrides: Partial<RunSpec> 
 	};
 }
 
-const runner = createExecaRunner();
+const runner = createProcessRunner();
 
 describe('exit codes and signals', () => {
 	test.each([0, 3, 42])('exit code %i is reported', async code => {

@@ -32,7 +32,7 @@ describe('step: starting attempts', () => {
 		expect(ofKind(effects, 'run-stage')[0]).toMatchObject({
 			taskId: 't2',
 			attemptId: t2.current,
-			spec: {stage: 'agent', run: {command: 'fake', args: ['do it'], attemptN: 1, logPath: '/state/logs/t2/1.log', shell: false}},
+			spec: {stage: 'agent', run: {command: 'fake', args: ['do it'], attemptN: 1, logPath: '/state/logs/t2/1.log', shell: false, stateTag: 'tag'}},
 		});
 	});
 

@@ -12,8 +12,15 @@ const live = (id: string, over: Partial<Task> = {}): Task =>
 const ends = (id: string) => ({kind: 'stage-done', taskId: id, attemptId: `${id}-a`, result: {stage: 'agent', exit: {exitCode: null, signal: 'SIGTERM'}}}) as const;
 
 describe('step: start and recovery', () => {
-	it('with nothing left running it starts at once: heartbeat, on disk, started', () => {
-		const {state: next, effects} = run(given({phase: 'idle', tasks: [makeTask()], dispatchPaused: true}), {kind: 'start'});
+	it('with nothing recorded as running it still sweeps first (an attempt that ended just before a crash may have left something)', () => {
+		const {state: next, effects} = run(given({phase: 'idle', tasks: [makeTask()]}), {kind: 'start'});
+		expect(next.phase).toBe('starting');
+		expect(effects).toEqual([{kind: 'reap', attempts: []}]);
+	});
+
+	it('once swept it starts: heartbeat, on disk, started', () => {
+		const starting = run(given({phase: 'idle', tasks: [makeTask()], dispatchPaused: true}), {kind: 'start'}).state;
+		const {state: next, effects} = run(starting, {kind: 'reaped'});
 		expect(next.phase).toBe('running');
 		expect(next.startedAt).toBe(now);
 		expect(next.meta).toMatchObject({lastStartedAt: now, heartbeatAt: now, heartbeatPid: 4242, heartbeatMs: 5000});

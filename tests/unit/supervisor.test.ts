@@ -28,6 +28,7 @@ function fakeRunner(store: MemoryStore): Runner & {runs: FakeRun[]} {
 					run.signals.push('stop');
 					finish({exitCode: null, signal: 'SIGTERM'});
 				},
+				whenClean: async () => undefined,
 				suspend: () => run.signals.push('suspend'),
 				resume: () => run.signals.push('resume'),
 			};

@@ -31,6 +31,7 @@ function runSpec(turn: Turn, task: Task, profile: AgentProfile, attemptId: strin
 		command: line.command,
 		args: line.args,
 		env: {...profile.env, ...line.env},
+		stateTag: turn.state.options.stateTag,
 		cwd: profile.cwd,
 		shell: line.shell,
 		stdin: line.stdin,

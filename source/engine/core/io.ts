@@ -49,7 +49,7 @@ export type Effect =
 	| {kind: 'resume'; attemptId: string}
 	| {kind: 'arm'; timer: TimerId; at: number}
 	| {kind: 'disarm'; timer: TimerId}
-	/** Kill what these attempts of a dead supervisor left alive; then `reaped` comes back. */
+	/** Kill what a dead supervisor left alive (these attempts' groups, every process of this state folder); then `reaped` comes back. */
 	| {kind: 'reap'; attempts: ReadonlyArray<Pick<Attempt, 'id' | 'pid' | 'pgid' | 'procStart'>>}
 	/** Append these finished tasks to the archive; then `archived` (or `archive-failed`) comes back. */
 	| {kind: 'archive'; tasks: readonly Task[]}

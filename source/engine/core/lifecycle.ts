@@ -6,13 +6,16 @@ import {isFinal, type Task} from '../model/types.js';
 import {stopAttempt} from './attempts.js';
 import type {Turn} from './turn.js';
 
-/** start(): what a dead supervisor left running is reaped first (an effect), then `reaped` goes on. */
+/**
+ * start(): what a dead supervisor left is reaped first (an effect), then `reaped` goes on. Always, even
+ * with no attempt recorded as running: one that ended just before the supervisor died may have left a
+ * descendant.
+ */
 export function start(turn: Turn): void {
 	if (turn.state.phase !== 'idle') return;
 	// Before recovery, so its interruptions count to this session.
 	turn.set({phase: 'starting', startedAt: turn.now});
 	const orphans = turn.state.tasks.liveTasks();
-	if (orphans.length === 0) return reaped(turn);
 	const attempts = orphans.flatMap(task => task.attempts.filter(attempt => attempt.id === task.current));
 	turn.do({kind: 'reap', attempts});
 }

@@ -23,6 +23,8 @@ export type CoreOptions = {
 	healthChecks: boolean;
 	/** Finished tasks past the retention limits leave for an archive. */
 	archive: boolean;
+	/** Marks every process an attempt starts as this state folder's (run/recovery.ts). */
+	stateTag: string;
 };
 
 export type CoreState = {

@@ -9,8 +9,10 @@ export type RunSpec = {
 	/** Already substituted; never passed through a shell unless `shell` is true. */
 	command: string;
 	args: string[];
-	/** Merged over process.env, plus ORCH_TASK_ID, ORCH_ATTEMPT_ID and ORCH_ATTEMPT_N. */
+	/** Merged over process.env, plus ORCH_TASK_ID, ORCH_ATTEMPT_ID, ORCH_ATTEMPT_N and ORCH_STATE_TAG. */
 	env: Record<string, string>;
+	/** Marks the process and everything it starts as this state folder's, for the sweep at start-up. */
+	stateTag: string;
 	cwd?: string;
 	shell: boolean;
 	/** When set, written to the child's stdin, which is then closed; else stdin is ignored. */
@@ -39,6 +41,8 @@ export interface RunHandle {
 	 * "[orch] could not stop process group N: why". Idempotent.
 	 */
 	stop(graceMs: number): Promise<void>;
+	/** Resolves once nothing the attempt started is left (after the reap and the sweep that follow its end), or nothing more can be done. */
+	whenClean(): Promise<void>;
 	/** SIGSTOP to the whole group. */
 	suspend(): void;
 	/** SIGCONT to the whole group. */

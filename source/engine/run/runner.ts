@@ -1,26 +1,26 @@
 // The Runner: starts an attempt's process in a process group of its own, streams its output to a ring
-// buffer and a capped log file, and stops it so that nothing it started survives. Built on execa.
+// buffer and a capped log file, and stops it so that nothing it started survives.
+import type {ChildProcess} from 'node:child_process';
 import {setTimeout as delay} from 'node:timers/promises';
-import type {Result} from 'execa';
 import {CappedLog} from '../output/capped-log.js';
 import {describeSpawnError} from './describe-spawn-error.js';
 import {groupExists, killProcessGroup, killWaitMs, sweepAttemptSoon, sweepAttemptUntilGone, terminateGroup, tryTerminateGroup} from '../../os/kill.js';
 import {OutputBuffer, type LineListener, type OutputStream} from '../output/output-buffer.js';
 import {procStartTime} from '../../os/proc.js';
 import type {RunHandle, Runner, RunResult, RunSpec} from './run-port.js';
-import {spawnAttempt, type Subprocess} from './spawn-attempt.js';
+import {spawnAttempt} from './spawn-attempt.js';
 
 /** After the leader's exit, how `done` waits for output pipes that something else holds open (#waitForDrain). */
 const drainQuietMs = 50;
 const drainMaxMs = 1000;
 
 /** reapGraceMs: after a leader's normal exit, how long what is left of its group gets between SIGTERM and SIGKILL. */
-export function createExecaRunner(options: {reapGraceMs?: number} = {}): Runner {
+export function createProcessRunner(options: {reapGraceMs?: number} = {}): Runner {
 	const reapGraceMs = options.reapGraceMs ?? 2000;
-	return {start: (spec, onLine) => new ExecaAttempt(spec, reapGraceMs, onLine)};
+	return {start: (spec, onLine) => new AttemptProcess(spec, reapGraceMs, onLine)};
 }
 
-class ExecaAttempt implements RunHandle {
+class AttemptProcess implements RunHandle {
 	readonly output: OutputBuffer;
 	readonly started: Promise<void>;
 	readonly done: Promise<RunResult>;
@@ -32,7 +32,7 @@ class ExecaAttempt implements RunHandle {
 	readonly #reapGraceMs: number;
 	readonly #onLine?: LineListener;
 	readonly #log: CappedLog;
-	#subprocess?: Subprocess;
+	#subprocess?: ChildProcess;
 	#resolveDone!: (result: RunResult) => void;
 	#settled = false;
 	#exit?: RunResult;
@@ -58,7 +58,7 @@ class ExecaAttempt implements RunHandle {
 		this.#pipesClosed = new Promise(resolve => (this.#resolvePipesClosed = resolve));
 
 		this.#log = new CappedLog(spec.logPath, spec.maxLogBytes, message => this.output.note(message, onLine));
-		let subprocess: Subprocess;
+		let subprocess: ChildProcess;
 		try {
 			subprocess = spawnAttempt(spec);
 		} catch (error) {
@@ -70,29 +70,32 @@ class ExecaAttempt implements RunHandle {
 		this.#subprocess = subprocess;
 		this.pid = subprocess.pid;
 		if (this.pid === undefined) {
-			// The spawn failed (ENOENT, EACCES); execa reports why when its promise settles.
-			this.started = subprocess.then(
-				() => undefined,
-				() => undefined,
-			);
+			// The spawn failed (ENOENT, EACCES): its 'error' event says why.
+			this.started = new Promise(resolve => subprocess.once('error', () => resolve()));
 		} else {
 			this.pgid = this.pid;
 			this.procStart = procStartTime(this.pid);
 			this.started = Promise.resolve();
 		}
 
+		subprocess.on('error', error => {
+			if (this.pid === undefined) this.#failToStart(describeSpawnError(spec, undefined, error));
+		});
 		subprocess.stdout?.on('data', (chunk: Buffer) => this.#onChunk(chunk, 'stdout'));
 		subprocess.stderr?.on('data', (chunk: Buffer) => this.#onChunk(chunk, 'stderr'));
 		subprocess.on('exit', (exitCode, signal) => this.#onExit({exitCode, signal}));
-		subprocess.then(
-			result => this.#onSettled(result),
-			(error: unknown) => this.#onSettled(undefined, error),
-		);
+		// After the exit, once every pipe is closed: the output is complete.
+		subprocess.on('close', (exitCode: number | null, signal: NodeJS.Signals | null) => this.#onClosed({exitCode, signal}));
 	}
 
 	stop(graceMs: number): Promise<void> {
 		this.#stopping ??= this.#stopSequence(graceMs);
 		return this.#stopping;
+	}
+
+	async whenClean(): Promise<void> {
+		await this.done;
+		await (this.#stopping ?? Promise.all([this.#reaping.catch(() => undefined), this.#swept]));
 	}
 
 	suspend(): void {
@@ -198,15 +201,12 @@ class ExecaAttempt implements RunHandle {
 		this.#log.close();
 	}
 
-	#onSettled(result: Result | undefined, error?: unknown): void {
+	#onClosed(exit: RunResult): void {
 		this.#pipesAreClosed = true;
 		this.#resolvePipesClosed();
-		if (this.pid === undefined) {
-			this.#failToStart(describeSpawnError(this.#spec, result, error));
-			return;
-		}
-
-		this.#exit ??= {exitCode: result?.exitCode ?? null, signal: result?.signal ?? null};
+		// A spawn that failed was settled by its 'error' event.
+		if (this.pid === undefined) return;
+		this.#exit ??= exit;
 		this.#finish();
 		this.#log.close();
 	}
