@@ -2,13 +2,16 @@
 // (those present at start too); each is taken once fully written, by one worker at a time (a few files
 // side by side): read, digest, parse, enqueue, then moved to `.done/` (or to `.rejected/` beside its
 // reason). Nothing a file holds throws out.
-// What a file is (task-file.ts) and where it goes (inbox-files.ts) are decided elsewhere.
+// What a file is (task-file.ts) and where it goes (inbox-files.ts) are decided elsewhere; the workers
+// that look at files side by side are inbox-queue.ts.
 import {watch as watchRaw, type FSWatcher as RawWatcher} from 'node:fs';
 import {mkdir, readFile, stat} from 'node:fs/promises';
 import path from 'node:path';
 import {watch, type FSWatcher} from 'chokidar';
+import type {HealthCheck} from '../engine/model/snapshot.js';
 import {errorCode, messageOf, TaskInputError} from '../errors.js';
 import {doneFolder, doneName, fileDigest, moveInto, reject, taskDigest} from './inbox-files.js';
+import {InboxQueue} from './inbox-queue.js';
 import {inboxHealth, settleWait, type FileState} from './inbox-state.js';
 import type {IntakePart, IntakePort} from './port.js';
 import {maxTaskFileBytes, readTaskFile, taskFileKind, tooBig} from './task-file.js';
@@ -34,237 +37,250 @@ export type Inbox = IntakePart & {
 
 const retryDelays = [250, 1000, 5000, 30_000];
 
-export function startInbox({folder: given, port, label = `${path.basename(given)}/`, stabilityMs = 100, settleMs = 25, parallel = 8}: StartInboxOptions): Inbox {
-	const folder = path.resolve(given);
-	const files = new Map<string, FileState>();
-	const timers = new Map<string, NodeJS.Timeout>();
-	const due: string[] = [];
-	const dueSet = new Set<string>();
-	/** Files being looked at now: a few at once (each step waits on the thread pool, which chokidar's rescans keep busy), never one twice. */
-	const active = new Set<string>();
-	const workers = new Set<Promise<void>>();
-	let taken = 0;
-	let rejected = 0;
-	let failure: string | undefined;
-	let stopped = false;
-	let stopping = () => {};
-	const stopSignal = new Promise<void>(resolve => (stopping = resolve));
-	let checkedAt = port.now();
-	let watcher: FSWatcher | undefined;
-	let raw: RawWatcher | undefined;
+export const startInbox = (options: StartInboxOptions): Inbox => new InboxFolder(options);
+
+class InboxFolder implements Inbox {
+	readonly ready: Promise<void>;
+	readonly #folder: string;
+	readonly #port: IntakePort;
+	readonly #label: string;
+	readonly #timing: {stabilityMs: number; settleMs: number};
+	readonly #files = new Map<string, FileState>();
+	readonly #timers = new Map<string, NodeJS.Timeout>();
+	readonly #queue: InboxQueue;
+	#taken = 0;
+	#rejected = 0;
+	#failure: string | undefined;
+	#stopped = false;
+	#stopping = () => {};
+	readonly #stopSignal = new Promise<void>(resolve => (this.#stopping = resolve));
+	#checkedAt: number;
+	#watcher: FSWatcher | undefined;
+	#raw: RawWatcher | undefined;
 	/** Without the raw watcher, writes in place cannot be told from renames: every file waits stabilityMs. */
-	let rawWorks = false;
+	#rawWorks = false;
 
-	const changed = () => {
-		checkedAt = port.now();
-		try {
-			port.healthChanged();
-		} catch {}
-	};
-	const warn = (message: string) => {
-		try {
-			port.warn(`inbox ${label}: ${message}`);
-		} catch {}
-	};
+	constructor({folder, port, label = `${path.basename(folder)}/`, stabilityMs = 100, settleMs = 25, parallel = 8}: StartInboxOptions) {
+		this.#folder = path.resolve(folder);
+		this.#port = port;
+		this.#label = label;
+		this.#timing = {stabilityMs, settleMs};
+		this.#queue = new InboxQueue(parallel, name => this.#look(name), (name, error) => this.#warn(`${name}: ${messageOf(error)}`));
+		this.#checkedAt = port.now();
+		this.ready = this.#start().catch(error => this.#fail(error));
+	}
 
-	const schedule = (name: string, delay: number) => {
-		if (stopped) return;
-		clearTimeout(timers.get(name));
-		timers.set(
-			name,
-			setTimeout(() => {
-				timers.delete(name);
-				if (dueSet.has(name)) return;
-				dueSet.add(name);
-				due.push(name);
-				work();
-			}, Math.max(0, delay)),
-		);
-	};
+	health(): HealthCheck[] {
+		return [inboxHealth({label: this.#label, taken: this.#taken, rejected: this.#rejected, failure: this.#failure, checkedAt: this.#checkedAt})];
+	}
+
+	async stop(): Promise<void> {
+		this.#stopped = true;
+		this.#queue.stop();
+		this.#stopping();
+		for (const timer of this.#timers.values()) clearTimeout(timer);
+		this.#timers.clear();
+		this.#raw?.close();
+		await this.ready.catch(() => {});
+		await this.#watcher?.close();
+		await this.#queue.idle();
+	}
+
+	async #start(): Promise<void> {
+		if (!(await this.#makeFolder())) return;
+		if (this.#stopped) return;
+		this.#watchWrites();
+		await this.#watchFolder();
+		if (this.#failure === undefined) this.#changed();
+		await this.#awaitArrivals();
+	}
+
+	/** Makes the folder when missing; false (and the health check fails) when it is not a folder orch can use. */
+	async #makeFolder(): Promise<boolean> {
+		try {
+			await mkdir(this.#folder, {recursive: true});
+			if (!(await stat(this.#folder)).isDirectory()) throw Object.assign(new Error('not a folder'), {code: 'ENOTDIR'});
+			return true;
+		} catch (error) {
+			this.#fail(error);
+			return false;
+		}
+	}
+
+	/** The raw watcher: the only one that tells a write in place from a file renamed in. */
+	#watchWrites(): void {
+		try {
+			this.#raw = watchRaw(this.#folder, {persistent: false}, (event, name) => {
+				if (event === 'change' && typeof name === 'string') this.#touched(name, 'written');
+			});
+			this.#raw.on('error', () => {
+				this.#rawWorks = false;
+				this.#raw?.close();
+			});
+			this.#rawWorks = true;
+		} catch {}
+	}
+
+	/** Watches the folder with chokidar; resolves once its first scan is over, or on stop(). */
+	async #watchFolder(): Promise<void> {
+		const folder = this.#folder;
+		const ignored = (file: string) => path.resolve(file) !== folder && taskFileKind(path.basename(file)) === undefined;
+		const watcher = watch(folder, {depth: 0, ignoreInitial: false, alwaysStat: true, ignored});
+		this.#watcher = watcher;
+		const report = (how: 'arrived' | 'written') => (file: string, stats?: {size: number; mtimeMs: number}) => {
+			if (path.dirname(path.resolve(file)) === folder) this.#touched(path.basename(file), how, stats?.size, stats?.mtimeMs);
+		};
+		watcher.on('add', report('arrived')).on('change', report('written'));
+		watcher.on('error', error => this.#fail(error));
+		await Promise.race([new Promise<void>(resolve => watcher.once('ready', () => resolve())), this.#stopSignal]);
+	}
+
+	/** The files found at start that arrived whole are looked at before `ready` (those being written wait on). */
+	async #awaitArrivals(): Promise<void> {
+		const arrivalsPending = () => this.#queue.busy || [...this.#timers.keys()].some(name => this.#files.get(name)?.inPlace === false);
+		for (const giveUp = Date.now() + 10 * this.#timing.stabilityMs; !this.#stopped && arrivalsPending() && Date.now() < giveUp; ) {
+			await (this.#queue.working ? this.#queue.idle() : new Promise(resolve => setTimeout(resolve, this.#timing.settleMs)));
+		}
+	}
 
 	/** A chokidar event, or a raw write event, for a file: it is (still) being written or has just arrived. */
-	const touched = (name: string, how: 'arrived' | 'written', size?: number, mtimeMs?: number) => {
-		if (stopped || taskFileKind(name) === undefined) return;
-		const now = port.now();
-		const state = files.get(name) ?? {lastEventAt: now, inPlace: !rawWorks, size, mtimeMs, retries: 0};
+	#touched(name: string, how: 'arrived' | 'written', size?: number, mtimeMs?: number): void {
+		if (this.#stopped || taskFileKind(name) === undefined) return;
+		const now = this.#port.now();
+		const state = this.#files.get(name) ?? {lastEventAt: now, inPlace: !this.#rawWorks, size, mtimeMs, retries: 0};
 		state.lastEventAt = now;
 		if (how === 'written') state.inPlace = true;
 		if (size !== undefined) state.size = size;
 		if (mtimeMs !== undefined) state.mtimeMs = mtimeMs;
-		files.set(name, state);
-		schedule(name, settleWait(state, now, {stabilityMs, settleMs}));
-	};
+		this.#files.set(name, state);
+		this.#schedule(name, settleWait(state, now, this.#timing));
+	}
 
-	const work = () => {
-		while (workers.size < parallel && due.some(name => !active.has(name))) {
-			const worker: Promise<void> = drain().finally(() => workers.delete(worker));
-			workers.add(worker);
-		}
-	};
-	const drain = async () => {
-		for (;;) {
-			const index = due.findIndex(name => !active.has(name));
-			if (stopped || index === -1) return;
-			const name = due.splice(index, 1)[0]!;
-			dueSet.delete(name);
-			active.add(name);
-			try {
-				await look(name);
-			} catch (error) {
-				warn(`${name}: ${messageOf(error)}`);
-			} finally {
-				active.delete(name);
-			}
-		}
-	};
-	const idle = async () => {
-		while (workers.size > 0) await Promise.all(workers);
-	};
-
-	const retry = (name: string, what: string, error: unknown) => {
-		const state = files.get(name);
-		const n = state?.retries ?? 0;
-		if (n === 0) warn(`${name}: ${what}: ${messageOf(error)}; will try again`);
-		if (state) state.retries = n + 1;
-		schedule(name, retryDelays[Math.min(n, retryDelays.length - 1)]!);
-	};
+	#schedule(name: string, delay: number): void {
+		if (this.#stopped) return;
+		clearTimeout(this.#timers.get(name));
+		this.#timers.set(
+			name,
+			setTimeout(() => {
+				this.#timers.delete(name);
+				this.#queue.add(name);
+			}, Math.max(0, delay)),
+		);
+	}
 
 	/** Takes the file if it is fully written, else looks again later. */
-	const look = async (name: string) => {
-		const file = path.join(folder, name);
-		const state = files.get(name);
+	async #look(name: string): Promise<void> {
+		const file = path.join(this.#folder, name);
+		const state = this.#files.get(name);
 		let info;
 		try {
 			info = await stat(file);
 		} catch (error) {
-			if (errorCode(error) === 'ENOENT') files.delete(name);
-			else retry(name, 'cannot read it', error);
+			if (errorCode(error) === 'ENOENT') this.#files.delete(name);
+			else this.#retry(name, 'cannot read it', error);
 			return;
 		}
-		if (!info.isFile()) return files.delete(name), undefined;
-		const now = port.now();
+		if (!info.isFile()) {
+			this.#files.delete(name);
+			return;
+		}
+		const now = this.#port.now();
 		if (state && (state.size !== info.size || state.mtimeMs !== info.mtimeMs)) {
 			// Changed since it was reported: someone is writing it here.
 			if (state.size !== undefined) state.inPlace = true;
 			Object.assign(state, {size: info.size, mtimeMs: info.mtimeMs, lastEventAt: now});
 		}
-		const wait = state ? settleWait(state, now, {stabilityMs, settleMs}) : 0;
-		if (wait > 0) return schedule(name, wait);
-		await take(name, file, info.size);
-	};
+		const wait = state ? settleWait(state, now, this.#timing) : 0;
+		if (wait > 0) return this.#schedule(name, wait);
+		await this.#take(name, file, info.size);
+	}
 
-	const take = async (name: string, file: string, size: number) => {
-		if (size > maxTaskFileBytes) return refuse(name, {error: tooBig(name, size)});
+	async #take(name: string, file: string, size: number): Promise<void> {
+		if (size > maxTaskFileBytes) return this.#refuse(name, {error: tooBig(name, size)});
 		let bytes: Buffer;
 		try {
 			bytes = await readFile(file);
 		} catch (error) {
-			if (errorCode(error) === 'ENOENT') return files.delete(name), undefined;
-			return retry(name, 'cannot read it', error);
+			if (errorCode(error) === 'ENOENT') {
+				this.#files.delete(name);
+				return;
+			}
+			return this.#retry(name, 'cannot read it', error);
 		}
 		const digest = fileDigest(name, bytes);
-		if (port.taskOf(`inbox:${digest}`) !== undefined) {
-			const ids = tasksOfFile(digest);
-			warn(`${name} was taken before${ids.length > 0 ? ` (${ids.join(', ')})` : ''}; moving it to ${doneFolder}/ without enqueuing it again`);
-			return finish(name, ids, digest);
+		if (this.#port.taskOf(`inbox:${digest}`) !== undefined) {
+			const ids = this.#tasksOfFile(digest);
+			this.#warn(`${name} was taken before${ids.length > 0 ? ` (${ids.join(', ')})` : ''}; moving it to ${doneFolder}/ without enqueuing it again`);
+			return this.#finish(name, ids, digest);
 		}
 		const parsed = readTaskFile(name, bytes);
-		if (!parsed.ok) return refuse(name, parsed);
+		if (!parsed.ok) return this.#refuse(name, parsed);
 		let ids: string[];
 		try {
-			ids = await port.enqueue(parsed.tasks.map((task, index) => ({...task, source: {kind: 'inbox', file: name, digest: taskDigest(digest, index)}})));
+			ids = await this.#port.enqueue(parsed.tasks.map((task, index) => ({...task, source: {kind: 'inbox', file: name, digest: taskDigest(digest, index)}})));
 		} catch (error) {
-			if (error instanceof TaskInputError) return refuse(name, {error: `${name}: ${error.message}`});
-			return retry(name, 'the supervisor did not take its tasks', error);
+			if (error instanceof TaskInputError) return this.#refuse(name, {error: `${name}: ${error.message}`});
+			return this.#retry(name, 'the supervisor did not take its tasks', error);
 		}
-		taken++;
-		changed();
-		await finish(name, ids, digest);
-	};
+		this.#taken++;
+		this.#changed();
+		await this.#finish(name, ids, digest);
+	}
 
 	/** The tasks a file became: one key per task it held (inbox-files.ts taskDigest). */
-	const tasksOfFile = (digest: string): string[] => {
+	#tasksOfFile(digest: string): string[] {
 		const ids: string[] = [];
-		for (let index = 0, id; (id = port.taskOf(`inbox:${taskDigest(digest, index)}`)) !== undefined; index++) ids.push(id);
+		for (let index = 0, id; (id = this.#port.taskOf(`inbox:${taskDigest(digest, index)}`)) !== undefined; index++) ids.push(id);
 		return ids;
-	};
+	}
 
-	const finish = async (name: string, ids: readonly string[], digest: string) => {
+	async #finish(name: string, ids: readonly string[], digest: string): Promise<void> {
 		try {
-			await moveInto(folder, name, doneFolder, doneName(name, ids, digest));
-			files.delete(name);
+			await moveInto(this.#folder, name, doneFolder, doneName(name, ids, digest));
+			this.#files.delete(name);
 		} catch (error) {
-			if (errorCode(error) === 'ENOENT') return files.delete(name), undefined;
-			retry(name, `cannot move it to ${doneFolder}/ (it will not be enqueued again)`, error);
+			if (errorCode(error) === 'ENOENT') this.#files.delete(name);
+			else this.#retry(name, `cannot move it to ${doneFolder}/ (it will not be enqueued again)`, error);
 		}
-	};
+	}
 
-	const refuse = async (name: string, result: {error: string}) => {
+	async #refuse(name: string, result: {error: string}): Promise<void> {
 		try {
-			await reject(folder, name, result.error);
-			files.delete(name);
-			rejected++;
-			changed();
+			await reject(this.#folder, name, result.error);
+			this.#files.delete(name);
+			this.#rejected++;
+			this.#changed();
 		} catch (error) {
-			if (errorCode(error) === 'ENOENT') return files.delete(name), undefined;
-			retry(name, 'cannot move it to .rejected/', error);
+			if (errorCode(error) === 'ENOENT') this.#files.delete(name);
+			else this.#retry(name, 'cannot move it to .rejected/', error);
 		}
-	};
+	}
 
-	const fail = (why: unknown) => {
+	#retry(name: string, what: string, error: unknown): void {
+		const state = this.#files.get(name);
+		const n = state?.retries ?? 0;
+		if (n === 0) this.#warn(`${name}: ${what}: ${messageOf(error)}; will try again`);
+		if (state) state.retries = n + 1;
+		this.#schedule(name, retryDelays[Math.min(n, retryDelays.length - 1)]!);
+	}
+
+	#fail(why: unknown): void {
 		const code = errorCode(why);
-		failure = `cannot watch ${folder}: ${code}; make sure it is a folder orch can read and write, or set intake.inbox to another folder (or false)`;
-		warn(failure);
-		changed();
-	};
+		this.#failure = `cannot watch ${this.#folder}: ${code}; make sure it is a folder orch can read and write, or set intake.inbox to another folder (or false)`;
+		this.#warn(this.#failure);
+		this.#changed();
+	}
 
-	const start = async () => {
+	#changed(): void {
+		this.#checkedAt = this.#port.now();
 		try {
-			await mkdir(folder, {recursive: true});
-			if (!(await stat(folder)).isDirectory()) throw Object.assign(new Error('not a folder'), {code: 'ENOTDIR'});
-		} catch (error) {
-			return fail(error);
-		}
-		if (stopped) return;
-		try {
-			raw = watchRaw(folder, {persistent: false}, (event, name) => {
-				if (event === 'change' && typeof name === 'string') touched(name, 'written');
-			});
-			raw.on('error', () => {
-				rawWorks = false;
-				raw?.close();
-			});
-			rawWorks = true;
+			this.#port.healthChanged();
 		} catch {}
-		const ignored = (file: string) => path.resolve(file) !== folder && taskFileKind(path.basename(file)) === undefined;
-		watcher = watch(folder, {depth: 0, ignoreInitial: false, alwaysStat: true, ignored});
-		const report = (how: 'arrived' | 'written') => (file: string, stats?: {size: number; mtimeMs: number}) => {
-			if (path.dirname(path.resolve(file)) === folder) touched(path.basename(file), how, stats?.size, stats?.mtimeMs);
-		};
-		watcher.on('add', report('arrived')).on('change', report('written'));
-		watcher.on('error', error => fail(error));
-		await Promise.race([new Promise<void>(resolve => watcher!.once('ready', () => resolve())), stopSignal]);
-		if (failure === undefined) changed();
-		// The files found at start that arrived whole are looked at before `ready` (those being written wait on).
-		const arrivalsPending = () => due.length > 0 || workers.size > 0 || [...timers.keys()].some(name => files.get(name)?.inPlace === false);
-		for (const giveUp = Date.now() + 10 * stabilityMs; !stopped && arrivalsPending() && Date.now() < giveUp; ) {
-			await (workers.size > 0 ? idle() : new Promise(resolve => setTimeout(resolve, settleMs)));
-		}
-	};
-	const ready = start().catch(fail);
+	}
 
-	return {
-		ready,
-		health: () => [inboxHealth({label, taken, rejected, failure, checkedAt})],
-		async stop() {
-			stopped = true;
-			stopping();
-			for (const timer of timers.values()) clearTimeout(timer);
-			timers.clear();
-			raw?.close();
-			await ready.catch(() => {});
-			await watcher?.close();
-			await idle();
-		},
-	};
+	#warn(message: string): void {
+		try {
+			this.#port.warn(`inbox ${this.#label}: ${message}`);
+		} catch {}
+	}
 }

@@ -35,9 +35,12 @@ const killGraceMs = 1000;
 /** Stderr kept for the error message. */
 const stderrKeep = 2048;
 
+type Subprocess = ReturnType<typeof execa>;
+
 export function runPollCommand(spec: PollCommandSpec): PollCommandRun {
 	const [file, ...args] = typeof spec.command === 'string' ? [spec.command] : spec.command;
-	let subprocess: ReturnType<typeof execa>;
+	const program = {command: file!, cwd: spec.cwd};
+	let subprocess: Subprocess;
 	try {
 		subprocess = execa(file!, args, {
 			cwd: spec.cwd,
@@ -52,75 +55,99 @@ export function runPollCommand(spec: PollCommandSpec): PollCommandRun {
 			reject: false,
 		});
 	} catch (error) {
-		const done = Promise.resolve<PollCommandResult>({ok: false, error: describeSpawnError({command: file!, cwd: spec.cwd}, undefined, error)});
+		const done = Promise.resolve<PollCommandResult>({ok: false, error: describeSpawnError(program, undefined, error)});
 		return {done, stop: async () => undefined};
 	}
+	return new PollCommand(subprocess, program, spec);
+}
 
-	const pid = subprocess.pid;
-	const chunks: Buffer[] = [];
-	let bytes = 0;
-	let stderr = Buffer.alloc(0);
+/** A command that started: its output as it comes, its time limit, and how it ends. */
+class PollCommand implements PollCommandRun {
+	readonly done: Promise<PollCommandResult>;
+	readonly #subprocess: Subprocess;
+	readonly #pid: number | undefined;
+	/** What describeSpawnError names. */
+	readonly #program: {command: string; cwd: string};
+	readonly #maxBytes: number;
+	readonly #chunks: Buffer[] = [];
+	#bytes = 0;
+	#stderr = Buffer.alloc(0);
 	/** Why the command was stopped early; its exit status then does not matter. */
-	let stoppedBecause: string | undefined;
-	let killing: Promise<void> | undefined;
+	#stoppedBecause: string | undefined;
+	#killing: Promise<void> | undefined;
 
-	const kill = (why: string): Promise<void> => {
-		stoppedBecause ??= why;
-		killing ??= (async () => {
-			if (pid !== undefined) await tryTerminateGroup(pid, killGraceMs).catch(() => undefined);
-			// Something outside the group may hold the pipes open: stop waiting for them.
-			subprocess.stdout?.destroy();
-			subprocess.stderr?.destroy();
-		})();
-		return killing;
-	};
+	constructor(subprocess: Subprocess, program: {command: string; cwd: string}, {timeout, maxBytes}: Pick<PollCommandSpec, 'timeout' | 'maxBytes'>) {
+		this.#subprocess = subprocess;
+		this.#pid = subprocess.pid;
+		this.#program = program;
+		this.#maxBytes = maxBytes;
+		subprocess.stdout?.on('data', (chunk: Buffer) => this.#onStdout(chunk));
+		subprocess.stderr?.on('data', (chunk: Buffer) => this.#onStderr(chunk));
+		const timer = setTimeout(() => void this.#kill(`timed out after ${compactDuration(timeout)}`), timeout);
+		this.done = this.#end(timer).catch((error: unknown) => ({ok: false as const, error: `could not run the command: ${(error as Error).message}`}));
+	}
 
-	subprocess.stdout?.on('data', (chunk: Buffer) => {
-		if (stoppedBecause !== undefined) return;
-		bytes += chunk.length;
-		if (bytes > spec.maxBytes) {
-			chunks.length = 0;
+	async stop(): Promise<void> {
+		await this.#kill('stopped');
+		await this.done;
+	}
+
+	#onStdout(chunk: Buffer): void {
+		if (this.#stoppedBecause !== undefined) return;
+		this.#bytes += chunk.length;
+		if (this.#bytes > this.#maxBytes) {
+			this.#chunks.length = 0;
 			// Stop reading now: the rest is neither read nor kept.
-			subprocess.stdout?.destroy();
-			void kill(`output over ${formatBytes(spec.maxBytes)} (maxBytes): refused`);
+			this.#subprocess.stdout?.destroy();
+			void this.#kill(`output over ${formatBytes(this.#maxBytes)} (maxBytes): refused`);
 			return;
 		}
-		chunks.push(chunk);
-	});
-	subprocess.stderr?.on('data', (chunk: Buffer) => {
-		stderr = Buffer.concat([stderr, chunk]);
-		if (stderr.length > stderrKeep) stderr = stderr.subarray(stderr.length - stderrKeep);
-	});
-	const timer = setTimeout(() => void kill(`timed out after ${compactDuration(spec.timeout)}`), spec.timeout);
+		this.#chunks.push(chunk);
+	}
 
-	const done = (async (): Promise<PollCommandResult> => {
-		const result = await subprocess;
+	#onStderr(chunk: Buffer): void {
+		this.#stderr = Buffer.concat([this.#stderr, chunk]);
+		if (this.#stderr.length > stderrKeep) this.#stderr = this.#stderr.subarray(this.#stderr.length - stderrKeep);
+	}
+
+	#kill(why: string): Promise<void> {
+		this.#stoppedBecause ??= why;
+		this.#killing ??= this.#terminate();
+		return this.#killing;
+	}
+
+	async #terminate(): Promise<void> {
+		if (this.#pid !== undefined) await tryTerminateGroup(this.#pid, killGraceMs).catch(() => undefined);
+		// Something outside the group may hold the pipes open: stop waiting for them.
+		this.#subprocess.stdout?.destroy();
+		this.#subprocess.stderr?.destroy();
+	}
+
+	async #end(timer: NodeJS.Timeout): Promise<PollCommandResult> {
+		const result = await this.#subprocess;
 		clearTimeout(timer);
-		await killing;
+		await this.#killing;
 		// The leader is gone: anything it left in its group goes too.
-		if (pid !== undefined && stoppedBecause === undefined) {
+		if (this.#pid !== undefined && this.#stoppedBecause === undefined) {
 			try {
-				killProcessGroup(pid, 'SIGKILL');
+				killProcessGroup(this.#pid, 'SIGKILL');
 			} catch {
 				// Not ours to signal: nothing more to do.
 			}
 		}
-		const tail = stderrTail(stderr.toString('utf8'));
+		return this.#outcome(result);
+	}
+
+	/** What the run came to: its stdout, or why it failed. */
+	#outcome(result: Awaited<Subprocess>): PollCommandResult {
+		const tail = stderrTail(this.#stderr.toString('utf8'));
 		const withTail = (message: string) => (tail === '' ? message : `${message}: ${tail}`);
-		if (stoppedBecause !== undefined) return {ok: false, error: stoppedBecause};
-		if (pid === undefined || (result.exitCode === undefined && result.signal === undefined)) {
-			return {ok: false, error: describeSpawnError({command: file!, cwd: spec.cwd}, result)};
+		if (this.#stoppedBecause !== undefined) return {ok: false, error: this.#stoppedBecause};
+		if (this.#pid === undefined || (result.exitCode === undefined && result.signal === undefined)) {
+			return {ok: false, error: describeSpawnError(this.#program, result)};
 		}
 		if (result.signal !== undefined) return {ok: false, error: withTail(`killed by ${result.signal}`)};
 		if (result.exitCode !== 0) return {ok: false, error: withTail(`exited with code ${result.exitCode}`)};
-		return {ok: true, stdout: Buffer.concat(chunks, bytes).toString('utf8')};
-	})().catch((error: unknown) => ({ok: false as const, error: `could not run the command: ${(error as Error).message}`}));
-
-	return {
-		done,
-		async stop() {
-			await kill('stopped');
-			await done;
-		},
-	};
+		return {ok: true, stdout: Buffer.concat(this.#chunks, this.#bytes).toString('utf8')};
+	}
 }

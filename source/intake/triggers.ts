@@ -6,7 +6,7 @@ import path from 'node:path';
 import {watch, type FSWatcher} from 'chokidar';
 import type {TriggerConfig} from '../config/schema.js';
 import type {HealthCheck} from '../engine/model/snapshot.js';
-import {burstEndsAt, planTriggerTasks, rememberPlan, type Change, type ChangeKind} from './trigger-batch.js';
+import {burstEndsAt, planTriggerTasks, rememberPlan, type Change, type ChangeKind, type PlannedTask} from './trigger-batch.js';
 import {triggerPaths, type TriggerPaths} from './trigger-paths.js';
 import type {IntakePart, IntakePort} from './port.js';
 
@@ -27,7 +27,7 @@ export type TriggersPart = IntakePart & {
 const changeKinds = new Set<string>(['add', 'change', 'unlink']);
 
 export function startTriggers({triggers, projectDir, neverWatch, port}: StartTriggersOptions): TriggersPart {
-	const watchers = triggers.map(trigger => watchTrigger(trigger, triggerPaths({watch: trigger.watch, ignore: trigger.ignore, projectDir, neverWatch}), port));
+	const watchers = triggers.map(trigger => new TriggerWatcher(trigger, triggerPaths({watch: trigger.watch, ignore: trigger.ignore, projectDir, neverWatch}), port));
 	return {
 		health: () => watchers.map(watcher => watcher.health()),
 		ready: async () => {
@@ -39,140 +39,165 @@ export function startTriggers({triggers, projectDir, neverWatch, port}: StartTri
 	};
 }
 
-type TriggerWatcher = {health(): HealthCheck; ready: Promise<void>; stop(): Promise<void>};
-
-function watchTrigger(trigger: TriggerConfig, paths: TriggerPaths, port: IntakePort): TriggerWatcher {
-	const patterns = (typeof trigger.watch === 'string' ? [trigger.watch] : trigger.watch).join(', ');
-	let pending: Change[] = [];
-	let timer: NodeJS.Timeout | undefined;
-	let memory = new Map<string, number>();
+/** One trigger: its watcher, the burst of changes being gathered, and the tasks it made. */
+class TriggerWatcher {
+	readonly ready: Promise<void>;
+	readonly #trigger: TriggerConfig;
+	readonly #paths: TriggerPaths;
+	readonly #port: IntakePort;
+	readonly #patterns: string;
+	#pending: Change[] = [];
+	#timer: NodeJS.Timeout | undefined;
+	#memory = new Map<string, number>();
 	/** Keys whose tasks are being handed to the supervisor: not in port.tasks() yet, but not free. */
-	const inFlight = new Set<string>();
-	let made = 0;
+	readonly #inFlight = new Set<string>();
+	#made = 0;
 	/** Changed keys the loop guard held back (a task of theirs unfinished, or cooling down). */
-	let held = 0;
-	let scanning = true;
-	let stopped = false;
+	#held = 0;
+	#scanning = true;
+	#stopped = false;
 	/** Why watching failed (the trigger sees no changes), or why its last tasks could not be made. */
-	let watchError: string | undefined;
-	let taskError: string | undefined;
-	let checkedAt = port.now();
-	let watcher: FSWatcher | undefined;
-	let scanned = () => {};
+	#watchError: string | undefined;
+	#taskError: string | undefined;
+	#checkedAt: number;
+	#watcher: FSWatcher | undefined;
+	#scanned = () => {};
 	/** The burst being handed over: stop() waits for it, so no task arrives after stop resolves. */
-	let flushing: Promise<void> | undefined;
+	#flushing: Promise<void> | undefined;
 
-	const changed = () => {
-		checkedAt = port.now();
-		port.healthChanged();
-	};
-	const report = (what: string, error: unknown) => {
-		const detail = `${what}: ${error instanceof Error ? error.message : String(error)}`;
-		port.warn(`trigger "${trigger.name}": ${detail}`);
-		return detail;
-	};
+	constructor(trigger: TriggerConfig, paths: TriggerPaths, port: IntakePort) {
+		this.#trigger = trigger;
+		this.#paths = paths;
+		this.#port = port;
+		this.#patterns = (typeof trigger.watch === 'string' ? [trigger.watch] : trigger.watch).join(', ');
+		this.#checkedAt = port.now();
+		this.ready = this.#watch();
+	}
 
-	const flush = async () => {
-		timer = undefined;
-		const burst = pending;
-		pending = [];
-		if (stopped || burst.length === 0) return;
-		const now = port.now();
-		const live = [...port.tasks()];
-		const plan = planTriggerTasks({trigger, burst, tasks: live, memory, now});
-		const busy = plan.make.filter(({key}) => inFlight.has(key));
-		const make = plan.make.filter(({key}) => !inFlight.has(key));
-		memory = rememberPlan(memory, {make, held: [...plan.held, ...busy.map(({key}) => ({key, hold: 'active' as const}))]}, now, trigger.cooldown);
-		if (plan.held.length + busy.length > 0) {
-			held += plan.held.length + busy.length;
-			changed();
-		}
-		if (make.length === 0) return;
-		for (const {key} of make) inFlight.add(key);
-		try {
-			const ids = await port.enqueue(make.map(({task}) => task));
-			made += ids.length;
-			taskError = undefined;
-			changed();
-		} catch (error) {
-			taskError = `${report('could not make a task', error)}; check the task of intake.triggers "${trigger.name}" in the config`;
-			changed();
-		} finally {
-			for (const {key} of make) inFlight.delete(key);
-		}
-	};
+	health(): HealthCheck {
+		const made = this.#made;
+		const held = this.#held;
+		return {
+			name: `trigger ${this.#trigger.name}`,
+			state: this.#watchError || this.#taskError ? 'fail' : 'ok',
+			detail: this.#watchError ?? this.#taskError ?? `${this.#scanning ? 'scanning' : 'watching'} ${this.#patterns} · ${made} task${made === 1 ? '' : 's'}${held > 0 ? ` · ${held} held by the loop guard` : ''}`,
+			checkedAt: this.#checkedAt,
+		};
+	}
 
-	const schedule = () => {
-		const first = pending[0]!;
-		const last = pending.at(-1)!;
-		if (timer) clearTimeout(timer);
-		const delay = Math.max(0, burstEndsAt(first.at, last.at, trigger.debounce) - port.now());
-		timer = setTimeout(() => {
-			const done: Promise<void> = flush()
-				.catch(error => void report('could not make a task', error))
-				.finally(() => {
-					if (flushing === done) flushing = undefined;
-				});
-			flushing = done;
-		}, delay);
-	};
+	async stop(): Promise<void> {
+		this.#stopped = true;
+		if (this.#timer) clearTimeout(this.#timer);
+		this.#timer = undefined;
+		this.#pending = [];
+		this.#scanned();
+		await this.#watcher?.close();
+		await this.ready;
+		await this.#flushing;
+	}
 
-	const onEvent = (event: string, file: string) => {
-		try {
-			if (stopped || !changeKinds.has(event) || !paths.accepts(file)) return;
-			pending.push({file: paths.relative(file), kind: event as ChangeKind, at: port.now()});
-			schedule();
-		} catch (error) {
-			report('could not take a change', error);
-		}
-	};
-
-	const ready = (async () => {
+	async #watch(): Promise<void> {
+		const paths = this.#paths;
 		try {
 			const roots = await Promise.all(paths.prefixes.map(async prefix => existingFolder(prefix)));
-			if (stopped) return;
+			if (this.#stopped) return;
 			const current = watch([...new Set(roots)], {
 				ignoreInitial: true,
 				ignored: (file, stats) => paths.prune(file, stats ? stats.isFile() : undefined),
 			});
-			watcher = current;
-			current.on('all', onEvent);
+			this.#watcher = current;
+			current.on('all', (event, file) => this.#onEvent(event, file));
 			current.on('error', error => {
-				watchError = report('watching failed', error) + watchHint(error);
-				changed();
+				this.#watchError = this.#report('watching failed', error) + watchHint(error);
+				this.#changed();
 			});
 			// stop() during the scan ends the wait too.
 			await new Promise<void>(resolve => {
-				scanned = resolve;
+				this.#scanned = resolve;
 				current.once('ready', () => resolve());
 			});
 		} catch (error) {
-			watchError = report('could not start watching', error);
+			this.#watchError = this.#report('could not start watching', error);
 		} finally {
-			scanning = false;
-			changed();
+			this.#scanning = false;
+			this.#changed();
 		}
-	})();
+	}
 
-	return {
-		ready,
-		health: () => ({
-			name: `trigger ${trigger.name}`,
-			state: watchError || taskError ? 'fail' : 'ok',
-			detail: watchError ?? taskError ?? `${scanning ? 'scanning' : 'watching'} ${patterns} · ${made} task${made === 1 ? '' : 's'}${held > 0 ? ` · ${held} held by the loop guard` : ''}`,
-			checkedAt,
-		}),
-		async stop() {
-			stopped = true;
-			if (timer) clearTimeout(timer);
-			timer = undefined;
-			pending = [];
-			scanned();
-			await watcher?.close();
-			await ready;
-			await flushing;
-		},
-	};
+	#onEvent(event: string, file: string): void {
+		try {
+			if (this.#stopped || !changeKinds.has(event) || !this.#paths.accepts(file)) return;
+			this.#pending.push({file: this.#paths.relative(file), kind: event as ChangeKind, at: this.#port.now()});
+			this.#schedule();
+		} catch (error) {
+			this.#report('could not take a change', error);
+		}
+	}
+
+	#schedule(): void {
+		const first = this.#pending[0]!;
+		const last = this.#pending.at(-1)!;
+		if (this.#timer) clearTimeout(this.#timer);
+		const delay = Math.max(0, burstEndsAt(first.at, last.at, this.#trigger.debounce) - this.#port.now());
+		this.#timer = setTimeout(() => {
+			const done: Promise<void> = this.#flush()
+				.catch(error => void this.#report('could not make a task', error))
+				.finally(() => {
+					if (this.#flushing === done) this.#flushing = undefined;
+				});
+			this.#flushing = done;
+		}, delay);
+	}
+
+	async #flush(): Promise<void> {
+		this.#timer = undefined;
+		const burst = this.#pending;
+		this.#pending = [];
+		if (this.#stopped || burst.length === 0) return;
+		const make = this.#admit(burst);
+		if (make.length > 0) await this.#enqueue(make);
+	}
+
+	/** The loop guard: the tasks of the burst to make now; the rest are held back, counted and remembered. */
+	#admit(burst: readonly Change[]): PlannedTask[] {
+		const now = this.#port.now();
+		const live = [...this.#port.tasks()];
+		const plan = planTriggerTasks({trigger: this.#trigger, burst, tasks: live, memory: this.#memory, now});
+		const busy = plan.make.filter(({key}) => this.#inFlight.has(key));
+		const make = plan.make.filter(({key}) => !this.#inFlight.has(key));
+		this.#memory = rememberPlan(this.#memory, {make, held: [...plan.held, ...busy.map(({key}) => ({key, hold: 'active' as const}))]}, now, this.#trigger.cooldown);
+		if (plan.held.length + busy.length > 0) {
+			this.#held += plan.held.length + busy.length;
+			this.#changed();
+		}
+		return make;
+	}
+
+	async #enqueue(make: readonly PlannedTask[]): Promise<void> {
+		for (const {key} of make) this.#inFlight.add(key);
+		try {
+			const ids = await this.#port.enqueue(make.map(({task}) => task));
+			this.#made += ids.length;
+			this.#taskError = undefined;
+			this.#changed();
+		} catch (error) {
+			this.#taskError = `${this.#report('could not make a task', error)}; check the task of intake.triggers "${this.#trigger.name}" in the config`;
+			this.#changed();
+		} finally {
+			for (const {key} of make) this.#inFlight.delete(key);
+		}
+	}
+
+	#changed(): void {
+		this.#checkedAt = this.#port.now();
+		this.#port.healthChanged();
+	}
+
+	#report(what: string, error: unknown): string {
+		const detail = `${what}: ${error instanceof Error ? error.message : String(error)}`;
+		this.#port.warn(`trigger "${this.#trigger.name}": ${detail}`);
+		return detail;
+	}
 }
 
 /** What to do about the watch errors people run into. */
