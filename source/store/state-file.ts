@@ -4,7 +4,8 @@ import {z} from 'zod';
 import {emptyState, STATE_VERSION, type StateData} from '../engine/model/state-data.js';
 import {taskStatuses} from '../engine/model/types.js';
 import {StateError} from '../errors.js';
-import {DurableFileAdapter, FileParseError} from './durable-adapter.js';
+import {FileParseError} from './durable-adapter.js';
+import {readJournaled} from './journaled-adapter.js';
 import {STATE_FILE} from './state-dir.js';
 
 export const stateFilePath = (stateDir: string): string => path.join(stateDir, STATE_FILE);
@@ -76,8 +77,7 @@ export async function inspectRead(read: () => Promise<unknown>): Promise<Inspect
 }
 
 /** Reads and judges one state file (the live one or a backup) without changing anything. */
-export const inspectStateFile = async (file: string): Promise<Inspection> =>
-	inspectRead(() => new DurableFileAdapter<unknown>(file).read());
+export const inspectStateFile = async (file: string): Promise<Inspection> => inspectRead(async () => (await readJournaled(file))?.data ?? null);
 
 /**
  * The state for read-only commands (`orch ls` with no supervisor): no lock, no writes, nothing moved.

@@ -1,7 +1,7 @@
 // Serialising the state without re-serialising every unchanged task on each write.
 
 /** `,<task JSON>` as bytes: the leading comma lets every task but the first be written as is. */
-function taskBytes(task: object, cache: WeakMap<object, Buffer>): Buffer {
+export function taskBytes(task: object, cache: WeakMap<object, Buffer>): Buffer {
 	let bytes = cache.get(task);
 	if (bytes === undefined) {
 		bytes = Buffer.from(`,${JSON.stringify(task) ?? 'null'}`);

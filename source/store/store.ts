@@ -1,9 +1,10 @@
 // The live state file: opened (or restored from its backup), then written through coalesced durable writes.
-import {access, readFile, stat} from 'node:fs/promises';
+import {access, readFile, rename, stat} from 'node:fs/promises';
 import {Low} from 'lowdb';
 import {emptyState, type StateData} from '../engine/model/state-data.js';
 import {StateError} from '../errors.js';
 import {DurableFileAdapter, writeFileDurably} from './durable-adapter.js';
+import {JournaledAdapter, journalPathOf} from './journaled-adapter.js';
 import {ensureStateDir} from './state-dir.js';
 import {
 	backupFilePath,
@@ -13,7 +14,6 @@ import {
 	stateFilePath,
 	type Inspection,
 } from './state-file.js';
-import {stateJsonChunks} from './state-json.js';
 import {WriteCoalescer, type WriteStats} from './write-coalescer.js';
 
 export type {WriteStats} from './write-coalescer.js';
@@ -83,6 +83,15 @@ async function corruptPathFor(file: string, now: number): Promise<string> {
 	return candidate;
 }
 
+/** A journal belongs to the file it was written beside: moved aside with it, it is never applied to a backup. */
+async function setJournalAside(file: string, aside: string): Promise<void> {
+	try {
+		await rename(journalPathOf(file), journalPathOf(aside));
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+	}
+}
+
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
@@ -116,12 +125,14 @@ async function recover(file: string, problem: string | undefined, now: number, w
 	const savedAt = (await stat(bak)).mtime.toISOString();
 	const restored = `restored ${plural(backup.data.tasks.length, 'task')} from the backup ${bak} saved at ${savedAt}`;
 	if (problem === undefined) {
+		await setJournalAside(file, await corruptPathFor(file, now));
 		await writeFileDurably(file, JSON.stringify(backup.data));
 		warnings.push(`state file ${file} was missing: ${restored}. Changes made after that backup, if any, are lost.`);
 		return backup.data;
 	}
 	const aside = await corruptPathFor(file, now);
 	await copyDurably(file, aside);
+	await setJournalAside(file, aside);
 	await writeFileDurably(file, JSON.stringify(backup.data));
 	warnings.push(
 		`state file ${file} could not be used (${problem}): copied it to ${aside} and ${restored}. ` +
@@ -143,10 +154,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 	await ensureStateDir(stateDir);
 	const file = stateFilePath(stateDir);
 	const warnings: string[] = [];
-	const taskJson = new WeakMap<object, Buffer>();
-	const adapter = new DurableFileAdapter<StateData>(file, {
-		serialize: options.immutableTasks ? data => stateJsonChunks(data, taskJson) : undefined,
-	});
+	// Tasks edited in place cannot be told changed by their identity: those states are rewritten whole.
+	const adapter = options.immutableTasks ? new JournaledAdapter(file) : new DurableFileAdapter<StateData>(file);
 	const initial = emptyState(now());
 	const db = new Low<StateData>(adapter, initial);
 
@@ -157,6 +166,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 	});
 	if (found.kind === 'newer') throw newerVersionError(file, found.version);
 	if (found.kind === 'ok') {
+		// The file alone holds the state again (its journal applied), and that is what the backup copies.
+		await db.write();
 		await copyDurably(file, backupFilePath(stateDir));
 	} else if (found.kind === 'damaged') {
 		db.data = await recover(file, found.problem, now(), warnings);
@@ -186,7 +197,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
 		markDirty: () => coalescer.markDirty(),
 		flush: () => coalescer.flush(),
 		backup: () => copyDurably(file, backupFilePath(stateDir)),
-		close: () => coalescer.close(),
+		async close() {
+			await coalescer.close();
+			if (adapter instanceof JournaledAdapter) await adapter.close();
+		},
 		get stats() {
 			return coalescer.stats;
 		},

@@ -1,10 +1,11 @@
 // Runs the built `orch` binary against a temp project folder, as a user would.
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
+import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {execa, type ResultPromise} from 'execa';
 import {procState} from '../../source/os/proc.js';
+import {readJournaled} from '../../source/store/journaled-adapter.js';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const cliPath = path.join(repoRoot, 'dist', 'cli.js');
@@ -61,8 +62,11 @@ export type StoredTask = {
 	[key: string]: unknown;
 };
 
+/** The state as orch keeps it: `orch.json` with its journal applied. */
 export async function readState(stateDir: string): Promise<{tasks: StoredTask[]; dispatchPaused: boolean}> {
-	return JSON.parse(await readFile(path.join(stateDir, 'orch.json'), 'utf8')) as {tasks: StoredTask[]; dispatchPaused: boolean};
+	const found = await readJournaled(path.join(stateDir, 'orch.json'));
+	if (!found) throw new Error(`no state file in ${stateDir}`);
+	return found.data as unknown as {tasks: StoredTask[]; dispatchPaused: boolean};
 }
 
 export async function lsJson(dir: string): Promise<StoredTask[]> {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import {afterEach, beforeEach, describe, expect, test} from 'vitest';
 import type {Task} from '../../source/engine/model/types.js';
 import {emptyState, type StateData} from '../../source/engine/model/state-data.js';
+import {readJournaled} from '../../source/store/journaled-adapter.js';
 import {openStore, type Store} from '../../source/store/store.js';
 import {waitFor} from '../helpers/wait-for.js';
 import {makeTask} from '../helpers/tasks.js';
@@ -100,8 +101,8 @@ describe('coalesced writes', () => {
 		expect(onDisk().tasks.map(t => t.id)).toEqual(['t-1']);
 	});
 
-	test('with immutableTasks, replaced tasks are written fresh and unchanged ones reused, same bytes as JSON.stringify', async () => {
-		// Given a store caching task JSON by identity
+	test('with immutableTasks, a write journals only what changed, and closing rewrites the file whole, as JSON.stringify gives it', async () => {
+		// Given a store that tells changed tasks by identity, with three tasks written
 		store = await openStore({stateDir, immutableTasks: true});
 		let data: StateData = {...emptyState(1), tasks: [task('t-1'), task('t-2'), task('t-3')]};
 		store.setProducer(() => data);
@@ -111,9 +112,17 @@ describe('coalesced writes', () => {
 		data = {...data, seq: 3, tasks: [data.tasks[0]!, task('t-2', 99), data.tasks[2]!]};
 		await store.flush();
 
-		// Then the file is exactly what JSON.stringify gives for the new data
-		expect(readFileSync(path.join(stateDir, 'orch.json'), 'utf8')).toBe(JSON.stringify(data));
-		expect(onDisk().tasks[1]!.updatedAt).toBe(99);
+		// Then the journal holds one line with that task and the new seq, and the state reads back whole
+		const journal = readFileSync(path.join(stateDir, 'orch.json.journal'), 'utf8').trim().split('\n');
+		expect(journal).toHaveLength(1);
+		expect(JSON.parse(journal[0]!)).toEqual({lsn: 1, seq: 3, tasks: [JSON.parse(JSON.stringify(data.tasks[1]))]});
+		expect((await readJournaled(path.join(stateDir, 'orch.json')))!.data).toEqual(JSON.parse(JSON.stringify(data)));
+
+		// When the store closes, the file alone holds it: what JSON.stringify gives, and the last line it holds
+		await store.close();
+		store = undefined;
+		expect(readFileSync(path.join(stateDir, 'orch.json'), 'utf8')).toBe(JSON.stringify({...data, lsn: 1}));
+		expect(readFileSync(path.join(stateDir, 'orch.json.journal'), 'utf8')).toBe('');
 	});
 
 	/** An open store that wrote seq 1, whose folder was then removed; write errors are collected. */
