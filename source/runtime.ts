@@ -6,7 +6,7 @@ import {createProcessRunner} from './engine/run/runner.js';
 import {createSupervisor, type Supervisor} from './engine/supervisor.js';
 import {createHealthMonitor, type HealthMonitor} from './health/health-monitor.js';
 import {startIntake, supervisorPort, type Intake} from './intake/intake.js';
-import {acquireLock, type LockHandle} from './store/lock.js';
+import {acquireLock, type LockHandle, type LockRole} from './store/lock.js';
 import {appendArchive} from './store/retention.js';
 import {openStore, type Store} from './store/store.js';
 
@@ -25,6 +25,8 @@ export type Runtime = {
 
 export type RuntimeOptions = {
 	onWarning?: (message: string) => void;
+	/** A supervisor (`orch start`) or a command that changes the state without one, for a moment. */
+	role?: LockRole;
 	/**
 	 * Run the health checks once the supervisor started (for one that stays up and serves the control
 	 * socket, as `orch start` does; one-shot commands skip them).
@@ -34,7 +36,7 @@ export type RuntimeOptions = {
 
 /** Takes the state folder's lock and opens the store and a supervisor over it (not started). */
 export async function openRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
-	const lock = await acquireLock(config.stateDir);
+	const lock = await acquireLock(config.stateDir, {role: options.role ?? 'supervisor'});
 	let store: Store;
 	try {
 		store = await openStore({

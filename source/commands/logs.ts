@@ -24,12 +24,19 @@ Options
   --state-dir DIR      state folder
 `;
 
+const noted = new WeakSet<CommandContext>();
+
 /** New output is copied this often; whether the attempt ended is asked less often (a whole snapshot). */
 const pollMs = 100;
 const endCheckEvery = 5;
 
-async function findTask(config: Config, id: string): Promise<TaskView> {
-	const {snapshot} = await readView(config);
+/** The task as the supervisor (or, when it does not answer, the state file) has it; a note on that goes to stderr once. */
+async function findTask(ctx: CommandContext, config: Config, id: string): Promise<TaskView> {
+	const {snapshot, note} = await readView(config);
+	if (note && !noted.has(ctx)) {
+		noted.add(ctx);
+		ctx.stderr.write(`orch: ${note}\n`);
+	}
 	const task = snapshot.tasks.find(candidate => candidate.id === id);
 	if (!task) throw new UnknownTaskError(id);
 	return task;
@@ -55,7 +62,7 @@ async function copyFrom(ctx: CommandContext, file: string, from: number): Promis
 }
 
 async function follow(ctx: CommandContext, config: Config, id: string, n: number | undefined): Promise<number> {
-	let task = await findTask(config, id);
+	let task = await findTask(ctx, config, id);
 	let attempt = attemptOf(task, n);
 	while (!attempt) {
 		if (task.status === 'cancelled' || task.status === 'failed') {
@@ -63,13 +70,13 @@ async function follow(ctx: CommandContext, config: Config, id: string, n: number
 			return 1;
 		}
 		await delay(pollMs * 3);
-		task = await findTask(config, id);
+		task = await findTask(ctx, config, id);
 		attempt = attemptOf(task, n);
 	}
 	let offset = 0;
 	for (let tick = 0; ; tick++) {
 		offset = await copyFrom(ctx, attempt.logPath, offset);
-		const now = tick % endCheckEvery === 0 ? attemptOf(await findTask(config, id), attempt.n) : undefined;
+		const now = tick % endCheckEvery === 0 ? attemptOf(await findTask(ctx, config, id), attempt.n) : undefined;
 		if (now?.endedAt !== undefined) {
 			await copyFrom(ctx, attempt.logPath, offset);
 			ctx.stderr.write(`orch: ${id} attempt ${attempt.n} ended: ${now.outcome ?? 'unknown'}${now.exitCode === undefined || now.exitCode === null ? '' : ` (exit ${now.exitCode})`}${now.signal ? ` (${now.signal})` : ''}\n`);
@@ -95,7 +102,7 @@ export const run: CommandRun = async ctx => {
 		if (cli.flags.json) throw new UsageError('--json does not go with --follow');
 		return follow(ctx, config, String(id), cli.flags.attempt);
 	}
-	const task = await findTask(config, String(id));
+	const task = await findTask(ctx, config, String(id));
 	const attempt = attemptOf(task, cli.flags.attempt);
 	if (!attempt) throw new OrchError(`task ${task.id} has not run yet (it is ${task.status}); use -f to wait for its output`);
 	// A log file appears with the first byte of output: an attempt that printed nothing has none.

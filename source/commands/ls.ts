@@ -30,7 +30,8 @@ export const run: CommandRun = async ctx => {
 			throw new UsageError(`--status: unknown status "${status}"; use one of ${taskStatuses.join(', ')}, blocked`);
 		}
 	}
-	const {snapshot} = await readView(config);
+	const {snapshot, note} = await readView(config);
+	if (note) ctx.stderr.write(`orch: ${note}\n`);
 	const now = Date.now();
 	const live = new Set(snapshot.tasks.map(task => task.id));
 	const archived: TaskView[] = [];

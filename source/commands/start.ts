@@ -1,9 +1,6 @@
-import {setTimeout as delay} from 'node:timers/promises';
 import type {Config} from '../config/schema.js';
-import {connectControl} from '../control/client.js';
 import {startControlServer, type ControlServer} from '../control/server.js';
 import type {EngineEvent} from '../engine/model/events.js';
-import {LockHeldError} from '../errors.js';
 import {demoTasks} from '../demo-tasks.js';
 import {createLocalView} from '../engine/local-view.js';
 import type {Supervisor} from '../engine/supervisor.js';
@@ -42,30 +39,10 @@ function printer(ctx: CommandContext): (event: EngineEvent) => void {
 	};
 }
 
-/** How long start waits for a lock held by a short-lived command (an offline `orch add`). */
-const lockWaitMs = 3000;
-
-/** Opens the runtime; a lock holder that is not a running supervisor (no socket answers) is waited for. */
-async function openWhenFree(config: Config, warn: (message: string) => void): Promise<Runtime> {
-	const deadline = Date.now() + lockWaitMs;
-	for (;;) {
-		try {
-			return await openRuntime(config, {onWarning: warn, health: true});
-		} catch (error) {
-			if (!(error instanceof LockHeldError) || Date.now() > deadline) throw error;
-			const client = await connectControl(config.stateDir);
-			if (client) {
-				client.close();
-				throw error;
-			}
-			await delay(100);
-		}
-	}
-}
-
 /** The runtime, and its control socket listening. */
 async function serve(config: Config, warn: (message: string) => void): Promise<{runtime: Runtime; server: ControlServer}> {
-	const runtime = await openWhenFree(config, warn);
+	// A command that holds the lock for a moment is waited for (acquireLock); a live supervisor is an error.
+	const runtime = await openRuntime(config, {onWarning: warn, health: true});
 	try {
 		return {runtime, server: await startControlServer(config.stateDir, runtime.supervisor)};
 	} catch (error) {

@@ -52,7 +52,7 @@ export const run: CommandRun = async ctx => {
 	const asked = await ask<Snapshot>(config.stateDir, 'snapshot');
 	if (format === 'tmux') {
 		// Only a live supervisor has anything to show in a status bar; the state file is not read.
-		const line = asked.kind === 'answered' ? statusLine(asked.result) : asked.kind === 'silent' ? 'orch: not responding' : 'orch: off';
+		const line = asked.kind === 'answered' ? statusLine(asked.result) : asked.kind === 'silent' || asked.kind === 'failed' ? 'orch: not responding' : 'orch: off';
 		ctx.stdout.write(`${line}\n`);
 		return 0;
 	}

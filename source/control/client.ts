@@ -5,7 +5,7 @@ import type {Action, ActionResult} from '../engine/model/actions.js';
 import type {EngineEvent} from '../engine/model/events.js';
 import type {Snapshot} from '../engine/model/snapshot.js';
 import {frame, lineReader} from './json-lines.js';
-import {socketPath, type ErrorBody} from './protocol.js';
+import {maxRequestBytes, socketPath, type ErrorBody} from './protocol.js';
 
 /** An error the supervisor answered with; keeps its code so the CLI can tell kinds apart. */
 export class RemoteError extends OrchError {
@@ -73,8 +73,14 @@ export async function connectControl(stateDir: string): Promise<ControlClient | 
 	const request = async <T>(op: string, extra: Record<string, unknown> = {}): Promise<T> => {
 		if (socket.destroyed || socket.writableEnded) throw new OrchError(`the connection to the supervisor on ${stateDir} is closed`);
 		const id = nextId++;
+		const line = frame({id, op, ...extra});
+		if (Buffer.byteLength(line) > maxRequestBytes) {
+			throw new OrchError(
+				`this request is ${(Buffer.byteLength(line) / 1024 ** 2).toFixed(1)} MB, over the control socket's limit of ${maxRequestBytes / 1024 ** 2} MB; send it in smaller parts (for orch add --from: smaller files)`,
+			);
+		}
 		const result = new Promise<unknown>((resolve, reject) => pending.set(id, {resolve, reject}));
-		socket.write(frame({id, op, ...extra}));
+		socket.write(line);
 		return (await result) as T;
 	};
 	return {
@@ -101,12 +107,16 @@ export async function connectControl(stateDir: string): Promise<ControlClient | 
 	};
 }
 
-/** `absent`: nothing listens; `silent`: no answer within the time, or an error (its message). */
-export type Asked<T> = {kind: 'answered'; result: T} | {kind: 'absent'} | {kind: 'silent'; error?: string};
+/**
+ * `absent`: nothing listens; `silent`: no answer within the time; `failed`: the supervisor answered with
+ * an error (a RemoteError, which keeps its code) or the connection broke.
+ */
+export type Asked<T> = {kind: 'answered'; result: T} | {kind: 'absent'} | {kind: 'silent'} | {kind: 'failed'; error: Error};
 
 /**
- * One question to the supervisor with a time limit. A supervisor that is stopped (SIGSTOP) or stuck
- * still has its connections accepted by the kernel and never answers: without a limit the asker hangs.
+ * One question to the supervisor with a time limit: the one way every command asks. A supervisor that is
+ * stopped (SIGSTOP) or stuck still has its connections accepted by the kernel and never answers:
+ * without a limit the asker hangs.
  */
 export async function askControl<T>(stateDir: string, question: (client: ControlClient) => Promise<T>, timeoutMs: number): Promise<Asked<T>> {
 	const client = await connectControl(stateDir);
@@ -115,7 +125,7 @@ export async function askControl<T>(stateDir: string, question: (client: Control
 	try {
 		const answer = question(client).then(
 			(result): Asked<T> => ({kind: 'answered', result}),
-			(error: unknown): Asked<T> => ({kind: 'silent', error: (error as Error).message}),
+			(error: unknown): Asked<T> => ({kind: 'failed', error: error as Error}),
 		);
 		const timeout = new Promise<Asked<T>>(resolve => {
 			timer = setTimeout(() => resolve({kind: 'silent'}), timeoutMs);

@@ -28,8 +28,11 @@ export type StreamMessage = {id: number; event: EngineEvent} | {id: number; snap
 /** Least time between two snapshots streamed to a `watch` client. */
 export const watchIntervalMs = 100;
 
-/** Longest request line accepted; a longer one is answered with an error and the connection closed. */
-export const maxRequestBytes = 16 * 1024 * 1024;
+/**
+ * Longest request line accepted (a few thousand tasks in one `orch add --from`); a longer one is answered
+ * with an error and the connection closed, and its bytes are dropped as they come, never held.
+ */
+export const maxRequestBytes = 1024 * 1024;
 
 export const socketPath = (stateDir: string): string => `${stateDir}/orch.sock`;
 

@@ -78,7 +78,8 @@ function serve(socket: net.Socket, supervisor: Supervisor, connections: Set<net.
 			maxBytes: maxRequestBytes,
 			onOverflow() {
 				send({id: null, ok: false, error: {code: 'bad_request', message: `request longer than ${maxRequestBytes} bytes`}});
-				socket.end();
+				// Whatever else the client sends is not read at all.
+				socket.end(() => socket.destroy());
 			},
 		},
 	);

@@ -26,5 +26,5 @@ export async function pingSocket(stateDir: string, timeoutMs = socketAnswerMs): 
 	const asked = await askControl(stateDir, async client => client.ping(), timeoutMs);
 	if (asked.kind === 'answered') return {answeredBy: asked.result.pid};
 	if (asked.kind === 'absent') return {error: 'not listening'};
-	return {error: asked.error ?? 'no answer'};
+	return {error: asked.kind === 'failed' ? asked.error.message : 'no answer'};
 }

@@ -15,7 +15,11 @@ export type LockInfo = {
 	host: string;
 	/** Epoch milliseconds. */
 	startedAt: number;
+	/** A supervisor holds the lock as long as it runs; a command (an `orch add` with no supervisor) for a moment. Absent in older locks: a supervisor. */
+	role?: LockRole;
 };
+
+export type LockRole = 'supervisor' | 'command';
 
 export type LockHandle = {
 	readonly file: string;
@@ -43,11 +47,13 @@ export function parseLockInfo(text: string): LockInfo | undefined {
 		return undefined;
 	}
 	if (typeof value !== 'object' || value === null) return undefined;
-	const {pid, procStart, host, startedAt} = value as Record<string, unknown>;
+	const {pid, procStart, host, startedAt, role} = value as Record<string, unknown>;
 	if (!Number.isInteger(pid) || (pid as number) <= 0) return undefined;
 	if (procStart !== null && typeof procStart !== 'number') return undefined;
 	if (typeof host !== 'string' || typeof startedAt !== 'number') return undefined;
-	return {pid: pid as number, procStart: procStart as number | null, host, startedAt};
+	const info: LockInfo = {pid: pid as number, procStart: procStart as number | null, host, startedAt};
+	if (role === 'supervisor' || role === 'command') info.role = role;
+	return info;
 }
 
 function holderAlive(info: LockInfo): boolean {
@@ -69,6 +75,9 @@ function heldError(stateDir: string, file: string, info: LockInfo): LockHeldErro
 			`state folder ${stateDir} is in use by orch on host ${info.host} (${who}); orch cannot check a process on another machine. ` +
 				`If it is no longer running there, delete ${file} and start again.`,
 		);
+	}
+	if (info.role === 'command') {
+		return new LockHeldError(`state folder ${stateDir} is busy: an orch command (${who}) has held it for too long; if it hangs, stop it and try again.`);
 	}
 	return new LockHeldError(`state folder ${stateDir} is in use by orch (${who}). Attach with \`orch watch\`, or stop it first.`);
 }
@@ -143,12 +152,21 @@ async function takeOver(file: string, judged: Observed, info: LockInfo): Promise
 	}
 }
 
+export type AcquireOptions = {
+	/** Who takes it (recorded in the lock); a supervisor by default. */
+	role?: LockRole;
+	/** How long to keep trying while other processes keep changing the lock; 5 s. */
+	timeoutMs?: number;
+	/** How long to wait for a command that holds the lock (it lets go in a moment); 10 s. */
+	commandWaitMs?: number;
+};
+
 /**
  * Makes this process the one writer of `stateDir` (created if missing). A lock whose holder is dead,
- * whose pid now belongs to another process, or that cannot be parsed is taken over; a live holder is
- * refused with LockHeldError.
+ * whose pid now belongs to another process, or that cannot be parsed is taken over; a command that holds
+ * it is waited for, a bounded while; a live supervisor is refused with LockHeldError.
  */
-export async function acquireLock(stateDir: string, options: {timeoutMs?: number} = {}): Promise<LockHandle> {
+export async function acquireLock(stateDir: string, options: AcquireOptions = {}): Promise<LockHandle> {
 	await ensureStateDir(stateDir);
 	const file = path.join(stateDir, LOCK_FILE);
 	const info: LockInfo = {
@@ -156,15 +174,22 @@ export async function acquireLock(stateDir: string, options: {timeoutMs?: number
 		procStart: procStartTime(process.pid) ?? null,
 		host: hostname(),
 		startedAt: Date.now(),
+		role: options.role ?? 'supervisor',
 	};
 	const deadline = Date.now() + (options.timeoutMs ?? 5000);
+	const commandDeadline = Date.now() + (options.commandWaitMs ?? 10_000);
 	let unreadable: {seen: Observed; since: number} | undefined;
-	for (;;) {
+	for (let attempt = 0; ; attempt++) {
 		if (await tryCreate(file, info)) return makeHandle(file, info);
 		const seen = await observe(file);
 		if (seen) {
 			const holder = parseLockInfo(seen.text);
-			if (holder && (holder.host !== info.host || holderAlive(holder))) throw heldError(stateDir, file, holder);
+			if (holder && (holder.host !== info.host || holderAlive(holder))) {
+				// Commands take turns: each holds the lock for the few milliseconds its change takes.
+				if (holder.role !== 'command' || Date.now() > commandDeadline) throw heldError(stateDir, file, holder);
+				await delay(Math.min(100, retryMs * 2 ** Math.min(attempt, 3)) * (0.5 + Math.random()));
+				continue;
+			}
 			if (!holder && !sameFile(unreadable?.seen, seen)) unreadable = {seen, since: Date.now()};
 			const since = unreadable?.since ?? Date.now();
 			if (isStale(seen, since, Date.now()) && (await takeOver(file, seen, info))) return makeHandle(file, info);
