@@ -6,7 +6,7 @@
 // Entry of the `orch` bin: picks the command module and turns user errors into a message and an exit code.
 import {readFileSync} from 'node:fs';
 import type {CommandContext, CommandRun} from './commands/context.js';
-import {controlCommand} from './commands/control.js';
+import type {Verb} from './commands/control.js';
 import {OrchError} from './errors.js';
 
 delete process.env.MALLOC_ARENA_MAX;
@@ -38,6 +38,9 @@ Exit codes: 0 ok, 1 error (unknown id, action that does not apply, state in use)
 start --exit-when-idle exits with the number of tasks that failed (at most 100).
 `;
 
+/** The commands that only send an action: one module serves them all. */
+const control = (name: Verb) => async (): Promise<CommandRun> => (await import('./commands/control.js')).controlCommand(name);
+
 const commands: Record<string, () => Promise<CommandRun>> = {
 	start: async () => (await import('./commands/start.js')).run,
 	watch: async () => (await import('./commands/watch.js')).run,
@@ -47,13 +50,13 @@ const commands: Record<string, () => Promise<CommandRun>> = {
 	logs: async () => (await import('./commands/logs.js')).run,
 	init: async () => (await import('./commands/init.js')).run,
 	doctor: async () => (await import('./commands/doctor.js')).run,
-	retry: async () => controlCommand('retry'),
-	kill: async () => controlCommand('kill'),
-	cancel: async () => controlCommand('cancel'),
-	pause: async () => controlCommand('pause'),
-	resume: async () => controlCommand('resume'),
-	prio: async () => controlCommand('prio'),
-	concurrency: async () => controlCommand('concurrency'),
+	retry: control('retry'),
+	kill: control('kill'),
+	cancel: control('cancel'),
+	pause: control('pause'),
+	resume: control('resume'),
+	prio: control('prio'),
+	concurrency: control('concurrency'),
 };
 
 function version(): string {

@@ -5,7 +5,7 @@ import type {CommandRun} from './context.js';
 import {configFlags, parseArgs} from './parse.js';
 import {loadCommandConfig, runAction} from './session.js';
 
-type Verb = 'retry' | 'kill' | 'cancel' | 'pause' | 'resume' | 'prio' | 'concurrency';
+export type Verb = 'retry' | 'kill' | 'cancel' | 'pause' | 'resume' | 'prio' | 'concurrency';
 
 const usage: Record<Verb, string> = {
 	retry: 'orch retry <id>\n\nRequeues a failed, cancelled, succeeded or waiting task with a fresh attempt budget.',

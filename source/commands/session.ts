@@ -8,7 +8,6 @@ import {askControl, type Asked} from '../control/client.js';
 import type {Action, ActionResult} from '../engine/model/actions.js';
 import type {Snapshot} from '../engine/model/snapshot.js';
 import {LockHeldError, OrchError} from '../errors.js';
-import {openRuntime} from '../runtime.js';
 import {readLock} from '../store/lock.js';
 import type {CommandContext} from './context.js';
 import {answerWaitMs, readFileView} from './supervisor-probe.js';
@@ -64,6 +63,8 @@ export async function runAction(config: Config, action: Action, onWarning?: (mes
 	if (action.type === 'set_concurrency') {
 		throw new OrchError(`no supervisor is running on ${config.stateDir}: start one with \`orch start\` (its --concurrency flag and the config's concurrency key set the starting value)`);
 	}
+	// The engine is loaded only when there is no supervisor to ask: reads and live writes stay light.
+	const {openRuntime} = await import('../runtime.js');
 	let runtime;
 	try {
 		runtime = await openRuntime(config, {onWarning, role: 'command'});

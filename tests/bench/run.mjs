@@ -12,6 +12,7 @@ const benches = {
 	'log-flood': () => import('./log-flood.mjs'),
 	intake: () => import('./intake.mjs'),
 	chaos: () => import('./chaos.mjs'),
+	cli: () => import('./cli.mjs'),
 };
 
 function pickBenches(argv) {
