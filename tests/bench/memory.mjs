@@ -22,7 +22,7 @@ import {
 const AGENTS = 50;
 const BYTES_PER_SEC = 1024 * 1024;
 const SECONDS = 10;
-const TARGET_RSS = 100 * 1024 * 1024;
+const TARGET_RSS = 85 * 1024 * 1024;
 const EXPECTED_LOG_BYTES = AGENTS * BYTES_PER_SEC * SECONDS;
 
 const config = {
