@@ -1,7 +1,7 @@
 // Builds the immutable snapshot views read from tasks: the derived fields (score, waiting, blocked) on top.
 import type {OutputBuffer} from './output/output-buffer.js';
 import {emptyCounts, type Snapshot, type TaskView} from './model/snapshot.js';
-import {isFinal, type TaskLookup} from './model/types.js';
+import {isFinal, type Task, type TaskLookup} from './model/types.js';
 import {score} from './schedule/priority.js';
 import {dependencyState, dependentCounts, type RankContext} from './schedule/queue.js';
 
@@ -16,26 +16,38 @@ export type SnapshotInput = Pick<
 	liveOutput?: (taskId: string) => OutputBuffer | undefined;
 };
 
+/**
+ * A task's view is kept while the task (the same object), its dependents and, for a score that moves
+ * with time, a few seconds stay the same: snapshots then share the views of tasks that did not change,
+ * and a long queue costs a new snapshot little. Views of tasks with dependencies or a live attempt
+ * (its last line) are made anew each time.
+ */
+const sharedViews = new WeakMap<Task, {view: TaskView; dependents: number; until: number}>();
+const scoreFreshMs = 5000;
+
+function viewOf(task: Task, tasks: TaskLookup, ctx: RankContext & {dependents: number}, liveOutput: SnapshotInput['liveOutput']): TaskView {
+	if (isFinal(task)) return task;
+	const shareable = task.after.length === 0 && task.current === undefined;
+	const shared = shareable ? sharedViews.get(task) : undefined;
+	if (shared && shared.dependents === ctx.dependents && ctx.now < shared.until) return shared.view;
+	const {total, factors} = score(task, ctx);
+	const view: TaskView = {...task, score: Math.round(total * 100) / 100, factors};
+	if (task.status === 'queued') {
+		const dependency = dependencyState(task, tasks);
+		if (dependency.state === 'waiting') view.waitingOn = dependency.on;
+		if (dependency.state === 'blocked') view.blocked = dependency.reason;
+	}
+	const output = task.current === undefined ? undefined : liveOutput?.(task.id);
+	if (output) view.lastLine = output.tail(1)[0];
+	if (shareable) sharedViews.set(task, {view, dependents: ctx.dependents, until: ctx.now + scoreFreshMs});
+	return view;
+}
+
 /** Adds the derived fields (score, waiting, blocked) to tasks read from the store or the supervisor. */
 export function viewTasks(tasks: TaskLookup, ctx: RankContext, liveOutput?: SnapshotInput['liveOutput']): TaskView[] {
 	const counts = dependentCounts(tasks.values());
 	const views: TaskView[] = [];
-	for (const task of tasks.values()) {
-		if (isFinal(task)) {
-			views.push(task);
-			continue;
-		}
-		const {total, factors} = score(task, {...ctx, dependents: counts.get(task.id) ?? 0});
-		const view: TaskView = {...task, score: Math.round(total * 100) / 100, factors};
-		if (task.status === 'queued') {
-			const dependency = dependencyState(task, tasks);
-			if (dependency.state === 'waiting') view.waitingOn = dependency.on;
-			if (dependency.state === 'blocked') view.blocked = dependency.reason;
-		}
-		const output = task.current === undefined ? undefined : liveOutput?.(task.id);
-		if (output) view.lastLine = output.tail(1)[0];
-		views.push(view);
-	}
+	for (const task of tasks.values()) views.push(viewOf(task, tasks, {...ctx, dependents: counts.get(task.id) ?? 0}, liveOutput));
 	return views;
 }
 

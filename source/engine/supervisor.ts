@@ -59,7 +59,8 @@ class Interpreter implements Supervisor {
 	readonly #idleWaiters: Array<() => void> = [];
 	#stopped: {promise: Promise<void>; resolve: () => void} | undefined;
 	#snapshot: Snapshot | undefined;
-	#flushedVersion = -1;
+	/** The state the last flush was asked for: a flush asked for the same one shares that write. */
+	#flushedState: CoreState | undefined;
 	#lastFlush: Promise<void> = Promise.resolve();
 
 	constructor(deps: SupervisorDeps) {
@@ -185,8 +186,8 @@ class Interpreter implements Supervisor {
 
 	/** Every change up to now on disk: one write shared by every flush asked for meanwhile. */
 	#flush(): Promise<void> {
-		if (this.#flushedVersion !== this.#state.version) {
-			this.#flushedVersion = this.#state.version;
+		if (this.#flushedState !== this.#state) {
+			this.#flushedState = this.#state;
 			this.#lastFlush = this.#deps.store.flush();
 		}
 		return this.#lastFlush;

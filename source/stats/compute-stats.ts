@@ -56,7 +56,11 @@ const rate = (totals: Totals): number | undefined => {
 
 function byAgent(tasks: readonly TaskView[]): AgentStats[] {
 	const groups = new Map<string, TaskView[]>();
-	for (const task of tasks) groups.set(task.agent, [...(groups.get(task.agent) ?? []), task]);
+	for (const task of tasks) {
+		const group = groups.get(task.agent);
+		if (group) group.push(task);
+		else groups.set(task.agent, [task]);
+	}
 	return [...groups.entries()]
 		.sort(([a], [b]) => a.localeCompare(b))
 		.map(([agent, group]) => ({
@@ -66,6 +70,10 @@ function byAgent(tasks: readonly TaskView[]): AgentStats[] {
 			wait: spread(group.map(queueWait).filter((ms): ms is number => ms !== undefined)),
 		}));
 }
+
+/** How long the supervisor has run, if it has started. */
+export const uptimeOf = (snapshot: Pick<Snapshot, 'startedAt'>, now: number): number | undefined =>
+	snapshot.startedAt === undefined ? undefined : Math.max(0, now - snapshot.startedAt);
 
 export function computeStats(snapshot: Snapshot, now: number): Stats {
 	const {tasks, startedAt, archived} = snapshot;
@@ -94,6 +102,6 @@ export function computeStats(snapshot: Snapshot, now: number): Stats {
 		wait: spread(tasks.map(queueWait).filter((ms): ms is number => ms !== undefined)),
 		perAgent: byAgent(tasks),
 		utilisation: startedAt === undefined ? undefined : utilisation(tasks, startedAt, now, snapshot.concurrency),
-		uptime: startedAt === undefined ? undefined : Math.max(0, now - startedAt),
+		uptime: uptimeOf(snapshot, now),
 	};
 }

@@ -33,14 +33,17 @@ export async function readJournaled(file: string): Promise<{data: StateData; lsn
 export type JournaledAdapterOptions = {
 	/** Each task's JSON by object, shared between writes: a write serialises only the tasks that changed. */
 	cache?: WeakMap<object, Buffer>;
-	/** The file is rewritten whole after this long without a write (ms); 1 s. */
+	/** The file is rewritten whole after this long without a write (ms), when the journal holds enough to be worth it; 1 s. */
 	quietMs?: number;
+	/** A journal smaller than this (bytes) is left as it is at rest: a heartbeat's line does not rewrite a large file; 32 KB. */
+	quietBytes?: number;
 };
 
 export class JournaledAdapter implements Adapter<StateData> {
 	readonly journal: string;
 	readonly #cache: WeakMap<object, Buffer>;
 	readonly #quietMs: number;
+	readonly #quietBytes: number;
 	#lsn = 0;
 	/** What is on disk (file and journal together), once read or written. */
 	#written: Written | undefined;
@@ -59,6 +62,7 @@ export class JournaledAdapter implements Adapter<StateData> {
 		this.journal = journalPathOf(file);
 		this.#cache = options.cache ?? new WeakMap();
 		this.#quietMs = options.quietMs ?? 1000;
+		this.#quietBytes = options.quietBytes ?? 32 * 1024;
 	}
 
 	async read(): Promise<StateData | null> {
@@ -131,14 +135,15 @@ export class JournaledAdapter implements Adapter<StateData> {
 	}
 
 	/**
-	 * After a quiet moment the file is rewritten, so that it alone holds the state while nothing happens,
-	 * and the journal is closed: a folder with a file open for writing cannot be remounted read-only.
+	 * After a quiet moment the file is rewritten when the journal has grown (so the file alone holds most
+	 * of the state while nothing happens), and the journal is closed: a folder with a file open for
+	 * writing cannot be remounted read-only.
 	 */
 	#rewriteWhenQuiet(): void {
 		clearTimeout(this.#quietTimer);
 		this.#quietTimer = setTimeout(() => {
 			void this.#serially(async () => {
-				if (this.#latest !== undefined && this.#journalBytes > 0) await this.#compact(this.#latest);
+				if (this.#latest !== undefined && this.#journalBytes >= this.#quietBytes) await this.#compact(this.#latest);
 				await this.#handle?.close();
 				this.#handle = undefined;
 			}).catch(() => undefined);

@@ -2,7 +2,7 @@
 // It reads the supervisor only through useSupervisor and changes it only through dispatch.
 import {Box, useInput} from 'ink';
 import {useMemo} from 'react';
-import {computeStats} from '../stats/compute-stats.js';
+import {computeStats, uptimeOf} from '../stats/compute-stats.js';
 import {Body} from './Body.js';
 import type {UiEffects} from './effects.js';
 import {useBellAndTitle} from './hooks/use-bell-and-title.js';
@@ -18,8 +18,11 @@ import {computeLayout} from './layout.js';
 import {Overlay} from './Overlay.js';
 import {Footer} from './panes/Footer.js';
 import {Header} from './panes/Header.js';
-import {queueRows} from './queue-rows.js';
+import {queueOrder, rowMaker} from './queue-rows.js';
 import {resolveSelection, type UiState} from './ui-state.js';
+
+/** How often the Stats pane's figures follow the clock when no task changed. */
+const statsEveryMs = 5000;
 
 const filterHints = [
 	{keys: 'Enter', label: 'keep filter'},
@@ -43,16 +46,18 @@ export function App({effects}: {effects: UiEffects}) {
 	const clock = useTick(1000);
 	// Elapsed times and uptime move with the clock even when nothing else changes.
 	const now = useMemo(() => Date.now(), [snapshot, clock]);
-	const queue = useMemo(() => queueRows(snapshot, ui.filter, now), [snapshot, ui.filter, now]);
-	const rowIds = useMemo(() => queue.map(row => row.id), [queue]);
+	// The order changes with the snapshot; the clock only changes the rows on screen.
+	const order = useMemo(() => queueOrder(snapshot, ui.filter), [snapshot, ui.filter]);
+	const rowIds = useMemo(() => order.map(task => task.id), [order]);
+	const toRow = useMemo(() => rowMaker(snapshot, now), [snapshot, now]);
 	const selectedId = resolveSelection(ui.selectedId, rowIds);
-	const selected = selectedId === undefined ? undefined : snapshot.tasks.find(task => task.id === selectedId);
-	const logsVisible = layout.kind !== 'compact' || ui.focus === 'logs';
+	const selectedIndex = selectedId === undefined ? -1 : rowIds.indexOf(selectedId);
+	const selected = order[selectedIndex];
 	const logs = useLogControls();
-	// The log is re-read at most 10 times a second and at least 5, and only while someone can see a live
-	// one: a re-read of new output repaints the screen, and a flood must not take the supervisor's CPU.
-	const logTick = useTick(200, logsVisible && selected?.current !== undefined);
-	const stats = useMemo(() => computeStats(snapshot, now), [snapshot, now]);
+	// The figures go over every task: computed when the tasks change and every few seconds, not each tick.
+	const figuresAt = Math.floor(now / statsEveryMs) * statsEveryMs;
+	const figures = useMemo(() => computeStats(snapshot, figuresAt), [snapshot, figuresAt]);
+	const stats = useMemo(() => ({...figures, uptime: uptimeOf(snapshot, now)}), [figures, snapshot, now]);
 	const {run, say, quit} = useCommands(view, ui, snapshot.busy, send);
 	useBellAndTitle(view, snapshot, effects);
 
@@ -77,8 +82,8 @@ export function App({effects}: {effects: UiEffects}) {
 				<Body
 					layout={layout}
 					focus={ui.focus}
-					queue={{rows: queue, selected: Math.max(0, rowIds.indexOf(selectedId ?? '')), filter: ui.filtering || ui.filter ? ui.filter : undefined}}
-					logs={{task: selected, attemptN: ui.attemptN, ...logs.props, tick: logTick}}
+					queue={{tasks: order, toRow, selected: Math.max(0, selectedIndex), filter: ui.filtering || ui.filter ? ui.filter : undefined}}
+					logs={{task: selected, attemptN: ui.attemptN, ...logs.props}}
 					health={snapshot.health}
 					stats={stats}
 				/>

@@ -96,11 +96,13 @@ export function toRow(task: TaskView, snapshot: Pick<Snapshot, 'defaultAttempts'
 	};
 }
 
-/** The queue pane's rows for a snapshot and a filter; `now` defaults to when the snapshot was taken. */
-export function queueRows(snapshot: Snapshot, filter = '', now = snapshot.takenAt): QueueRow[] {
+/** The tasks the queue pane lists for a filter, in its order. Rows are made only for the ones on screen (rowMaker). */
+export function queueOrder(snapshot: Pick<Snapshot, 'tasks'>, filter = ''): TaskView[] {
+	return snapshot.tasks.filter(task => matchesFilter(task, filter)).sort(compareRows);
+}
+
+/** Makes the row of a task as of `now` (default: when the snapshot was taken), marking those the stalled check names. */
+export function rowMaker(snapshot: Pick<Snapshot, 'defaultAttempts' | 'health' | 'takenAt'>, now = snapshot.takenAt): (task: TaskView) => QueueRow {
 	const stalled = new Set(snapshot.health.find(check => check.name === 'stalled')?.tasks);
-	return snapshot.tasks
-		.filter(task => matchesFilter(task, filter))
-		.sort(compareRows)
-		.map(task => toRow(task, snapshot, now, stalled.has(task.id)));
+	return task => toRow(task, snapshot, now, stalled.has(task.id));
 }

@@ -35,7 +35,7 @@ export async function runTui(view: SupervisorView, options: TuiOptions): Promise
 		<SupervisorContext.Provider value={view}>
 			<App effects={effects} />
 		</SupervisorContext.Provider>,
-		{stdin, stdout: keepScrollback(stdout), exitOnCtrlC: false, patchConsole: true, maxFps: 30},
+		{stdin, stdout: keepScrollback(stdout), exitOnCtrlC: false, patchConsole: true, maxFps: 30, incrementalRendering: true},
 	);
 	const onAbort = () => instance.unmount();
 	options.signal?.addEventListener('abort', onAbort, {once: true});

@@ -1,5 +1,5 @@
 // Key-to-frame probes for a TUI in tmux: keys sent and screens captured through a control-mode client.
-import {fmtMs, nowMs, percentile} from './lib.mjs';
+import {BenchError, fmtMs, nowMs, percentile} from './lib.mjs';
 
 // A key every 150..350 ms (250 on average), on a schedule of its own: someone stepping through the queue
 // while the logs run. The schedule does not follow frames (it only waits for the press before to show),

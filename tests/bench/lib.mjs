@@ -52,6 +52,25 @@ export async function makeProject(config, prefix = 'orch-bench-') {
 
 export const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 
+const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+
+/** Polls `check` every `everyMs` until it returns something truthy (returned); a BenchError after `timeoutMs`. */
+export async function waitFor(check, what, timeoutMs = 20_000, everyMs = 20) {
+	const deadline = nowMs() + timeoutMs;
+	for (;;) {
+		const value = await check();
+		if (value) return value;
+		if (nowMs() > deadline) throw new BenchError(`timed out after ${fmtMs(timeoutMs)} waiting for ${what}`);
+		await sleep(everyMs);
+	}
+}
+
+/** The state of a project as orch keeps it (orch.json with its journal applied), from the built project. */
+export async function readState(stateDir) {
+	const {readJournaled} = await distImport('store/journaled-adapter.js');
+	return (await readJournaled(path.join(stateDir, 'orch.json')))?.data;
+}
+
 /**
  * Spawns a command and resolves when it exits: {code, signal, ms, stdoutLines, stderr, pid}.
  * stdout is only counted (never kept), stderr keeps its last 4 KB for error messages.

@@ -1,6 +1,6 @@
 // Log flood: 8 agents each printing 2,000 numbered lines/s for 10 s (tests/fixtures/line-flood.js)
 // while orch's full-screen TUI runs in a private tmux server at 120x40; the tasks are added once the TUI
-// is up. Over the flood (from the moment all 8 log files exist until orch.json shows all 8 tasks
+// is up. Over the flood (from the moment all 8 log files exist until the state shows all 8 tasks
 // succeeded) it measures the supervisor's CPU
 // (utime+stime of all its threads from /proc/PID/stat, per wall second: 100% = one core), its peak RSS
 // (VmHWM, and RSS sampled every 100 ms), and key-to-frame latency: j/k alternately move the queue's
@@ -27,9 +27,11 @@ import {
 	nowMs,
 	orch,
 	readMemory,
+	readState,
 	verdict,
+	waitFor,
 } from './lib.mjs';
-import {machineJiffies, procStat, readCpuMs, sampleProcess} from './proc-sample.mjs';
+import {lockPid, machineJiffies, readCpuMs, sampleProcess} from './proc-sample.mjs';
 import {controlClient, env, tmux} from './tmux-control.mjs';
 import {fmtStats, pollScreen, pressKeys, probeBaseline, PRESS_EVERY_MS, PRESS_TIMEOUT_MS, POLL_MS} from './key-probe.mjs';
 
@@ -53,18 +55,6 @@ const config = {
 	logs: {maxBytes: '100MB'},
 };
 
-const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
-
-async function waitFor(check, what, timeoutMs = 20_000, everyMs = 20) {
-	const deadline = nowMs() + timeoutMs;
-	for (;;) {
-		const value = await check();
-		if (value) return value;
-		if (nowMs() > deadline) throw new BenchError(`timed out after ${fmtMs(timeoutMs)} waiting for ${what}`);
-		await sleep(everyMs);
-	}
-}
-
 const logDir = stateDir => path.join(stateDir, 'logs');
 async function logFiles(stateDir) {
 	const files = [];
@@ -75,7 +65,7 @@ async function logFiles(stateDir) {
 }
 async function succeededCount(stateDir) {
 	try {
-		return JSON.parse(await readFile(path.join(stateDir, 'orch.json'), 'utf8')).tasks.filter(task => task.status === 'succeeded').length;
+		return (await readState(stateDir))?.tasks.filter(task => task.status === 'succeeded').length ?? 0;
 	} catch {
 		return 0; // Not written yet.
 	}
@@ -143,16 +133,6 @@ async function addTasks(dir) {
 	const file = path.join(dir, 'tasks.jsonl');
 	await writeFile(file, Array.from({length: AGENTS}, (_, i) => JSON.stringify({prompt: `flood ${i + 1}`})).join('\n') + '\n');
 	expectOk(await orch(dir, ['add', '--from', file]), 'orch add --from');
-}
-
-/** The pid in state/orch.lock once its process runs (orch renames itself, so the recorded start time tells). */
-function lockPid(stateDir) {
-	try {
-		const {pid, procStart} = JSON.parse(readFileSync(path.join(stateDir, 'orch.lock'), 'utf8'));
-		return Number(procStat(pid)?.[19]) === procStart ? pid : undefined;
-	} catch {
-		return undefined; // Not written yet.
-	}
 }
 
 // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" runs the TUI's orch as `node ARGS dist/cli.js` to profile it

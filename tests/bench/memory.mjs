@@ -1,7 +1,7 @@
 // Memory: 50 agents each writing 1 MB/s for 10 s (tests/fixtures/flood.js) under `orch start --headless
 // --exit-when-idle`. The supervisor's RSS is sampled from /proc every 100 ms; its output must reach the
 // log files (logs.maxBytes is high enough that none is cut) without piling up in memory.
-import {readFile, writeFile} from 'node:fs/promises';
+import {writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {
 	BenchError,
@@ -14,6 +14,7 @@ import {
 	folderBytes,
 	makeProject,
 	orch,
+	readState,
 	runCommand,
 	sampleMemory,
 	verdict,
@@ -39,8 +40,7 @@ async function addTasks(dir) {
 }
 
 async function countSucceeded(stateDir) {
-	const state = JSON.parse(await readFile(path.join(stateDir, 'orch.json'), 'utf8'));
-	return state.tasks.filter(task => task.status === 'succeeded').length;
+	return (await readState(stateDir)).tasks.filter(task => task.status === 'succeeded').length;
 }
 
 /** Runs the supervisor with its RSS sampled; VmHWM is read until the process is gone. */

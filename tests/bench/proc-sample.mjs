@@ -1,6 +1,7 @@
 // A process's CPU time and memory, sampled from /proc while a bench runs, and how busy the machine is.
 import {spawnSync} from 'node:child_process';
 import {readFileSync} from 'node:fs';
+import path from 'node:path';
 import {nowMs, readMemory} from './lib.mjs';
 
 /** The fields of /proc/PID/stat after the command name ([0] is field 3, state), or undefined once it is gone. */
@@ -33,6 +34,16 @@ export function sampleProcess(pid) {
 	const timer = setInterval(take, 100);
 	timer.unref(); // a bench that failed midway must still exit
 	return {samples, take, stop: () => clearInterval(timer)};
+}
+
+/** The pid in state/orch.lock once its process runs (orch renames itself, so the recorded start time tells). */
+export function lockPid(stateDir) {
+	try {
+		const {pid, procStart} = JSON.parse(readFileSync(path.join(stateDir, 'orch.lock'), 'utf8'));
+		return Number(procStat(pid)?.[19]) === procStart ? pid : undefined;
+	} catch {
+		return undefined; // Not written yet.
+	}
 }
 
 /** [busy, total] jiffies of the whole machine from /proc/stat (busy: not idle, not waiting for I/O). */

@@ -13,6 +13,7 @@ const benches = {
 	intake: () => import('./intake.mjs'),
 	chaos: () => import('./chaos.mjs'),
 	cli: () => import('./cli.mjs'),
+	scale: () => import('./scale.mjs'),
 };
 
 function pickBenches(argv) {

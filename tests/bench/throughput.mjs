@@ -15,6 +15,7 @@ import {
 	median,
 	orch,
 	printTable,
+	readState,
 	repoRoot,
 	runCommand,
 	sampleMemory,
@@ -30,8 +31,7 @@ const config = {concurrency: CONCURRENCY, defaultAgent: 'true', agents: {true: {
 async function succeededIds(stateDir) {
 	const ids = new Set();
 	const note = task => task.status === 'succeeded' && ids.add(task.id);
-	const live = JSON.parse(await readFile(path.join(stateDir, 'orch.json'), 'utf8'));
-	live.tasks.forEach(note);
+	(await readState(stateDir)).tasks.forEach(note);
 	const archiveDir = path.join(stateDir, 'archive');
 	for (const name of (await readdir(archiveDir)).filter(name => name.endsWith('.jsonl'))) {
 		const text = await readFile(path.join(archiveDir, name), 'utf8');

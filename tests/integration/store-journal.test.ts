@@ -77,7 +77,7 @@ describe('the state journal', () => {
 	test('the file is rewritten whole once the journal outgrows it, and after a quiet moment', async () => {
 		// Given an adapter with a short quiet time, and a small state
 		await mkdir(stateDir, {recursive: true});
-		const adapter = new JournaledAdapter(file, {quietMs: 200});
+		const adapter = new JournaledAdapter(file, {quietMs: 200, quietBytes: 1});
 		let data: StateData = {...emptyState(1), tasks: [task('a')]};
 		await adapter.write(data);
 		const fileBytes = readFileSync(file).length;
@@ -103,6 +103,20 @@ describe('the state journal', () => {
 		await waitFor(() => readFileSync(`${file}.journal`, 'utf8') === '', {message: 'the rewrite after a quiet moment'});
 		expect(JSON.parse(readFileSync(file, 'utf8')).seq).toBe(43);
 		await adapter.close();
+	});
+
+	test('a small journal (a heartbeat, say) is left as it is at rest: the file is not rewritten for it', async () => {
+		await mkdir(stateDir, {recursive: true});
+		const adapter = new JournaledAdapter(file, {quietMs: 50});
+		const data: StateData = {...emptyState(1), tasks: Array.from({length: 50}, (_, i) => task(`t${i}`))};
+		await adapter.write(data);
+		const written = readFileSync(file, 'utf8');
+		await adapter.write({...data, meta: {...data.meta, heartbeatAt: 5}});
+		await new Promise(resolve => setTimeout(resolve, 300));
+		expect(journalLines()).toHaveLength(1);
+		expect(readFileSync(file, 'utf8')).toBe(written);
+		await adapter.close();
+		expect(JSON.parse(readFileSync(file, 'utf8')).meta.heartbeatAt).toBe(5);
 	});
 
 	test('a damaged file is restored from its backup, and its journal is set aside with it, never applied to the backup', async () => {

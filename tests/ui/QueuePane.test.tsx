@@ -1,7 +1,8 @@
 import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
 import {queueColumns, QueuePane, rowCells, scrollTop} from '../../source/ui/panes/QueuePane.js';
-import {queueRows, type QueueRow} from '../../source/ui/queue-rows.js';
+import type {Snapshot} from '../../source/engine/model/snapshot.js';
+import {queueOrder, rowMaker, type QueueRow} from '../../source/ui/queue-rows.js';
 import {setColors} from '../../source/ui/theme.js';
 import {anyEscape, colourEscape, expectFits, fakeNow, fakeSnapshot, finishedView, forceAnsi, frameLines, runningView, view} from './fake-snapshot.js';
 
@@ -13,9 +14,12 @@ const tasks = [
 	view({id: 't4', seq: 4, score: 9, title: 'Blocked one', blocked: 'dependency t1 failed; retry it or cancel this task'}),
 	view({id: 't5', seq: 5, score: 1, title: 'Paused one', status: 'paused', reason: 'by ann'}),
 ];
-const rows = queueRows(fakeSnapshot(tasks));
+/** The pane's props for a snapshot: the tasks in order, and how a row is made. */
+const listed = (snapshot: Snapshot) => ({tasks: queueOrder(snapshot), toRow: rowMaker(snapshot)});
+const all = listed(fakeSnapshot(tasks));
+const rows = all.tasks.map(all.toRow);
 const draw = (over: Partial<Parameters<typeof QueuePane>[0]> = {}) =>
-	render(<QueuePane rows={rows} selected={0} width={100} height={10} focused {...over} />).lastFrame();
+	render(<QueuePane {...all} selected={0} width={100} height={10} focused {...over} />).lastFrame();
 
 // The lines that hold rows: below the top border and the title, above the bottom border.
 const body = (frame: string | undefined) => frameLines(frame).slice(2, -1);
@@ -65,31 +69,41 @@ describe('QueuePane', () => {
 	});
 
 	it('truncates wide titles by cells', () => {
-		const wide = queueRows(fakeSnapshot([view({id: 'w', title: '修复登录页面的测试用例并更新文档🚀🚀'})]));
-		const frame = render(<QueuePane rows={wide} selected={0} width={30} height={5} focused={false} />).lastFrame();
+		const wide = listed(fakeSnapshot([view({id: 'w', title: '修复登录页面的测试用例并更新文档🚀🚀'})]));
+		const frame = render(<QueuePane {...wide} selected={0} width={30} height={5} focused={false} />).lastFrame();
 		expectFits(frame, 30, 5);
 		expect(body(frame)[0]).toContain('…');
 	});
 
 	it('keeps the selected row in view as it scrolls', () => {
-		const many = queueRows(fakeSnapshot(Array.from({length: 30}, (_, i) => view({id: `n${i}`, seq: i, score: 0}))));
-		const {lastFrame, rerender} = render(<QueuePane rows={many} selected={0} width={40} height={8} focused />);
+		const many = listed(fakeSnapshot(Array.from({length: 30}, (_, i) => view({id: `n${i}`, seq: i, score: 0}))));
+		const {lastFrame, rerender} = render(<QueuePane {...many} selected={0} width={40} height={8} focused />);
 		expect(body(lastFrame())[0]).toContain('› ○ n0');
-		rerender(<QueuePane rows={many} selected={20} width={40} height={8} focused />);
+		rerender(<QueuePane {...many} selected={20} width={40} height={8} focused />);
 		const lines = body(lastFrame());
 		expect(lines).toHaveLength(5);
 		expect(lines.at(-1)).toContain('› ○ n20');
 		expect(lines[0]).toContain('n16');
 		// Going back up by one does not move the window.
-		rerender(<QueuePane rows={many} selected={19} width={40} height={8} focused />);
+		rerender(<QueuePane {...many} selected={19} width={40} height={8} focused />);
 		expect(body(lastFrame())[0]).toContain('n16');
+	});
+
+	it('makes rows only for the tasks on screen, however long the queue', () => {
+		const long = listed(fakeSnapshot(Array.from({length: 5000}, (_, i) => view({id: `n${i}`, seq: i, score: 0}))));
+		let made = 0;
+		const toRow: typeof long.toRow = task => (made++, long.toRow(task));
+		const frame = render(<QueuePane tasks={long.tasks} toRow={toRow} selected={2500} width={60} height={12} focused />).lastFrame();
+		expect(frameLines(frame)[1]).toContain('2501/5000');
+		expect(body(frame).at(-1)).toContain('› ○ n2500');
+		expect(made).toBeLessThanOrEqual(9);
 	});
 
 	it.each([
 		['no tasks', undefined],
 		['no match for /zzz', 'zzz'],
 	])('says %j when empty', (text, filter) => {
-		const frame = render(<QueuePane rows={[]} selected={0} width={40} height={6} focused filter={filter} />).lastFrame();
+		const frame = render(<QueuePane tasks={[]} toRow={all.toRow} selected={0} width={40} height={6} focused filter={filter} />).lastFrame();
 		expect(body(frame)[0]).toContain(text);
 		if (filter) expect(frameLines(frame)[1]).toContain('/zzz');
 	});

@@ -6,6 +6,7 @@ import type {TaskView} from '../../source/engine/model/snapshot.js';
 import type {Attempt} from '../../source/engine/model/types.js';
 import {cellWidth} from '../../source/ui/format.js';
 import {useLogControls, type LogScrollCommand} from '../../source/ui/hooks/use-log-controls.js';
+import {logPollMs} from '../../source/ui/hooks/use-log-window.js';
 import {LogsPane, outcomeLine, type LogsPaneProps} from '../../source/ui/panes/LogsPane.js';
 import {setColors} from '../../source/ui/theme.js';
 import {useTempDir} from '../helpers/temp-dir.js';
@@ -39,7 +40,7 @@ function Harness({control, ...props}: Omit<LogsPaneProps, 'scroll' | 'onView'> &
 
 function show(props: Partial<LogsPaneProps>) {
 	const control: Control = {scroll: () => undefined, toggleWrap: () => undefined};
-	const base = {width: 40, height: 10, focused: true, tick: 0, ...props};
+	const base = {width: 40, height: 10, focused: true, ...props};
 	const view = render(<Harness control={control} {...base} />);
 	return {
 		...view,
@@ -85,7 +86,7 @@ describe('LogsPane', () => {
 		expect(view.frame()).toContain('Logs t1 #1/1');
 	});
 
-	test('following shows the tail and its position, and new output shows on the next tick only', async () => {
+	test('following shows the tail and its position, and new output shows once the file is looked at again', async () => {
 		// Given a 100-line log in a pane with 7 rows for it
 		writeLog(numbered(100));
 		const view = show({task: running()});
@@ -96,18 +97,10 @@ describe('LogsPane', () => {
 		expect(view.frame()).toContain('Logs t1 #1/1 follow');
 		expectWithinPane(view.frame());
 
-		// When the agent prints more and the pane re-renders with the same tick
+		// When the agent prints more
 		appendFileSync(logFile(), numbered(5, 100));
-		view.rerenderWith({focused: false});
-		await waitFor(() => !view.frame().includes('›'));
 
-		// Then the output has not reached the screen yet: the file is looked at per tick, not per line
-		expect(body(view.frame()).at(-1)).toBe('line 99');
-
-		// When the tick moves
-		view.rerenderWith({focused: false, tick: 1});
-
-		// Then the new tail shows
+		// Then the new tail shows, without any other render to bring it (the live log is looked at every logPollMs)
 		await waitFor(() => body(view.frame()).at(-1) === 'line 104');
 
 		// And scrolling up starts from that new tail, not from where the log ended before
@@ -115,6 +108,22 @@ describe('LogsPane', () => {
 		view.control.scroll('up');
 		await waitFor(() => body(view.frame()).at(-1) === 'line 103');
 		expect(body(view.frame())[0]).toBe('line 97');
+	});
+
+	test('a live log that stays quiet draws no frame: looking at it costs a stat, not a render', async () => {
+		// Given a running attempt's log on screen
+		writeLog(numbered(20));
+		const view = show({task: running()});
+		await waitFor(() => body(view.frame()).at(-1) === 'line 19');
+		const frames = view.frames.length;
+
+		// When it stays quiet for several looks
+		await new Promise(resolve => setTimeout(resolve, logPollMs * 4));
+
+		// Then nothing was drawn; and one new line is drawn once
+		expect(view.frames.length).toBe(frames);
+		appendFileSync(logFile(), numbered(1, 20));
+		await waitFor(() => body(view.frame()).at(-1) === 'line 20');
 	});
 
 	test('g shows the top with its position; G follows the tail again', async () => {
@@ -143,7 +152,6 @@ describe('LogsPane', () => {
 		await waitFor(() => body(view.frame())[0] === 'line 92');
 
 		appendFileSync(logFile(), numbered(50, 100));
-		view.rerenderWith({tick: 1});
 		await waitFor(() => view.frame().includes('/150'));
 		expect(body(view.frame())[0]).toBe('line 92');
 	});
@@ -192,13 +200,13 @@ describe('LogsPane', () => {
 		expectWithinPane(view.frame());
 	});
 
-	test('the last output before the attempt ended shows with its outcome, even with no further tick', async () => {
+	test('the last output before the attempt ended shows with its outcome, though its log is no longer looked at', async () => {
 		// Given a running attempt on screen
 		writeLog(numbered(3));
 		const view = show({task: running()});
 		await waitFor(() => body(view.frame()).at(-1) === 'line 2');
 
-		// When it prints its last line and ends, and ticks stop (nothing runs any more)
+		// When it prints its last line and ends at once (the live log is no longer polled)
 		appendFileSync(logFile(), 'last words\n');
 		view.rerenderWith({task: ended({exitCode: 0, signal: null, outcome: 'succeeded'}, 'succeeded')});
 

@@ -1,8 +1,11 @@
 import {describe, expect, it} from 'vitest';
-import {matchesFilter, queueRows, rowNote} from '../../source/ui/queue-rows.js';
+import type {Snapshot} from '../../source/engine/model/snapshot.js';
+import {matchesFilter, queueOrder, rowMaker, rowNote} from '../../source/ui/queue-rows.js';
 import {fakeNow, fakeSnapshot, finishedView, runningView, view} from '../ui/fake-snapshot.js';
 
 const now = fakeNow;
+/** The rows of every task the filter keeps, in the queue's order. */
+const queueRows = (snapshot: Snapshot, filter = '') => queueOrder(snapshot, filter).map(rowMaker(snapshot));
 const ids = (filter = '', tasks = mixed) => queueRows(fakeSnapshot(tasks), filter).map(row => row.id);
 
 // Given one task in every state, enqueued in id order.

@@ -91,13 +91,16 @@ export const rankContext = (state: CoreState, now: number): RankContext => ({now
 /** Started and not yet fully stopped. */
 export const isActive = (state: Pick<CoreState, 'phase'>): boolean => state.phase === 'running' || state.phase === 'stopping';
 
-/** Fields that are bookkeeping, not something a view shows: changing only them is no new version. */
-const bookkeeping = new Set<keyof CoreState>(['tasks', 'seed', 'wakeAt', 'awaitingIdle', 'archiving', 'version']);
+/**
+ * Fields that are bookkeeping, not something a view shows: changing only them is no new version. Of the
+ * meta, views show only the archived totals (the heartbeat every few seconds is for `orch status` readers).
+ */
+const bookkeeping = new Set<keyof CoreState>(['tasks', 'meta', 'seed', 'wakeAt', 'awaitingIdle', 'archiving', 'version']);
 
 /** Whether `after` differs from `before` in anything a view can see (the task table's order cache is not). */
 export function visiblyChanged(before: CoreState, after: CoreState): boolean {
 	if (before === after) return false;
-	if (!before.tasks.sameTasks(after.tasks)) return true;
+	if (!before.tasks.sameTasks(after.tasks) || before.meta.totals !== after.meta.totals) return true;
 	for (const key of Object.keys(after) as Array<keyof CoreState>) {
 		if (!bookkeeping.has(key) && before[key] !== after[key]) return true;
 	}

@@ -1,6 +1,6 @@
 // The visible rows of one log file, read from disk when the view asks: the only way log output reaches
 // React, so output costs rendering only for the task on screen and at most once per tick.
-import {useMemo} from 'react';
+import {useEffect, useMemo, useReducer, useRef} from 'react';
 import {truncate} from '../format.js';
 import {LogFile, sanitize, wrapLines} from '../log-window.js';
 
@@ -102,8 +102,8 @@ export type UseLogWindowOptions = {
 	width: number;
 	wrap: boolean;
 	scroll: {follow: boolean; top: number};
-	/** Changes at most ~10 times a second: only then is the file looked at again. */
-	tick: number;
+	/** The attempt runs: its file is looked at every logPollMs (one stat when nothing changed). */
+	live: boolean;
 	/** Lines shown after the file's (the attempt's outcome line); a change re-reads the file too. */
 	extra?: readonly string[];
 };
@@ -124,19 +124,38 @@ function indexFor(path: string): LogFile {
 	return file;
 }
 
+/** How often the log of a live attempt is looked at. */
+export const logPollMs = 400;
+
+/**
+ * Renders when the live file changed and nothing else rendered for logPollMs: every render reads the
+ * file anyway (a stat when nothing changed), so output rides along with the frames snapshots and keys
+ * cause, and a log that stays quiet costs a stat a look and no frame, however long the TUI stays open.
+ */
+function useFileChanges(file: LogFile | undefined, live: boolean): void {
+	const [, render] = useReducer((count: number) => count + 1, 0);
+	const renderedAt = useRef(0);
+	renderedAt.current = Date.now();
+	useEffect(() => {
+		if (!file || !live) return;
+		const timer = setInterval(() => {
+			if (Date.now() - renderedAt.current >= logPollMs && file.refresh()) render();
+		}, logPollMs);
+		return () => clearInterval(timer);
+	}, [file, live]);
+}
+
 /**
  * The visible rows of the log at `path`. The file's line index is kept for the last few paths shown and
- * catches up only when `tick` changes; rows are read from disk only for the window shown.
+ * catches up when the file changed; rows are read from disk only for the window shown.
  */
-export function useLogWindow({path, height, width, wrap, scroll, tick, extra = noExtra}: UseLogWindowOptions): LogWindow {
+export function useLogWindow({path, height, width, wrap, scroll, live, extra = noExtra}: UseLogWindowOptions): LogWindow {
 	const file = useMemo(() => (path === undefined ? undefined : indexFor(path)), [path]);
 	const extraKey = extra.join('\n');
-	// New extra lines mean the attempt just ended: read its last output even if ticks stopped with it.
-	const state = useMemo(() => {
-		if (!file) return '';
-		file.refresh();
-		return `${file.version}:${file.error ?? ''}`;
-	}, [file, tick, extraKey]);
+	useFileChanges(file, live);
+	// Read at every render: the file catches up with what was written since (and the last output of an ended attempt).
+	file?.refresh();
+	const state = file ? `${file.version}:${file.error ?? ''}` : '';
 	return useMemo(() => {
 		if (!file) return emptyWindow;
 		const window = logWindow(withExtra(file, extra), {height, width, wrap, follow: scroll.follow, top: scroll.top}, file.lineCount);

@@ -57,7 +57,7 @@ export function useSupervisor(): Snapshot;
 export function useSupervisor<T>(selector: (snapshot: Snapshot) => T): T;
 export function useSupervisor<T>(selector?: (snapshot: Snapshot) => T): T | Snapshot {
 	const view = useView();
-	const store = useMemo(() => throttleView(view, 15), [view]);
+	const store = useMemo(() => throttleView(view, 6), [view]);
 	const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
 	return selector ? selector(snapshot) : snapshot;
 }

@@ -19,8 +19,6 @@ export type LogsPaneProps = {
 	scroll: ScrollState;
 	/** Overrides `scroll.wrap` when given. */
 	wrap?: boolean;
-	/** Changes at most ~10 times a second: only then is the log file read again. */
-	tick: number;
 	/** Told what was drawn (the log, its end position, the height) after each change: scroll commands start from it. */
 	onView?: (view: LogView) => void;
 };
@@ -47,14 +45,15 @@ export function logPosition(window: Pick<LogWindow, 'first' | 'end' | 'lineCount
 }
 
 /** The selected task's log, read from its file for the rows in view only; ends with the attempt's outcome. */
-export function LogsPane({task, attemptN, width, height, focused, scroll: kept, wrap = kept.wrap, tick, onView}: LogsPaneProps) {
+export function LogsPane({task, attemptN, width, height, focused, scroll: kept, wrap = kept.wrap, onView}: LogsPaneProps) {
 	const inner = frameInner(width, height);
 	const attempt = task ? pickAttempt(task, attemptN) : undefined;
 	const outcome = attempt ? outcomeLine(attempt) : undefined;
 	const extra = useMemo(() => (outcome === undefined ? [] : [outcome]), [outcome]);
 	const path = attempt?.logPath;
 	const scroll = scrollIn(kept, path);
-	const window = useLogWindow({path, height: inner.height, width: inner.width, wrap, scroll, tick, extra});
+	const live = attempt !== undefined && attempt.endedAt === undefined;
+	const window = useLogWindow({path, height: inner.height, width: inner.width, wrap, scroll, live, extra});
 	useEffect(() => onView?.({path, maxTop: window.maxTop, viewHeight: inner.height}), [path, window.maxTop, inner.height, onView]);
 
 	const count = task?.attempts.at(-1)?.n ?? 0;

@@ -1,12 +1,15 @@
 import {useRef} from 'react';
 import {cellWidth, pad, statusColor} from '../format.js';
 import {Line} from '../line.js';
+import type {TaskView} from '../../engine/model/snapshot.js';
 import type {QueueRow} from '../queue-rows.js';
 import {frameInner, PaneFrame} from './PaneFrame.js';
 
 export type QueuePaneProps = {
-	rows: readonly QueueRow[];
-	/** Index into `rows` of the selected row. */
+	/** The tasks listed, in order: a row is made (toRow) only for the ones on screen. */
+	tasks: readonly TaskView[];
+	toRow: (task: TaskView) => QueueRow;
+	/** Index into `tasks` of the selected one. */
 	selected: number;
 	width: number;
 	height: number;
@@ -28,7 +31,7 @@ const caps: Record<Exclude<OptionalColumn, 'note'>, number> = {id: 12, agent: 10
 
 /**
  * Column widths for rows in `width` cells: fixed columns sized to their widest cell (capped), the title
- * and the note share what is left. Columns no row fills take no room.
+ * and the note share what is left. Columns no row fills take no room. Measured on the rows on screen.
  */
 export function queueColumns(rows: readonly QueueRow[], width: number): QueueColumns {
 	const widest = (pick: (row: QueueRow) => string, cap: number) => Math.min(cap, Math.max(0, ...rows.map(row => cellWidth(pick(row)))));
@@ -99,19 +102,19 @@ function Row({row, columns, selected, width}: {row: QueueRow; columns: QueueColu
 	);
 }
 
-/** The task list: one line per task, the selected one kept in view and marked with `›`. */
-export function QueuePane({rows, selected, width, height, focused, filter}: QueuePaneProps) {
+/** The task list: one line per task, the selected one kept in view and marked with `›`. Work follows the rows on screen, not the queue's length. */
+export function QueuePane({tasks, toRow, selected, width, height, focused, filter}: QueuePaneProps) {
 	const inner = frameInner(width, height);
 	const top = useRef(0);
-	top.current = scrollTop(top.current, selected, rows.length, inner.height);
+	top.current = scrollTop(top.current, selected, tasks.length, inner.height);
 	const active = filter !== undefined && filter.trim() !== '';
-	const position = rows.length === 0 ? '0' : `${Math.min(rows.length, Math.max(0, selected) + 1)}/${rows.length}`;
+	const position = tasks.length === 0 ? '0' : `${Math.min(tasks.length, Math.max(0, selected) + 1)}/${tasks.length}`;
 	const info = active ? `${position} /${filter}` : position;
-	const columns = queueColumns(rows, inner.width);
-	const visible = rows.slice(top.current, top.current + inner.height);
+	const visible = tasks.slice(top.current, top.current + inner.height).map(toRow);
+	const columns = queueColumns(visible, inner.width);
 	return (
 		<PaneFrame title="Queue" info={info} focused={focused} width={width} height={height}>
-			{rows.length === 0 ? (
+			{tasks.length === 0 ? (
 				<Line width={inner.width} spans={{text: active ? `no match for /${filter}` : 'no tasks', color: 'gray'}} />
 			) : (
 				visible.map((row, index) => (
