@@ -6,6 +6,7 @@ import type {EngineEvent} from '../engine/model/events.js';
 import type {Snapshot} from '../engine/model/snapshot.js';
 import {frame, lineReader} from './json-lines.js';
 import {maxRequestBytes, socketPath, type ErrorBody} from './protocol.js';
+import {applyDelta, type SnapshotDelta} from './snapshot-delta.js';
 
 /** An error the supervisor answered with; keeps its code so the CLI can tell kinds apart. */
 export class RemoteError extends OrchError {
@@ -51,15 +52,24 @@ export async function connectControl(stateDir: string): Promise<ControlClient | 
 	socket.on(
 		'data',
 		lineReader(line => {
-			const message = JSON.parse(line) as {id: number; ok?: boolean; result?: unknown; error?: ErrorBody; event?: EngineEvent; snapshot?: Snapshot};
+			const message = JSON.parse(line) as {id: number; ok?: boolean; result?: unknown; error?: ErrorBody; event?: EngineEvent; snapshot?: Snapshot; delta?: SnapshotDelta};
 			if (message.event !== undefined) return eventListeners.get(message.id)?.(message.event);
-			if (message.snapshot !== undefined) return snapshotListeners.get(message.id)?.(message.snapshot);
+			if (message.snapshot !== undefined || message.delta !== undefined) return onSnapshot(message.id, message.snapshot, message.delta);
 			const waiter = pending.get(message.id);
 			pending.delete(message.id);
 			if (message.ok) waiter?.resolve(message.result);
 			else waiter?.reject(new RemoteError(message.error ?? {code: 'internal', message: 'unknown error'}));
 		}),
 	);
+	/** Watches get the first snapshot whole, then deltas: each listener is given whole snapshots. */
+	const watched = new Map<number, Snapshot>();
+	function onSnapshot(id: number, whole: Snapshot | undefined, delta: SnapshotDelta | undefined): void {
+		const before = watched.get(id);
+		const snapshot = whole ?? (before && delta ? applyDelta(before, delta) : undefined);
+		if (!snapshot) return;
+		watched.set(id, snapshot);
+		snapshotListeners.get(id)?.(snapshot);
+	}
 	const fail = (error: Error) => {
 		for (const waiter of pending.values()) waiter.reject(error);
 		pending.clear();

@@ -5,6 +5,7 @@ import {formatPath, fromZodIssue, issueLine} from '../config/config-issues.js';
 import {actionSchema} from '../engine/model/actions.js';
 import type {EngineEvent} from '../engine/model/events.js';
 import type {Snapshot} from '../engine/model/snapshot.js';
+import type {SnapshotDelta} from './snapshot-delta.js';
 
 export const requestSchema = z.discriminatedUnion('op', [
 	z.strictObject({id: z.number().int(), op: z.literal('ping')}),
@@ -13,8 +14,9 @@ export const requestSchema = z.discriminatedUnion('op', [
 	/** Streams engine events as `{event: ...}` lines until the client disconnects. */
 	z.strictObject({id: z.number().int(), op: z.literal('subscribe')}),
 	/**
-	 * Streams `{snapshot: ...}` lines (one at once, then on change, at most 10 a second, the last change
-	 * always sent) and engine events as `{event: ...}` lines, until the client disconnects.
+	 * Streams a `{snapshot: ...}` line at once, then `{delta: ...}` lines with what changed (at most 10 a
+	 * second, the last change always sent), and engine events as `{event: ...}` lines, until the client
+	 * disconnects.
 	 */
 	z.strictObject({id: z.number().int(), op: z.literal('watch')}),
 ]);
@@ -23,7 +25,8 @@ export type Request = z.infer<typeof requestSchema>;
 export type ErrorBody = {code: string; message: string};
 export type Response = {id: number | null; ok: true; result: unknown} | {id: number | null; ok: false; error: ErrorBody};
 /** What `subscribe` and `watch` stream after their response, tagged with the request's id. */
-export type StreamMessage = {id: number; event: EngineEvent} | {id: number; snapshot: Snapshot};
+/** `watch` sends a whole snapshot first, then what changed (control/snapshot-delta.ts). */
+export type StreamMessage = {id: number; event: EngineEvent} | {id: number; snapshot: Snapshot} | {id: number; delta: SnapshotDelta};
 
 /** Least time between two snapshots streamed to a `watch` client. */
 export const watchIntervalMs = 100;

@@ -5,6 +5,8 @@ import {messageOf, OrchError} from '../errors.js';
 import type {Supervisor} from '../engine/supervisor.js';
 import {frame, lineReader} from './json-lines.js';
 import {maxRequestBytes, parseRequest, socketPath, watchIntervalMs, type Request, type Response, type StreamMessage} from './protocol.js';
+import type {Snapshot} from '../engine/model/snapshot.js';
+import {snapshotDelta, type SnapshotDelta} from './snapshot-delta.js';
 import {streamSnapshots} from './snapshot-stream.js';
 
 export type ControlServer = {path: string; close(): Promise<void>};
@@ -25,6 +27,15 @@ async function answer(supervisor: Supervisor, request: Request): Promise<unknown
 		case 'watch':
 			return {watching: true};
 	}
+}
+
+/** The first snapshot whole, then what changed since the one sent before. */
+function deltasAfterFirst(send: (message: {snapshot: Snapshot} | {delta: SnapshotDelta}) => void): (snapshot: Snapshot) => void {
+	let sent: Snapshot | undefined;
+	return snapshot => {
+		send(sent === undefined ? {snapshot} : {delta: snapshotDelta(sent, snapshot)});
+		sent = snapshot;
+	};
 }
 
 const errorBody = (error: unknown) =>
@@ -56,7 +67,7 @@ function serve(socket: net.Socket, supervisor: Supervisor, connections: Set<net.
 				unsubscribers.push(
 					streamSnapshots({
 						source: supervisor,
-						send: snapshot => send({id: request.id, snapshot}),
+						send: deltasAfterFirst(message => send({id: request.id, ...message})),
 						intervalMs: watchIntervalMs,
 						writable: () => !socket.writableNeedDrain,
 						onDrain: callback => socket.once('drain', callback),

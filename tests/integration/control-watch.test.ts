@@ -7,6 +7,7 @@ import {connectControl} from '../../source/control/client.js';
 import {connectView, type RemoteView} from '../../source/control/remote-view.js';
 import type {EngineEvent} from '../../source/engine/model/events.js';
 import type {Snapshot} from '../../source/engine/model/snapshot.js';
+import {applyDelta, type SnapshotDelta} from '../../source/control/snapshot-delta.js';
 import {makeProject, orch, startSupervisor} from '../helpers/orch.js';
 import {waitFor} from '../helpers/wait-for.js';
 
@@ -28,7 +29,7 @@ async function running(config: Record<string, unknown> = {}, env?: Record<string
 	return {...project, supervisor};
 }
 
-type Line = {id: number | null; ok?: boolean; result?: unknown; snapshot?: Snapshot; event?: EngineEvent; at: number};
+type Line = {id: number | null; ok?: boolean; result?: unknown; snapshot?: Snapshot; delta?: SnapshotDelta; event?: EngineEvent; at: number};
 
 /** A raw socket that sent `watch`; every line it got, with when it arrived. */
 async function rawWatch(stateDir: string) {
@@ -45,7 +46,15 @@ async function rawWatch(stateDir: string) {
 	});
 	await new Promise(resolve => socket.once('connect', resolve));
 	socket.write('{"id": 7, "op": "watch"}\n');
-	const snapshots = () => lines.filter(line => line.snapshot !== undefined).map(line => line.snapshot!);
+	// The first snapshot comes whole, the others as what changed since the one before.
+	const snapshots = () => {
+		const whole: Snapshot[] = [];
+		for (const line of lines) {
+			if (line.snapshot) whole.push(line.snapshot);
+			else if (line.delta) whole.push(applyDelta(whole.at(-1)!, line.delta));
+		}
+		return whole;
+	};
 	const events = () => lines.filter(line => line.event !== undefined).map(line => line.event!);
 	return {lines, snapshots, events};
 }
@@ -71,6 +80,10 @@ describe('the watch op', () => {
 		await orch(dir, ['pause']);
 		await orch(dir, ['add', 'watch me', '--id', 'w']);
 		await waitFor(() => watch.snapshots().at(-1)?.tasks.some(task => task.id === 'w'), {message: 'a snapshot with task w'});
+		// Only the first came whole; the next said what changed
+		expect(watch.lines.filter(line => line.snapshot !== undefined)).toHaveLength(1);
+		const deltas = watch.lines.filter(line => line.delta !== undefined).map(line => line.delta!);
+		expect(deltas.some(delta => delta.tasks.some(task => task.id === 'w'))).toBe(true);
 		await waitFor(() => watch.events().some(event => event.event === 'task.enqueued' && event.task === 'w'), {message: 'the enqueued event'});
 		expect(watch.events().map(event => event.event)).toContain('dispatch.paused');
 	});
