@@ -59,7 +59,7 @@ export async function checkAgents(config: Config, tasks: Iterable<Task>, presets
 }
 
 /** The tasks in the state file, read without the lock; a state file orch cannot use is a failed check. */
-export async function readTasks(stateDir: string): Promise<{tasks: Task[]; problem?: DoctorCheck}> {
+export async function readTasks(stateDir: string): Promise<{tasks: readonly Task[]; problem?: DoctorCheck}> {
 	try {
 		return {tasks: (await readStateReadOnly(stateDir)).tasks};
 	} catch (error) {

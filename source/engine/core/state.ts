@@ -81,7 +81,7 @@ export const toStateData = (state: CoreState): StateData => ({
 	version: STATE_VERSION,
 	seq: state.seq,
 	dispatchPaused: state.dispatchPaused,
-	tasks: [...state.tasks.values()],
+	tasks: state.tasks.toArray(),
 	meta: state.meta,
 	intake: ledgerData(state.intake),
 });

@@ -40,6 +40,8 @@ export class TaskTable implements TaskLookup {
 		return table;
 	}
 
+	#array: readonly Task[] | undefined;
+
 	private constructor(private readonly parts: Parts) {}
 
 	get size(): number {
@@ -56,6 +58,17 @@ export class TaskTable implements TaskLookup {
 
 	values(): IterableIterator<Task> {
 		return this.parts.byId.values();
+	}
+
+	/** Every task, in order, as an array made once per table (the store asks for it at every write). */
+	toArray(): readonly Task[] {
+		if (this.#array === undefined) {
+			const array: Task[] = [];
+			// forEach, not the iterator: no result object per task.
+			this.parts.byId.forEach(task => void array.push(task));
+			this.#array = array;
+		}
+		return this.#array;
 	}
 
 	/** Whether both tables hold the very same task objects (ignoring the cached order). */

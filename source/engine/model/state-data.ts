@@ -9,7 +9,7 @@ export type StateData = {
 	/** The next task sequence number to hand out (ids default to `t<seq>`). */
 	seq: number;
 	dispatchPaused: boolean;
-	tasks: Task[];
+	tasks: readonly Task[];
 	/**
 	 * The supervisor's own records: `lastStartedAt`; `heartbeatAt`/`heartbeatPid`/`heartbeatMs`, stamped
 	 * every few seconds while it runs (model/heartbeat.ts); `totals` of the tasks it archived
