@@ -33,6 +33,18 @@ export type ControlClient = {
 
 type Pending = {resolve: (value: unknown) => void; reject: (error: Error) => void};
 
+/** A watch gets its first snapshot whole, then deltas: `deliver` is given whole snapshots all the same. */
+function wholeSnapshots(deliver: (id: number, snapshot: Snapshot) => void) {
+	const watched = new Map<number, Snapshot>();
+	return (id: number, whole: Snapshot | undefined, delta: SnapshotDelta | undefined): void => {
+		const before = watched.get(id);
+		const snapshot = whole ?? (before && delta ? applyDelta(before, delta) : undefined);
+		if (!snapshot) return;
+		watched.set(id, snapshot);
+		deliver(id, snapshot);
+	};
+}
+
 /** Connects to the supervisor of `stateDir`; undefined when none is listening. */
 export async function connectControl(stateDir: string): Promise<ControlClient | undefined> {
 	const socket = net.createConnection(socketPath(stateDir));
@@ -49,6 +61,7 @@ export async function connectControl(stateDir: string): Promise<ControlClient | 
 	const pending = new Map<number, Pending>();
 	const eventListeners = new Map<number, (event: EngineEvent) => void>();
 	const snapshotListeners = new Map<number, (snapshot: Snapshot) => void>();
+	const onSnapshot = wholeSnapshots((id, snapshot) => snapshotListeners.get(id)?.(snapshot));
 	socket.on(
 		'data',
 		lineReader(line => {
@@ -61,15 +74,6 @@ export async function connectControl(stateDir: string): Promise<ControlClient | 
 			else waiter?.reject(new RemoteError(message.error ?? {code: 'internal', message: 'unknown error'}));
 		}),
 	);
-	/** Watches get the first snapshot whole, then deltas: each listener is given whole snapshots. */
-	const watched = new Map<number, Snapshot>();
-	function onSnapshot(id: number, whole: Snapshot | undefined, delta: SnapshotDelta | undefined): void {
-		const before = watched.get(id);
-		const snapshot = whole ?? (before && delta ? applyDelta(before, delta) : undefined);
-		if (!snapshot) return;
-		watched.set(id, snapshot);
-		snapshotListeners.get(id)?.(snapshot);
-	}
 	const fail = (error: Error) => {
 		for (const waiter of pending.values()) waiter.reject(error);
 		pending.clear();

@@ -220,6 +220,10 @@ class Interpreter implements Supervisor {
 				case 'reap':
 					await this.#reap(effect);
 					break;
+				case 'archive':
+					if (effect.wait) await this.#archive(effect.tasks);
+					else void this.#archive(effect.tasks);
+					break;
 				case 'stopped':
 					await this.#attempts.allClean();
 					this.#stopped?.resolve();
@@ -248,8 +252,6 @@ class Interpreter implements Supervisor {
 				clearTimeout(this.#timers.get(effect.timer));
 				this.#timers.delete(effect.timer);
 				return;
-			case 'archive':
-				return void this.#archive(effect.tasks);
 			case 'emit':
 				return this.#emit(effect.event);
 			case 'check-health':
@@ -279,12 +281,15 @@ class Interpreter implements Supervisor {
 		await this.#feed({kind: 'reaped'});
 	}
 
+	/** Writes the archive, then steps its outcome; resolves once that step's effects are carried out. */
 	async #archive(tasks: Extract<Effect, {kind: 'archive'}>['tasks']): Promise<void> {
+		let done: Input;
 		try {
 			await this.#deps.archive!(tasks);
+			done = {kind: 'archived', taskIds: tasks.map(task => task.id)};
 		} catch (error) {
-			return this.#report({kind: 'archive-failed', message: (error as Error).message});
+			done = {kind: 'archive-failed', message: (error as Error).message};
 		}
-		this.#report({kind: 'archived', taskIds: tasks.map(task => task.id)});
+		await this.#feed(done).catch((error: unknown) => this.#emit({ts: this.#now(), event: 'warning', message: `archive failed: ${(error as Error).message}`}));
 	}
 }

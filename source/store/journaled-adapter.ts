@@ -80,6 +80,8 @@ export class JournaledAdapter implements Adapter<StateData> {
 			if (this.#written === undefined || this.#journalBytes > Math.max(256 * 1024, this.#fileBytes)) return this.#compact(data);
 			const entry = journalEntry(this.#written, data, this.#lsn + 1);
 			if (entry === undefined) return;
+			// A change of most of the state (a big batch archived or added) is cheaper as the file itself.
+			if ((entry.tasks?.length ?? 0) + (entry.removed?.length ?? 0) > Math.max(64, this.#written.tasks.size / 2)) return this.#compact(data);
 			const chunks = entryChunks(entry, this.#cache);
 			const handle = await this.#journalHandle();
 			const bytes = chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0);

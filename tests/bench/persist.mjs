@@ -134,9 +134,10 @@ function report(results) {
 			verdict(p95 < TARGET_P95_MS),
 		]);
 	}
-	console.log(`  ${PERSISTS} persists per size (set_priority + store.flush(), durable: fsync file + folder):`);
+	console.log(`  ${PERSISTS} persists per size (set_priority + store.flush(), durable: a journal line, fdatasync):`);
 	printTable(rows);
-	console.log('  disk p50/p95: plain durable writes of the live file\'s size (writeFileDurably), the floor under a flush');
+	console.log("  disk p50/p95: whole-file durable writes of the live file's size (writeFileDurably), beside it: what a flush cost before");
+	console.log('  the journal (a flush now appends what changed to orch.json.journal and fdatasyncs it)');
 	for (const r of results) for (const warning of r.warnings) console.log(`  warning (${r.finished}): ${warning}`);
 	const pass = results.every(r => percentile(r.times, 95) < TARGET_P95_MS);
 	console.log(`  target: p95 < ${TARGET_P95_MS} ms at every size: ${verdict(pass)}`);

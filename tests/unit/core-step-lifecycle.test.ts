@@ -132,8 +132,18 @@ describe('step: archive', () => {
 		const {state: next, effects} = run(given({tasks, config: {retention: {keepFinished: 1}}}), {kind: 'health', checks: []});
 		expect(next.archiving).toBe(true);
 		expect(ofKind(effects, 'archive')[0]!.tasks.map(task => task.id)).toEqual(tasks.slice(0, 11).map(task => task.id));
+		// Archiving goes on beside the work: nothing waits for it.
+		expect(ofKind(effects, 'archive')[0]!.wait).toBeUndefined();
 		// One archive write at a time.
 		expect(ofKind(run(next, {kind: 'health', checks: []}).effects, 'archive')).toEqual([]);
+	});
+
+	it('at start, what piled up past the limits is archived before the first task starts', () => {
+		const tasks = [finished('old', 1000), makeTask({id: 'q', seq: 2})];
+		const starting = run(given({phase: 'idle', tasks, config: {retention: {keepFinished: 0}}}), {kind: 'start'}).state;
+		const {effects} = run(starting, {kind: 'reaped'});
+		expect(ofKind(effects, 'archive')).toEqual([{kind: 'archive', tasks: [tasks[0]], wait: true}]);
+		expect(kinds(effects).indexOf('archive')).toBeLessThan(kinds(effects).indexOf('run-stage'));
 	});
 
 	it('archived tasks leave the live state; their totals join all time, and this run only what happened since start', () => {

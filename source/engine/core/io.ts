@@ -51,8 +51,11 @@ export type Effect =
 	| {kind: 'disarm'; timer: TimerId}
 	/** Kill what a dead supervisor left alive (these attempts' groups, every process of this state folder); then `reaped` comes back. */
 	| {kind: 'reap'; attempts: ReadonlyArray<Pick<Attempt, 'id' | 'pid' | 'pgid' | 'procStart'>>}
-	/** Append these finished tasks to the archive; then `archived` (or `archive-failed`) comes back. */
-	| {kind: 'archive'; tasks: readonly Task[]}
+	/**
+	 * Append these finished tasks to the archive; then `archived` (or `archive-failed`) comes back. With
+	 * `wait`, what follows in the list waits for that (start archives what piled up before dispatching).
+	 */
+	| {kind: 'archive'; tasks: readonly Task[]; wait?: boolean}
 	| {kind: 'emit'; event: EngineEvent}
 	/** The answer to the action being stepped; with `afterEndOf`, given once that attempt has ended. */
 	| {kind: 'reply'; result: ActionResult; afterEndOf?: string}

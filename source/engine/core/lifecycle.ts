@@ -57,7 +57,7 @@ export function archive(turn: Turn, force: boolean): void {
 	const chosen = selectForArchive([...state.tasks.values()], {...state.config.retention, now: turn.now}).archive;
 	if (chosen.length === 0) return;
 	turn.set({archiving: true});
-	turn.do({kind: 'archive', tasks: chosen});
+	turn.do({kind: 'archive', tasks: chosen, ...(force ? {wait: true} : {})});
 }
 
 /** The archive holds these tasks now: they leave the live state, and their totals join meta.totals. */
