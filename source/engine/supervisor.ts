@@ -187,8 +187,13 @@ class Interpreter implements Supervisor {
 	/** Every change up to now on disk: one write shared by every flush asked for meanwhile. */
 	#flush(): Promise<void> {
 		if (this.#flushedState !== this.#state) {
-			this.#flushedState = this.#state;
+			const flushed = this.#state;
+			this.#flushedState = flushed;
 			this.#lastFlush = this.#deps.store.flush();
+			// A write that failed is tried again by the next flush, even of the same state.
+			this.#lastFlush.catch(() => {
+				if (this.#flushedState === flushed) this.#flushedState = undefined;
+			});
 		}
 		return this.#lastFlush;
 	}
@@ -215,7 +220,8 @@ class Interpreter implements Supervisor {
 				case 'reply':
 					answered = true;
 					if (failed) answer?.reject(failed);
-					else void this.#attempts.ended(effect.afterEndOf ?? '').then(() => answer?.resolve(effect.result));
+					else if (effect.afterEndOf === undefined) answer?.resolve(effect.result);
+					else void this.#attempts.ended(effect.afterEndOf).then(() => answer?.resolve(effect.result));
 					break;
 				case 'reap':
 					await this.#reap(effect);
