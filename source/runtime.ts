@@ -1,7 +1,8 @@
-// Wires the supervisor to the real world: the lock, the durable store, the execa runner, the reaper.
+// Wires the supervisor to the real world: the lock, the durable store, the process runner, the reaper,
+// git worktrees.
 import path from 'node:path';
 import type {Config} from './config/schema.js';
-import {reaperFor} from './engine/run/recovery.js';
+import {reaperFor, stateTagOf} from './engine/run/recovery.js';
 import {createProcessRunner} from './engine/run/runner.js';
 import {createSupervisor, type Supervisor} from './engine/supervisor.js';
 import {createHealthMonitor, type HealthMonitor} from './health/health-monitor.js';
@@ -9,6 +10,7 @@ import {startIntake, supervisorPort, type Intake} from './intake/intake.js';
 import {acquireLock, type LockHandle, type LockRole} from './store/lock.js';
 import {appendArchive} from './store/retention.js';
 import {openStore, type Store} from './store/store.js';
+import {createGitWorkspace, keepOrchOutOfGit} from './workspace/git-workspace.js';
 
 export type Runtime = {
 	config: Config;
@@ -50,6 +52,8 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
 		throw error;
 	}
 	for (const warning of store.warnings) options.onWarning?.(warning);
+	// orch's folders (state with its logs of prompts, the lock, the socket) never show in the project's git.
+	await keepOrchOutOfGit(config).catch((error: unknown) => options.onWarning?.(`could not keep orch's folders out of git (${(error as Error).message}): add ${config.stateDir} to .gitignore`));
 	let monitor: HealthMonitor | undefined;
 	let intake: Intake | undefined;
 	const supervisor = createSupervisor({
@@ -61,6 +65,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
 		},
 		reap: reaperFor(config.stateDir, config.shutdown.killGrace),
 		checkHealth: () => monitor?.recheck(),
+		...(config.repo === undefined ? {} : {workspace: createGitWorkspace({stateTag: stateTagOf(config.stateDir)})}),
 	});
 	// The Health pane shows the monitor's checks and the intake parts' own.
 	const publishHealth = () => supervisor.setHealth([...(monitor?.latest() ?? []), ...(intake?.health() ?? [])]);

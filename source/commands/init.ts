@@ -2,9 +2,10 @@
 import {writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import meow from 'meow';
-import {CONFIG_FILE_NAME} from '../config/load-config.js';
+import {CONFIG_FILE_NAME, loadConfig} from '../config/load-config.js';
 import {detectDefaultAgent, DETECTABLE_AGENTS, renderStarterConfig} from '../config/starter-config.js';
 import {errorCode, OrchError, UsageError} from '../errors.js';
+import {keepOrchOutOfGit} from '../workspace/git-workspace.js';
 import type {CommandRun} from './context.js';
 
 const help = `
@@ -37,6 +38,17 @@ function parseArguments(argv: string[]) {
 	}
 }
 
+/** In a git repository: orch's folders go into .git/info/exclude, so no commit ever takes them. Says what it did. */
+async function keepFoldersOut(cwd: string): Promise<string> {
+	try {
+		const config = await loadConfig({cwd});
+		const lines = await keepOrchOutOfGit(config);
+		return lines.length === 0 ? '' : `  git ignores ${lines.join(' ')} (in .git/info/exclude)\n`;
+	} catch (error) {
+		return `  could not keep orch's folders out of git (${(error as Error).message}): add state/ to .gitignore\n`;
+	}
+}
+
 export const run: CommandRun = async ctx => {
 	const cli = parseArguments(ctx.argv);
 	if (cli.flags.help) {
@@ -64,7 +76,8 @@ export const run: CommandRun = async ctx => {
 		throw new OrchError(`${file}: cannot write (${errorCode(error)}); check the folder's permissions`);
 	}
 
+	const kept = await keepFoldersOut(ctx.cwd);
 	const why = agent.path === undefined ? `none of ${DETECTABLE_AGENTS.join(', ')} is on PATH` : `found ${agent.path}`;
-	ctx.stdout.write(`wrote ${file}\n  defaultAgent: ${agent.name} (${why})\nnext: \`orch start\`, then \`orch add "your first task"\`\n`);
+	ctx.stdout.write(`wrote ${file}\n  defaultAgent: ${agent.name} (${why})\n${kept}next: \`orch start\`, then \`orch add "your first task"\`\n`);
 	return 0;
 };

@@ -11,6 +11,7 @@ import {
 	type ConfigIssue,
 	type PlacedIssue,
 } from './config-issues.js';
+import {findRepo} from './find-repo.js';
 import {checkAgents, resolveAgents} from './resolve-agents.js';
 import {configSchema, type Config, type ParsedConfig} from './schema.js';
 import {positionOf, positionOfOffset} from './yaml-positions.js';
@@ -142,12 +143,38 @@ export async function loadConfig({cwd, file: given, overrides = {}}: LoadConfigO
 	}
 
 	const baseDir = file === undefined ? path.resolve(cwd) : path.dirname(file);
-	const config: Config = {
-		...parsed,
-		agents: resolveAgents(parsed.agents, baseDir),
-		stateDir: path.resolve(baseDir, parsed.stateDir),
-		projectDir: baseDir,
-		file,
-	};
-	return applyOverrides(config, overrides, cwd);
+	const config = applyOverrides(
+		{
+			...parsed,
+			agents: resolveAgents(parsed.agents, baseDir),
+			stateDir: path.resolve(baseDir, parsed.stateDir),
+			workspace: {...parsed.workspace, root: ''},
+			projectDir: baseDir,
+			repo: findRepo(baseDir),
+			file,
+		},
+		overrides,
+		cwd,
+	);
+	// The worktrees' folder follows the state folder (--state-dir too) unless the file names one.
+	const root = parsed.workspace.root === undefined ? path.join(config.stateDir, 'worktrees') : path.resolve(baseDir, parsed.workspace.root);
+	const settled = {...config, workspace: {...config.workspace, root}};
+	requireRepo(settled);
+	return settled;
+}
+
+/** Worktrees need a git repository: a config that asks for them elsewhere is refused when it is read. */
+function requireRepo(config: Config): void {
+	if (config.repo !== undefined) return;
+	const fields = [
+		...(config.workspace.mode === 'worktree' ? ['workspace.mode'] : []),
+		...Object.values(config.agents)
+			.filter(profile => profile.workspace === 'worktree')
+			.map(profile => `agents.${profile.name}.workspace`),
+	];
+	if (fields.length === 0) return;
+	const where = config.file ?? 'the config';
+	throw new ConfigError(
+		`${where}: ${fields.join(', ')}: worktree needs a git repository, and ${config.projectDir} is not in one; run \`git init\` there and make a first commit, or set it to none`,
+	);
 }

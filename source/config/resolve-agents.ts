@@ -77,6 +77,7 @@ export function resolveAgents(agents: Record<string, AgentProfileInput>, baseDir
 		const cwd = input.cwd ?? base?.cwd;
 		const timeout = input.timeout ?? base?.timeout;
 		const concurrency = input.concurrency ?? base?.concurrency;
+		const workspace = input.workspace ?? base?.workspace;
 		resolved[name] = {
 			name,
 			command,
@@ -85,6 +86,7 @@ export function resolveAgents(agents: Record<string, AgentProfileInput>, baseDir
 			...(cwd === undefined ? {} : {cwd: path.resolve(baseDir, cwd)}),
 			...(timeout === undefined ? {} : {timeout}),
 			...(concurrency === undefined ? {} : {concurrency}),
+			...(workspace === undefined ? {} : {workspace}),
 			promptVia,
 			shell: input.shell ?? base?.shell ?? false,
 		};

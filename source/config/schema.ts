@@ -62,6 +62,8 @@ export const size = measured(parseSize, sizeExpected);
 
 const positiveInt = z.number().int().min(1);
 
+export const workspaceModeSchema = z.enum(['none', 'worktree']);
+
 export const agentProfileSchema = z.strictObject({
 	/** Start from a built-in preset (claude, codex, aider, gemini, shell, demo) and override fields. */
 	preset: z.string().optional(),
@@ -73,6 +75,8 @@ export const agentProfileSchema = z.strictObject({
 	concurrency: positiveInt.optional(),
 	promptVia: z.enum(['arg', 'stdin']).optional(),
 	shell: z.boolean().optional(),
+	/** This agent's tasks run in a git worktree of their own (or not), whatever workspace.mode says. */
+	workspace: workspaceModeSchema.optional(),
 });
 export type AgentProfileInput = z.infer<typeof agentProfileSchema>;
 
@@ -87,6 +91,7 @@ export type AgentProfile = {
 	concurrency?: number;
 	promptVia: 'arg' | 'stdin';
 	shell: boolean;
+	workspace?: z.infer<typeof workspaceModeSchema>;
 };
 
 export const retrySchema = z.strictObject({
@@ -123,6 +128,10 @@ export const taskTemplateSchema = z.strictObject({
 	project: z.string().min(1).optional(),
 	timeout: timeLimit.optional(),
 	attempts: positiveInt.optional(),
+	workspace: workspaceModeSchema.optional(),
+	/** Globs of the files the task changes; a trigger's tasks touch `{file}` unless this says otherwise. */
+	touches: z.array(z.string().min(1)).optional(),
+	exclusive: z.boolean().optional(),
 });
 
 const intakeName = z.string().regex(/^[A-Za-z0-9][\w.-]{0,63}$/, 'expected a name of letters, digits, ".", "_" or "-"');
@@ -200,6 +209,36 @@ export const healthSchema = z
 	});
 export type HealthConfig = z.infer<typeof healthSchema>;
 
+/** `Name <email>`, as git writes an author. */
+const author = z.string().regex(/^[^<>]*[^<>\s][^<>]*<[^<>\s]+@[^<>\s]+>$/, 'expected a git author such as "Ada Lovelace <ada@example.com>"');
+
+/** Each task in a git worktree of its own: where, from which base, what goes in, how its branch comes back. */
+export const workspaceSchema = z.strictObject({
+	/** `worktree`: every task gets one (an agent profile or a task may choose for itself); `none`: tasks share the project folder. */
+	mode: workspaceModeSchema.default('none'),
+	/** The ref a task's branch starts from, resolved when the task first starts; default the main checkout's HEAD. */
+	base: z.string().min(1).optional(),
+	/** The worktrees' folder (relative to the project folder); default `<stateDir>/worktrees`. */
+	root: z.string().min(1).optional(),
+	/** How a finished task's branch comes back: `none` waits for a person (`orch merge`). */
+	merge: z.enum(['none', 'merge', 'squash', 'rebase']).default('none'),
+	/** The branch merges go into; default the branch checked out when the task first started. */
+	into: z.string().min(1).optional(),
+	/** Globs of files git ignores that every worktree needs (`.env`); `.worktreeinclude` adds its own. */
+	copy: z.array(z.string().min(1)).default([]),
+	/** A command (run through a shell) that readies a new worktree, such as `npm ci`. */
+	setup: z.string().min(1).optional(),
+	setupTimeout: timeLimit.default(600_000),
+	/** How long a merged (or empty) task's worktree stays before it is removed. */
+	keep: duration.default(0),
+	/** A retry starts from a new worktree instead of continuing in the last one. */
+	fresh: z.boolean().default(false),
+	/** The author of the commits orch makes; default git's configured user, else `orch <orch@localhost>`. */
+	author: author.optional(),
+	/** The message of orch's commits: `{title}` and `{id}` are filled in. */
+	message: z.string().min(1).default('{title} ({id})'),
+});
+
 export const configSchema = z.strictObject({
 	concurrency: positiveInt.default(4),
 	defaultAgent: z.string().default('demo'),
@@ -234,14 +273,20 @@ export const configSchema = z.strictObject({
 	maxInterruptions: z.number().int().min(0).default(2),
 	intake: intakeSchema.prefault({}),
 	health: healthSchema.prefault({}),
+	workspace: workspaceSchema.prefault({}),
 });
 
 export type ParsedConfig = z.infer<typeof configSchema>;
+/** workspace settled: `root` is an absolute path. */
+export type WorkspaceConfig = Omit<ParsedConfig['workspace'], 'root'> & {root: string};
 
 /** The config the engine runs with: parsed, profiles resolved, paths absolute. */
-export type Config = Omit<ParsedConfig, 'agents' | 'stateDir'> & {
+export type Config = Omit<ParsedConfig, 'agents' | 'stateDir' | 'workspace'> & {
 	agents: Record<string, AgentProfile>;
 	stateDir: string;
+	workspace: WorkspaceConfig;
+	/** The git checkout the project folder is in (its top folder), if it is in one. */
+	repo?: string;
 	/** The folder the config file is in (or the working folder without one): intake paths are relative to it. */
 	projectDir: string;
 	/** The file it came from, when there was one. */

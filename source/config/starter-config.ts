@@ -94,6 +94,28 @@ const settingSections: Section[] = [
 		body: ['intake:', '  inbox: tasks                   # relative to this file; false turns it off', '  triggers: []', '  poll: []'],
 	},
 	{
+		doc: [
+			'Workspaces. With mode worktree every task runs in a git worktree of its own, on a branch',
+			'orch/<id>-<slug> that is its result: `orch diff ID` shows it, `orch merge ID` lands it, `orch clean`',
+			'removes what is left. A profile or a task may set `workspace: worktree` (or none) for itself.',
+		],
+		body: [
+			'workspace:',
+			'  mode: none                     # or worktree (the project must be in a git repository)',
+			'  # base: origin/main            # what a task\'s branch starts from (default: HEAD when it first starts)',
+			'  # root: state/worktrees        # where worktrees go (default: worktrees/ in the state folder)',
+			'  merge: none                    # or merge, squash, rebase: land a finished branch without asking',
+			'  # into: main                   # where merges go (default: the branch checked out when the task started)',
+			'  copy: []                       # ignored files a worktree needs, e.g. [".env"]; .worktreeinclude adds more',
+			'  # setup: npm ci                # runs in each new worktree before the agent (through a shell)',
+			'  setupTimeout: 10m',
+			'  keep: 0s                       # how long a merged (or empty) worktree stays before it is removed',
+			'  fresh: false                   # true: a retry starts over in a new worktree',
+			'  # author: "Ada <ada@example.com>"  # of orch\'s commits (default: git\'s user, else orch <orch@localhost>)',
+			'  message: "{title} ({id})"      # of orch\'s commits',
+		],
+	},
+	{
 		doc: ['Health checks (the Health pane): state file, disk, agents on PATH, event loop, load, stalled tasks.'],
 		body: [
 			'health:',
@@ -138,6 +160,7 @@ function sections(defaultAgent: string): Section[] {
 				'    env: {MODE: review}          # added to its environment',
 				'    cwd: .                       # folder it runs in, relative to this file',
 				'    shell: false',
+				'    workspace: none              # or worktree: this profile\'s tasks get a git worktree each',
 			],
 		},
 		...settingSections,

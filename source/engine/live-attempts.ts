@@ -1,73 +1,124 @@
-// The processes of live attempts, for the interpreter: started by `run-stage` effects, stopped,
-// suspended and resumed by theirs, and reported back (spawned, ended) as inputs.
-import type {Effect, Input} from './core/io.js';
+// The stages of live attempts, for the interpreter: started by `run-stage` effects (a process through the
+// runner, or a git stage through the workspace port), stopped, suspended and resumed by theirs, and
+// reported back (spawned, stage-done) as inputs. An attempt is held from its first stage to `attempt-over`.
+import type {Effect, Input, StageResult, StageSpec} from './core/io.js';
 import type {OutputBuffer} from './output/output-buffer.js';
-import type {RunHandle, Runner, RunResult} from './run/run-port.js';
+import type {RunHandle, Runner, RunResult, RunSpec} from './run/run-port.js';
+import type {WorkspacePort} from './workspace-port.js';
 
-/** An attempt being run: started, or asked to stop before its start was on disk. */
-type Live = {handle?: RunHandle; stopRequested?: boolean; ended: Promise<void>; markEnded: () => void};
+/** An attempt being run: its process (the last one it started), and whether it was asked to stop. */
+type Live = {handle?: RunHandle; running?: boolean; stopRequested?: boolean; ended: Promise<void>; markEnded: () => void};
 
-const notStarted: RunResult = {exitCode: null, signal: null};
+type RunStage = Extract<Effect, {kind: 'run-stage'}>;
+
+/** What a stage that never ran reports: no process, or a git stage that failed with `why`. */
+function notRun(spec: StageSpec, why?: string): StageResult {
+	switch (spec.stage) {
+		case 'setup':
+		case 'agent':
+			return {stage: spec.stage, exit: {exitCode: null, signal: null, ...(why === undefined ? {} : {spawnError: why})}};
+		case 'prepare':
+		case 'finish':
+			return {stage: spec.stage, result: {ok: false, error: why ?? 'stopped before it began'}};
+	}
+}
 
 export class LiveAttempts {
 	readonly #live = new Map<string, Live>();
-	/** Ended attempts whose leftovers are still being reaped and swept. */
+	/** Ended processes whose leftovers are still being reaped and swept. */
 	readonly #cleaning = new Set<Promise<void>>();
 
 	constructor(
 		private readonly runner: Runner,
-		/** Feeds what the processes report back to the core. */
+		private readonly workspace: WorkspacePort | undefined,
+		/** Feeds what the stages report back to the core. */
 		private readonly report: (input: Input) => void,
 	) {}
 
-	run(effect: Extract<Effect, {kind: 'run-stage'}>): void {
-		const {taskId, attemptId} = effect;
+	run(effect: RunStage): void {
+		const {taskId, attemptId, spec} = effect;
 		const entry = this.#entry(attemptId);
-		// Stopped while its start was being persisted: it never runs.
-		if (entry.stopRequested) return this.#ended(taskId, attemptId, notStarted);
-		const handle = this.runner.start(effect.spec.run);
-		entry.handle = handle;
-		void handle.started.then(() => {
-			if (handle.pid !== undefined) this.report({kind: 'spawned', taskId, attemptId, pid: handle.pid, pgid: handle.pgid, procStart: handle.procStart});
-		});
-		void handle.done.then(exit => {
-			const cleaning = handle.whenClean().finally(() => this.#cleaning.delete(cleaning));
-			this.#cleaning.add(cleaning);
-			this.#ended(taskId, attemptId, exit);
-		});
+		// Stopped while its start was being persisted, or during a git stage: the next stage never runs.
+		if (entry.stopRequested) return this.#done(taskId, attemptId, notRun(spec));
+		switch (spec.stage) {
+			case 'setup':
+			case 'agent':
+				return this.#runProcess(effect, spec.stage, spec.run, entry);
+			case 'prepare':
+				return this.#runGit(effect, async port => ({stage: 'prepare', result: await port.prepare(spec.prepare)}));
+			case 'finish':
+				return this.#runGit(effect, async port => ({stage: 'finish', result: await port.finish(spec.finish)}));
+		}
 	}
 
-	/** Resolves once every ended attempt's leftovers are gone: a supervisor that stops leaves no process behind. */
+	/** Resolves once every ended process's leftovers are gone: a supervisor that stops leaves no process behind. */
 	async allClean(): Promise<void> {
 		while (this.#cleaning.size > 0) await Promise.all(this.#cleaning);
 	}
 
-	/** A start that could not be made durable: the attempt ends without a process. */
-	notRun(effect: Extract<Effect, {kind: 'run-stage'}>, why: Error): void {
-		this.#ended(effect.taskId, effect.attemptId, {...notStarted, spawnError: `not started: the state could not be saved (${why.message})`});
+	/** A stage that could not be started because the state could not be made durable. */
+	notRun(effect: RunStage, why: Error): void {
+		this.#done(effect.taskId, effect.attemptId, notRun(effect.spec, `not started: the state could not be saved (${why.message})`));
 	}
 
+	/** Stops the process of the attempt's stage; a git stage is let finish (the core then ends the attempt). */
 	stop(attemptId: string, graceMs: number): void {
 		const entry = this.#entry(attemptId);
 		entry.stopRequested = true;
-		void entry.handle?.stop(graceMs);
+		if (entry.running) void entry.handle?.stop(graceMs);
 	}
 
 	suspend(attemptId: string): void {
-		this.#live.get(attemptId)?.handle?.suspend();
+		const entry = this.#live.get(attemptId);
+		if (entry?.running) entry.handle?.suspend();
 	}
 
 	resume(attemptId: string): void {
-		this.#live.get(attemptId)?.handle?.resume();
+		const entry = this.#live.get(attemptId);
+		if (entry?.running) entry.handle?.resume();
 	}
 
 	output(attemptId: string): OutputBuffer | undefined {
 		return this.#live.get(attemptId)?.handle?.output;
 	}
 
-	/** Resolves once the attempt has ended and its end was stepped; at once for one not running here. */
+	/** The attempt's last stage is over: it is let go, and whoever waits for its end is told. */
+	over(attemptId: string): void {
+		const entry = this.#live.get(attemptId);
+		this.#live.delete(attemptId);
+		entry?.markEnded();
+	}
+
+	/** Resolves once the attempt is over and its end was stepped; at once for one not running here. */
 	async ended(attemptId: string): Promise<void> {
 		await this.#live.get(attemptId)?.ended;
+	}
+
+	#runProcess(effect: RunStage, stage: 'setup' | 'agent', spec: RunSpec, entry: Live): void {
+		const {taskId, attemptId} = effect;
+		const handle = this.runner.start(spec);
+		entry.handle = handle;
+		entry.running = true;
+		void handle.started.then(() => {
+			if (handle.pid !== undefined) this.report({kind: 'spawned', taskId, attemptId, pid: handle.pid, pgid: handle.pgid, procStart: handle.procStart});
+		});
+		void handle.done.then((exit: RunResult) => {
+			const cleaning = handle.whenClean().finally(() => this.#cleaning.delete(cleaning));
+			this.#cleaning.add(cleaning);
+			entry.running = false;
+			this.#done(taskId, attemptId, {stage, exit});
+		});
+	}
+
+	#runGit(effect: RunStage, call: (port: WorkspacePort) => Promise<StageResult>): void {
+		const {taskId, attemptId, spec} = effect;
+		const {workspace} = this;
+		if (!workspace) return this.#done(taskId, attemptId, notRun(spec, 'this supervisor has no git workspaces'));
+		// The port reports failures as results; anything it throws all the same is one too.
+		void call(workspace).then(
+			result => this.#done(taskId, attemptId, result),
+			(error: unknown) => this.#done(taskId, attemptId, notRun(spec, (error as Error).message)),
+		);
 	}
 
 	#entry(attemptId: string): Live {
@@ -81,10 +132,7 @@ export class LiveAttempts {
 		return entry;
 	}
 
-	#ended(taskId: string, attemptId: string, exit: RunResult): void {
-		const entry = this.#live.get(attemptId);
-		this.#live.delete(attemptId);
-		this.report({kind: 'stage-done', taskId, attemptId, result: {stage: 'agent', exit}});
-		entry?.markEnded();
+	#done(taskId: string, attemptId: string, result: StageResult): void {
+		this.report({kind: 'stage-done', taskId, attemptId, result});
 	}
 }

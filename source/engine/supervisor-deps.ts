@@ -4,6 +4,7 @@ import type {StateData} from './model/state-data.js';
 import type {Task} from './model/types.js';
 import type {Reap} from './run/recovery.js';
 import type {Runner} from './run/run-port.js';
+import type {WorkspacePort} from './workspace-port.js';
 
 /**
  * Persistence, as the supervisor sees it: the state as loaded, and a way to save what the producer gives.
@@ -32,4 +33,6 @@ export type SupervisorDeps = {
 	reap?: Reap;
 	/** Runs the health checks now (the `check_health` action); their results come back through setHealth. */
 	checkHealth?: () => void;
+	/** Git worktrees for tasks that run in one (without it, such a task's attempt fails at `prepare`). */
+	workspace?: WorkspacePort;
 };

@@ -57,6 +57,8 @@ class Interpreter implements Supervisor {
 	readonly #viewListeners = new Set<() => void>();
 	readonly #eventListeners = new Set<(event: EngineEvent) => void>();
 	readonly #idleWaiters: Array<() => void> = [];
+	/** Answers that wait for a task's merge to settle (`orch merge`). */
+	readonly #mergeWaiters = new Map<string, Answer[]>();
 	#stopped: {promise: Promise<void>; resolve: () => void} | undefined;
 	#snapshot: Snapshot | undefined;
 	/** The state the last flush was asked for: a flush asked for the same one shares that write. */
@@ -75,7 +77,7 @@ class Interpreter implements Supervisor {
 		};
 		this.#state = createCoreState(deps.store.data, deps.config, options, deps.seed ?? randomBytes(4).readUInt32LE());
 		deps.store.setProducer(() => toStateData(this.#state));
-		this.#attempts = new LiveAttempts(deps.runner, input => this.#report(input));
+		this.#attempts = new LiveAttempts(deps.runner, deps.workspace, input => this.#report(input));
 	}
 
 	async dispatch(action: Action): Promise<ActionResult> {
@@ -219,9 +221,11 @@ class Interpreter implements Supervisor {
 					break;
 				case 'reply':
 					answered = true;
-					if (failed) answer?.reject(failed);
-					else if (effect.afterEndOf === undefined) answer?.resolve(effect.result);
-					else void this.#attempts.ended(effect.afterEndOf).then(() => answer?.resolve(effect.result));
+					this.#reply(effect, answer, failed);
+					break;
+				case 'merge':
+				case 'remove':
+					void this.#worktreeEffect(effect, failed);
 					break;
 				case 'reap':
 					await this.#reap(effect);
@@ -239,6 +243,30 @@ class Interpreter implements Supervisor {
 			}
 		}
 		if (failed && !answered) throw failed;
+	}
+
+	#reply(effect: Extract<Effect, {kind: 'reply'}>, answer: Answer | undefined, failed: Error | undefined): void {
+		if (!answer) return;
+		if (failed) answer.reject(failed);
+		else if (effect.afterMergeOf !== undefined) this.#mergeWaiters.set(effect.afterMergeOf, [...(this.#mergeWaiters.get(effect.afterMergeOf) ?? []), answer]);
+		else if (effect.afterEndOf === undefined) answer.resolve(effect.result);
+		else void this.#attempts.ended(effect.afterEndOf).then(() => answer.resolve(effect.result));
+	}
+
+	/** Merges or removes a worktree through the port, then steps the result. A merge whose intent is not on disk is not made. */
+	async #worktreeEffect(effect: Extract<Effect, {kind: 'merge' | 'remove'}>, failed: Error | undefined): Promise<void> {
+		const {workspace} = this.#deps;
+		const started = this.#now();
+		const why = failed ? `the state could not be saved (${failed.message})` : workspace ? undefined : 'this supervisor has no git workspaces';
+		let input: Input;
+		if (effect.kind === 'merge') {
+			const result = why === undefined ? await workspace!.merge(effect.spec).catch((error: unknown) => ({state: 'failed' as const, reason: (error as Error).message})) : {state: 'refused' as const, reason: why};
+			input = {kind: 'merged', taskId: effect.taskId, result};
+		} else {
+			const result = why === undefined ? await workspace!.remove(effect.spec).catch((error: unknown) => ({removed: false, branchDeleted: false, kept: (error as Error).message})) : {removed: false, branchDeleted: false, kept: why};
+			input = {kind: 'removed', taskId: effect.taskId, result, ms: this.#now() - started};
+		}
+		this.#report(input);
 	}
 
 	/** The effects that take no time and cannot fail. */
@@ -265,6 +293,14 @@ class Interpreter implements Supervisor {
 			case 'idle':
 				for (const resolve of this.#idleWaiters.splice(0)) resolve();
 				return;
+			case 'attempt-over':
+				return this.#attempts.over(effect.attemptId);
+			case 'merge-settled': {
+				const waiting = this.#mergeWaiters.get(effect.taskId) ?? [];
+				this.#mergeWaiters.delete(effect.taskId);
+				for (const answer of waiting) answer.resolve({ids: [effect.taskId], message: effect.message});
+				return;
+			}
 		}
 	}
 
@@ -279,10 +315,16 @@ class Interpreter implements Supervisor {
 	}
 
 	async #reap(effect: Extract<Effect, {kind: 'reap'}>): Promise<void> {
+		const warn = (message: string) => this.#emit({ts: this.#now(), event: 'warning', message});
 		try {
 			await this.#deps.reap?.(effect.attempts);
 		} catch (error) {
-			this.#emit({ts: this.#now(), event: 'warning', message: `could not reap what the last supervisor left: ${(error as Error).message}`});
+			warn(`could not reap what the last supervisor left: ${(error as Error).message}`);
+		}
+		// Then what its git operations left: no process of it runs any more.
+		if (effect.worktrees && this.#deps.workspace) {
+			const lines = await this.#deps.workspace.recover(effect.worktrees).catch((error: unknown) => [`could not check the worktrees: ${(error as Error).message}`]);
+			for (const line of lines) warn(line);
 		}
 		await this.#feed({kind: 'reaped'});
 	}

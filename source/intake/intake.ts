@@ -1,6 +1,6 @@
 // Starts the intake parts the config asks for (inbox, triggers, polled sources) over one port, and
 // makes the supervisor that port.
-import path from 'node:path';
+import {inboxFolder} from '../config/orch-folders.js';
 import type {Config} from '../config/schema.js';
 import type {HealthCheck} from '../engine/model/snapshot.js';
 import type {Supervisor} from '../engine/supervisor.js';
@@ -14,10 +14,6 @@ export type Intake = {
 	/** Stops every part: no task arrives after it resolves. */
 	stop(): Promise<void>;
 };
-
-/** The inbox folder, or undefined when `intake.inbox` is false. */
-export const inboxFolder = (config: Pick<Config, 'intake' | 'projectDir'>): string | undefined =>
-	config.intake.inbox === false ? undefined : path.resolve(config.projectDir, config.intake.inbox);
 
 export function startIntake(config: Pick<Config, 'intake' | 'projectDir' | 'stateDir'>, port: IntakePort): Intake {
 	const parts: IntakePart[] = [];

@@ -8,11 +8,22 @@ import {emptyState} from '../../source/engine/model/state-data.js';
 
 export const now = 100_000;
 
-/** Two slots; `fake` has no time limit, `slow` 10 s; backoff 1 s, 2 s, … without jitter. */
+/**
+ * Two slots; `fake` has no time limit, `slow` 10 s; backoff 1 s, 2 s, … without jitter. The project is
+ * `/repo`, the top of a git checkout.
+ */
 export function coreConfig(over: object = {}): Config {
 	const parsed = configSchema.parse({concurrency: 2, retry: {jitter: 0, base: '1s', nonRetryableExitCodes: [64]}, ...over});
 	const profile = {name: 'fake', command: 'fake', args: ['{prompt}'], env: {}, promptVia: 'arg' as const, shell: false};
-	return {...parsed, stateDir: '/state', agents: {fake: profile, slow: {...profile, name: 'slow', timeout: 10_000}}, defaultAgent: 'fake'};
+	return {
+		...parsed,
+		stateDir: '/state',
+		workspace: {...parsed.workspace, root: parsed.workspace.root ?? '/repo/state/worktrees'},
+		agents: {fake: profile, slow: {...profile, name: 'slow', timeout: 10_000}},
+		defaultAgent: 'fake',
+		projectDir: '/repo',
+		repo: '/repo',
+	};
 }
 
 export type Given = {tasks?: Task[]; phase?: CoreState['phase']; config?: object} & Partial<Omit<CoreState, 'tasks' | 'config'>>;

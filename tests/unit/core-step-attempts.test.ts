@@ -99,7 +99,7 @@ describe('step: an attempt ends', () => {
 			if (row.reason !== undefined) expect(task.reason).toEqual(typeof row.reason === 'string' ? row.reason : expect.stringMatching(row.reason));
 			if (row.notBefore !== undefined) expect(task.notBefore).toBe(row.notBefore);
 			const wake = row.status === 'retry_wait' ? ['arm:wake'] : [];
-			expect(kinds(effects)).toEqual(['disarm:timeout:a1', 'persist', 'emit:task.exited', ...wake]);
+			expect(kinds(effects)).toEqual(['disarm:timeout:a1', 'persist', 'emit:task.exited', 'attempt-over', ...wake]);
 			expect(events(effects)[0]).toMatchObject({task: 't1', attempt: 1, attemptId: 'a1', outcome: row.outcome, status: row.status, durationMs: 10_000});
 			expect(next.failedThisRun).toBe(row.status === 'failed' ? 1 : 0);
 		});
@@ -109,7 +109,7 @@ describe('step: an attempt ends', () => {
 		const state = given({tasks: [live(), makeTask({id: 't2', seq: 2})], concurrency: 1});
 		const {state: next, effects} = run(state, exit(0));
 		expect(taskIn(next, 't2').status).toBe('running');
-		expect(kinds(effects)).toEqual(['disarm:timeout:a1', 'persist', 'emit:task.exited', 'flush', 'emit:task.started', 'run-stage']);
+		expect(kinds(effects)).toEqual(['disarm:timeout:a1', 'persist', 'emit:task.exited', 'attempt-over', 'flush', 'emit:task.started', 'run-stage']);
 	});
 
 	it('ignores the end of an attempt that is not the live one (fencing)', () => {
@@ -117,7 +117,7 @@ describe('step: an attempt ends', () => {
 		const {state: next, effects} = run(state, {...exit(0), attemptId: 'a0'});
 		expect(taskIn(next, 't1')).toBe(taskIn(state, 't1'));
 		expect(next.version).toBe(state.version);
-		expect(kinds(effects)).toEqual(['disarm:timeout:a0']);
+		expect(kinds(effects)).toEqual([]);
 	});
 });
 

@@ -112,7 +112,7 @@ describe('step: shutdown', () => {
 		const {state: next, effects} = run(stopping, ends('t1'));
 		expect(taskIn(next, 't1')).toMatchObject({status: 'queued', reason: 'requeued at shutdown', budgetUsed: 0});
 		expect(next.phase).toBe('stopped');
-		expect(kinds(effects)).toEqual(['disarm:timeout:t1-a', 'persist', 'emit:task.exited', 'disarm:heartbeat', 'disarm:grace', 'flush', 'emit:supervisor.stopped', 'stopped']);
+		expect(kinds(effects)).toEqual(['disarm:timeout:t1-a', 'persist', 'emit:task.exited', 'attempt-over', 'disarm:heartbeat', 'disarm:grace', 'flush', 'emit:supervisor.stopped', 'stopped']);
 	});
 
 	it('waits for an archive write under way before it calls itself stopped', () => {

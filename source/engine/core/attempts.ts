@@ -1,67 +1,28 @@
-// Attempts: starting one (its id, log, command line, time limit), what its process reports back, its
-// time limit, and stopping, suspending and resuming it.
-import path from 'node:path';
-import type {AgentProfile} from '../../config/schema.js';
+// A live attempt: what its process reports back, how it ends, its stage's time limit, and stopping,
+// suspending and resuming it. Its stages and their order are in stages.ts.
+import type {AttemptEnd} from '../model/transition.js';
 import type {StopReason, Task} from '../model/types.js';
-import {buildCommandLine} from '../run/command-line.js';
-import type {RunSpec} from '../run/run-port.js';
-import type {Effect, Input, TimerId} from './io.js';
-import {hexOf} from './rng.js';
+import type {Input, TimerId} from './io.js';
 import type {Turn} from './turn.js';
 
 export const timeoutTimer = (attemptId: string): TimerId => `timeout:${attemptId}`;
 
-/** The attempt's time limit in ms, if it has one: the task's own, else its agent's. */
-const timeLimitOf = (turn: Turn, task: Task): number | undefined => task.timeoutMs ?? turn.config.agents[task.agent]?.timeout;
+/**
+ * The time limit in ms of the live attempt's stage, if it has one: the setup command's, or for the agent
+ * the task's own, else its agent's. The git stages have none.
+ */
+export function timeLimitOf(turn: Turn, task: Task): number | undefined {
+	const stage = task.attempts.find(candidate => candidate.id === task.current)?.stage ?? 'agent';
+	if (stage === 'setup') return turn.config.workspace.setupTimeout;
+	return stage === 'agent' ? task.timeoutMs ?? turn.config.agents[task.agent]?.timeout : undefined;
+}
 
-/** Milliseconds the live attempt has run, not counting time suspended. */
+/** Milliseconds the live attempt's stage has run, not counting time suspended. */
 export function activeMs(task: Task, now: number): number {
 	const attempt = task.attempts.find(candidate => candidate.id === task.current);
 	if (!attempt) return 0;
 	const suspended = (task.suspendedMs ?? 0) + (task.suspendedAt === undefined ? 0 : now - task.suspendedAt);
-	return now - attempt.startedAt - suspended;
-}
-
-function runSpec(turn: Turn, task: Task, profile: AgentProfile, attemptId: string, logPath: string): RunSpec {
-	const line = buildCommandLine(profile, task);
-	return {
-		taskId: task.id,
-		attemptId,
-		attemptN: task.attempts.length,
-		command: line.command,
-		args: line.args,
-		env: {...profile.env, ...line.env},
-		stateTag: turn.state.options.stateTag,
-		cwd: profile.cwd,
-		shell: line.shell,
-		stdin: line.stdin,
-		logPath,
-		maxLogBytes: turn.config.logs.maxBytes,
-		ringLines: turn.config.logs.ringLines,
-	};
-}
-
-/**
- * Marks the task running with a fresh attempt. Returns the effects that start it, for the caller to put
- * after a `flush`: nothing is spawned before the attempt is on disk.
- */
-export function launch(turn: Turn, queued: Task): Effect[] {
-	const n = queued.attempts.length + 1;
-	const attemptId = `${queued.id}-${n}-${hexOf(turn.random())}`;
-	const logPath = path.join(turn.config.stateDir, 'logs', queued.id, `${n}.log`);
-	const task = turn.apply(queued.id, {type: 'start', attemptId, logPath});
-	const started = {kind: 'emit', event: {ts: turn.now, event: 'task.started', task: task.id, attempt: n, attemptId, status: 'running'}} as const;
-	const profile = turn.config.agents[task.agent];
-	if (!profile) {
-		// Its agent left the config since it was queued: the attempt ends before it begins.
-		turn.do(started);
-		ended(turn, task.id, attemptId, {exitCode: null, signal: null, spawnError: `agent "${task.agent}" is not in the config any more`});
-		return [];
-	}
-	const effects: Effect[] = [started, {kind: 'run-stage', taskId: task.id, attemptId, spec: {stage: 'agent', run: runSpec(turn, task, profile, attemptId, logPath)}}];
-	const limit = timeLimitOf(turn, task);
-	if (limit !== undefined) effects.push({kind: 'arm', timer: timeoutTimer(attemptId), at: turn.now + limit});
-	return effects;
+	return now - (attempt.stageAt ?? attempt.startedAt) - suspended;
 }
 
 export function spawned(turn: Turn, input: Extract<Input, {kind: 'spawned'}>): void {
@@ -72,8 +33,8 @@ export function spawned(turn: Turn, input: Extract<Input, {kind: 'spawned'}>): v
 	turn.emit({event: 'task.spawned', task: task.id, attempt: task.attempts.length, attemptId: input.attemptId, pid: input.pid});
 }
 
-/** The attempt's process ended (or never started): settle the task. */
-export function ended(turn: Turn, taskId: string, attemptId: string, exit: {exitCode: number | null; signal: string | null; spawnError?: string}): void {
+/** The attempt is over (its last stage ended, or one failed, or it never started): settle the task. */
+export function ended(turn: Turn, taskId: string, attemptId: string, exit: AttemptEnd): void {
 	turn.disarm(timeoutTimer(attemptId));
 	const before = turn.state.tasks.get(taskId);
 	if (!before) return;
@@ -92,6 +53,7 @@ export function ended(turn: Turn, taskId: string, attemptId: string, exit: {exit
 		status: task.status,
 		reason: task.reason,
 	});
+	turn.do({kind: 'attempt-over', attemptId});
 }
 
 /** Starts stopping a live attempt; its end comes back as `stage-done`. */

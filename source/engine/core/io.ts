@@ -5,16 +5,32 @@ import type {EngineEvent} from '../model/events.js';
 import type {HealthCheck} from '../model/snapshot.js';
 import type {Attempt, StopReason, Task} from '../model/types.js';
 import type {RunResult, RunSpec} from '../run/run-port.js';
+import type {FinishResult, FinishSpec, MergeResult, MergeSpec, PrepareResult, PrepareSpec, RecoverSpec, RemoveResult, RemoveSpec} from '../workspace-port.js';
 import type {CoreState} from './state.js';
 
-/** The stages of an attempt, in order. A new stage is a new name, its spec, and the branch of `step` that decides what follows it. */
-export type StageName = 'agent';
+export type {StageName} from '../model/types.js';
 
-export type StageSpec = {stage: 'agent'; run: RunSpec};
-export type StageResult = {stage: 'agent'; exit: RunResult};
+/**
+ * What a stage of an attempt runs (model/types.ts has the order). A new stage is a new name, its spec,
+ * and the branch of `step` that decides what follows it.
+ */
+export type StageSpec =
+	| {stage: 'prepare'; prepare: PrepareSpec}
+	| {stage: 'setup'; run: RunSpec}
+	| {stage: 'agent'; run: RunSpec}
+	| {stage: 'finish'; finish: FinishSpec};
 
-/** `wake`: the earliest backoff ends; `grace`: shutdown stops waiting; `timeout:<attemptId>`: an attempt's time limit. */
-export type TimerId = 'wake' | 'heartbeat' | 'grace' | `timeout:${string}`;
+export type StageResult =
+	| {stage: 'prepare'; result: PrepareResult}
+	| {stage: 'setup'; exit: RunResult}
+	| {stage: 'agent'; exit: RunResult}
+	| {stage: 'finish'; result: FinishResult};
+
+/**
+ * `wake`: the earliest backoff ends; `grace`: shutdown stops waiting; `timeout:<attemptId>`: the time
+ * limit of an attempt's stage; `cleanup`: a finished task's worktree has been kept long enough.
+ */
+export type TimerId = 'wake' | 'heartbeat' | 'grace' | 'cleanup' | `timeout:${string}`;
 
 export type Input =
 	/** From a person or a script: keys, CLI, socket. */
@@ -35,7 +51,11 @@ export type Input =
 	/** The archive effect wrote these tasks to the archive: they may leave the live state. */
 	| {kind: 'archived'; taskIds: readonly string[]}
 	| {kind: 'archive-failed'; message: string}
-	| {kind: 'health'; checks: readonly HealthCheck[]};
+	| {kind: 'health'; checks: readonly HealthCheck[]}
+	/** A merge effect is over. */
+	| {kind: 'merged'; taskId: string; result: MergeResult}
+	/** A remove effect is over; `ms`: how long it took. */
+	| {kind: 'removed'; taskId: string; result: RemoveResult; ms: number};
 
 export type Effect =
 	/** The persisted state changed: written within ~25 ms, together with other changes. */
@@ -43,22 +63,36 @@ export type Effect =
 	/** A barrier: what follows in the list waits until the state as it is now is durable on disk. */
 	| {kind: 'flush'}
 	| {kind: 'run-stage'; taskId: string; attemptId: string; spec: StageSpec}
+	/** The attempt's last stage is over: what the interpreter holds for it can go, and replies waiting for its end are given. */
+	| {kind: 'attempt-over'; attemptId: string}
+	/** Merges a finished task's branch (one at a time); `merged` comes back. */
+	| {kind: 'merge'; taskId: string; spec: MergeSpec}
+	/** Removes a finished task's worktree (and its branch when that loses nothing); `removed` comes back. */
+	| {kind: 'remove'; taskId: string; spec: RemoveSpec}
+	/** The merge of this task settled: replies waiting for it (`afterMergeOf`) are given this message. */
+	| {kind: 'merge-settled'; taskId: string; message: string}
 	/** SIGTERM to the attempt's group, SIGKILL after `graceMs`, then the sweep; its end comes back as `stage-done`. */
 	| {kind: 'stop'; attemptId: string; reason: StopReason; graceMs: number}
 	| {kind: 'suspend'; attemptId: string}
 	| {kind: 'resume'; attemptId: string}
 	| {kind: 'arm'; timer: TimerId; at: number}
 	| {kind: 'disarm'; timer: TimerId}
-	/** Kill what a dead supervisor left alive (these attempts' groups, every process of this state folder); then `reaped` comes back. */
-	| {kind: 'reap'; attempts: ReadonlyArray<Pick<Attempt, 'id' | 'pid' | 'pgid' | 'procStart'>>}
+	/**
+	 * Kill what a dead supervisor left alive (these attempts' groups, every process of this state folder),
+	 * then, with `worktrees`, mend what its git operations left; then `reaped` comes back.
+	 */
+	| {kind: 'reap'; attempts: ReadonlyArray<Pick<Attempt, 'id' | 'pid' | 'pgid' | 'procStart'>>; worktrees?: RecoverSpec}
 	/**
 	 * Append these finished tasks to the archive; then `archived` (or `archive-failed`) comes back. With
 	 * `wait`, what follows in the list waits for that (start archives what piled up before dispatching).
 	 */
 	| {kind: 'archive'; tasks: readonly Task[]; wait?: boolean}
 	| {kind: 'emit'; event: EngineEvent}
-	/** The answer to the action being stepped; with `afterEndOf`, given once that attempt has ended. */
-	| {kind: 'reply'; result: ActionResult; afterEndOf?: string}
+	/**
+	 * The answer to the action being stepped; with `afterEndOf`, given once that attempt has ended; with
+	 * `afterMergeOf`, once that task's merge settled, with the message `merge-settled` gives.
+	 */
+	| {kind: 'reply'; result: ActionResult; afterEndOf?: string; afterMergeOf?: string}
 	| {kind: 'check-health'}
 	/** Wakes whenIdle(). */
 	| {kind: 'idle'}

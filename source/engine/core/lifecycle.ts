@@ -5,6 +5,7 @@ import {addTotals, readTotals, sumTotals} from '../model/totals.js';
 import {isFinal, type Task} from '../model/types.js';
 import {stopAttempt} from './attempts.js';
 import type {Turn} from './turn.js';
+import {recoverMerges} from './worktrees.js';
 
 /**
  * start(): what a dead supervisor left is reaped first (an effect), then `reaped` goes on. Always, even
@@ -17,7 +18,16 @@ export function start(turn: Turn): void {
 	turn.set({phase: 'starting', startedAt: turn.now});
 	const orphans = turn.state.tasks.liveTasks();
 	const attempts = orphans.flatMap(task => task.attempts.filter(attempt => attempt.id === task.current));
-	turn.do({kind: 'reap', attempts});
+	const {config} = turn.state;
+	const worktrees = config.repo !== undefined && usesWorktrees(turn) ? {worktrees: {repo: config.repo, root: config.workspace.root}} : {};
+	turn.do({kind: 'reap', attempts, ...worktrees});
+}
+
+/** Whether this project has worktrees to look after: the config makes them, or a task has one. */
+function usesWorktrees(turn: Turn): boolean {
+	const {config, tasks} = turn.state;
+	if (config.workspace.mode === 'worktree' || Object.values(config.agents).some(profile => profile.workspace === 'worktree')) return true;
+	return tasks.toArray().some(task => task.work !== undefined);
 }
 
 /** The orphans' processes are gone: their attempts were interrupted. Then dispatching starts (unless stop() came meanwhile). */
@@ -29,6 +39,7 @@ export function reaped(turn: Turn): void {
 		turn.emit({event: 'task.status', task: task.id, status: after.status, reason: after.reason});
 	}
 	if (orphans.length > 0) turn.emit({event: 'supervisor.recovered', count: orphans.length});
+	recoverMerges(turn);
 	if (turn.state.phase !== 'starting') return;
 	const {pid, heartbeatMs} = turn.state.options;
 	turn.set({phase: 'running', meta: {...turn.state.meta, lastStartedAt: turn.now, ...heartbeatFields(turn.now, pid, heartbeatMs)}});
@@ -98,12 +109,14 @@ export function stopAll(turn: Turn): void {
 	for (const task of turn.state.tasks.liveTasks()) if (task.stopping === undefined) stopAttempt(turn, task, 'shutdown');
 }
 
-/** Once stopping, nothing runs any more and no archive write is under way: stopped, and saved. */
+/** Once stopping, nothing runs any more and no archive write, merge or removal is under way: stopped, and saved. */
 export function finishStop(turn: Turn): void {
-	if (turn.state.phase !== 'stopping' || turn.state.archiving || turn.state.tasks.liveCount > 0) return;
+	const {state} = turn;
+	if (state.phase !== 'stopping' || state.archiving || state.tasks.liveCount > 0 || state.merging !== undefined || state.removing.size > 0) return;
 	turn.set({phase: 'stopped'});
 	turn.disarm('heartbeat');
 	turn.disarm('grace');
+	if (state.cleanupAt !== undefined) turn.disarm('cleanup');
 	turn.do({kind: 'flush'});
 	turn.emit({event: 'supervisor.stopped', count: turn.state.failedThisRun});
 	turn.do({kind: 'stopped'});

@@ -7,6 +7,7 @@ import {prepareTasks} from '../schedule/enqueue.js';
 import {resume, stopAttempt, suspend} from './attempts.js';
 import {isActive} from './state.js';
 import type {Turn} from './turn.js';
+import {mergeByHand} from './worktrees.js';
 
 const reply = (turn: Turn, message: string, extra: {ids?: string[]; afterEndOf?: string} = {}): void => {
 	const {afterEndOf, ...result} = extra;
@@ -89,6 +90,8 @@ export function onAction(turn: Turn, action: Action): void {
 			turn.set({concurrency: action.concurrency});
 			turn.emit({event: 'concurrency.changed', concurrency: action.concurrency});
 			return reply(turn, `concurrency is now ${action.concurrency}`);
+		case 'merge':
+			return mergeByHand(turn, action.id, action.mode);
 		case 'check_health':
 			if (!turn.state.options.healthChecks) return reply(turn, 'no health checks run here');
 			turn.do({kind: 'check-health'});

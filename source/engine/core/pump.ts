@@ -1,9 +1,10 @@
 // What follows every input: tasks whose backoff is over go back to the queue, runnable tasks start as
 // far as the pool allows, the wake timer follows the earliest backoff, archiving and `idle` when due.
 import type {Task} from '../model/types.js';
-import {launch} from './attempts.js';
+import {launch} from './stages.js';
 import type {Effect} from './io.js';
 import {archive, finishStop} from './lifecycle.js';
+import {tendWorktrees} from './worktrees.js';
 import {rankContext, type CoreState} from './state.js';
 import type {Turn} from './turn.js';
 
@@ -34,15 +35,20 @@ const agentLimits = (state: CoreState): Record<string, number | undefined> =>
 function startRunnable(turn: Turn): Effect[] {
 	const {state} = turn;
 	if (state.dispatchPaused) return [];
-	const {tasks, table} = state.tasks.pick(rankContext(state, turn.now), {global: state.concurrency, perAgent: agentLimits(state)});
+	const {tasks, table, waits} = state.tasks.pick(rankContext(state, turn.now), {global: state.concurrency, perAgent: agentLimits(state)});
 	turn.set({tasks: table});
-	return tasks.flatMap((task: Task) => launch(turn, task));
+	// Why a task a lock holds back waits: said once, not at every pick.
+	for (const {task, note} of waits) if (task.reason !== note) turn.apply(task.id, {type: 'note', reason: note});
+	return tasks.flatMap((task: Task) => launch(turn, turn.task(task.id)));
 }
 
-/** Nothing running, nothing in backoff, nothing runnable (dispatching paused with work queued is not idle). */
+/**
+ * Nothing running, nothing in backoff, nothing runnable, no merge or worktree removal under way (the
+ * pump has started every one that is due). Dispatching paused with work queued is not idle.
+ */
 function isIdle(turn: Turn): boolean {
-	const {tasks} = turn.state;
-	if (tasks.liveCount > 0 || tasks.waitingCount > 0) return false;
+	const {tasks, merging, removing} = turn.state;
+	if (tasks.liveCount > 0 || tasks.waitingCount > 0 || merging !== undefined || removing.size > 0) return false;
 	const {tasks: runnable, table} = tasks.candidates(rankContext(turn.state, turn.now), 1);
 	turn.set({tasks: table});
 	return runnable.length === 0;
@@ -54,6 +60,7 @@ export function pump(turn: Turn): void {
 		wakeDue(turn);
 		starts = startRunnable(turn);
 		armWake(turn);
+		tendWorktrees(turn);
 		archive(turn, false);
 	}
 	if (turn.state.phase === 'stopping') finishStop(turn);

@@ -49,6 +49,12 @@ export type CoreState = {
 	readonly awaitingIdle: boolean;
 	/** When the wake timer is armed for (the earliest end of a backoff), if it is. */
 	readonly wakeAt?: number;
+	/** The task whose merge is under way: merges are made one at a time. */
+	readonly merging?: string;
+	/** Tasks whose worktree is being removed. */
+	readonly removing: ReadonlySet<string>;
+	/** When the cleanup timer is armed for (the earliest end of a worktree's keep), if it is. */
+	readonly cleanupAt?: number;
 	/** The random generator's state (rng.ts). */
 	readonly seed: number;
 	/** Bumped by every change views can see. */
@@ -71,6 +77,7 @@ export function createCoreState(data: StateData, config: Config, options: CoreOp
 		archivedThisRun: emptyTotals(),
 		archiving: false,
 		awaitingIdle: false,
+		removing: new Set(),
 		seed: seed >>> 0,
 		version: 0,
 	};
@@ -95,7 +102,7 @@ export const isActive = (state: Pick<CoreState, 'phase'>): boolean => state.phas
  * Fields that are bookkeeping, not something a view shows: changing only them is no new version. Of the
  * meta, views show only the archived totals (the heartbeat every few seconds is for `orch status` readers).
  */
-const bookkeeping = new Set<keyof CoreState>(['tasks', 'meta', 'seed', 'wakeAt', 'awaitingIdle', 'archiving', 'version']);
+const bookkeeping = new Set<keyof CoreState>(['tasks', 'meta', 'seed', 'wakeAt', 'awaitingIdle', 'archiving', 'merging', 'removing', 'cleanupAt', 'version']);
 
 /** Whether `after` differs from `before` in anything a view can see (the task table's order cache is not). */
 export function visiblyChanged(before: CoreState, after: CoreState): boolean {

@@ -1,20 +1,14 @@
 // The core: every input goes through `step`, which is pure. It returns the next state and the effects to
 // carry out in order; the interpreter (../supervisor.ts) does the carrying out and feeds results back.
-import {ended, spawned, timeoutFired} from './attempts.js';
+import {spawned, timeoutFired} from './attempts.js';
 import type {Input, Step} from './io.js';
 import {archived, archiveFailed, heartbeat, reaped, shutdown, start, stopAll} from './lifecycle.js';
 import {onAction} from './on-action.js';
 import {pump} from './pump.js';
 import {visiblyChanged, type CoreState} from './state.js';
+import {stageDone} from './stages.js';
 import {Turn} from './turn.js';
-
-/** What follows a stage of an attempt: the next stage, or (after the last) how the attempt ended. */
-function stageDone(turn: Turn, input: Extract<Input, {kind: 'stage-done'}>): void {
-	switch (input.result.stage) {
-		case 'agent':
-			return ended(turn, input.taskId, input.attemptId, input.result.exit);
-	}
-}
+import {mergeSettled, removed} from './worktrees.js';
 
 function handle(turn: Turn, input: Input): void {
 	switch (input.kind) {
@@ -38,6 +32,7 @@ function handle(turn: Turn, input: Input): void {
 			if (input.timer === 'wake') return turn.set({wakeAt: undefined}); // the pump wakes what is due
 			if (input.timer === 'heartbeat') return heartbeat(turn);
 			if (input.timer === 'grace') return stopAll(turn);
+			if (input.timer === 'cleanup') return turn.set({cleanupAt: undefined}); // the pump removes what is due
 			return timeoutFired(turn, input.timer.slice('timeout:'.length));
 		case 'archived':
 			return archived(turn, input.taskIds);
@@ -45,6 +40,10 @@ function handle(turn: Turn, input: Input): void {
 			return archiveFailed(turn, input.message);
 		case 'health':
 			return turn.set({health: input.checks});
+		case 'merged':
+			return mergeSettled(turn, input.taskId, input.result);
+		case 'removed':
+			return removed(turn, input.taskId, input.result, input.ms);
 	}
 }
 

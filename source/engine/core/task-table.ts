@@ -3,6 +3,8 @@
 // shares everything unchanged with the old one, so `step` stays pure at the cost of a few map nodes.
 import {OrderedMap, Set as ImmutableSet} from 'immutable';
 import {isFinal, type Task, type TaskLookup} from '../model/types.js';
+import {mergeAhead, worktreeLeft} from '../model/work.js';
+import {claims, holdsLock, lockConflict, lockNote} from '../schedule/locks.js';
 import {assignSlots, type PoolLimits} from '../schedule/pool.js';
 import {dependencyState, runnable, type RankContext} from '../schedule/queue.js';
 
@@ -19,6 +21,10 @@ type Parts = {
 	byId: OrderedMap<string, Task>;
 	retryWaiting: ImmutableSet<string>;
 	live: ImmutableSet<string>;
+	/** Tasks that declare touches or exclusive and are not done with them: the locks to check at a pick. */
+	claimants: ImmutableSet<string>;
+	/** Finished tasks whose worktree needs the core: a merge to make, a worktree to remove. */
+	worktrees: ImmutableSet<string>;
 	finished: number;
 	order: Order | undefined;
 };
@@ -33,7 +39,8 @@ function reorders(before: Task, after: Task, order: Order): boolean {
 
 export class TaskTable implements TaskLookup {
 	static of(tasks: Iterable<Task>): TaskTable {
-		let table = new TaskTable({byId: OrderedMap(), retryWaiting: ImmutableSet(), live: ImmutableSet(), finished: 0, order: undefined});
+		const empty = ImmutableSet<string>();
+		let table = new TaskTable({byId: OrderedMap(), retryWaiting: empty, live: empty, claimants: empty, worktrees: empty, finished: 0, order: undefined});
 		table = table.withMutations(draft => {
 			for (const task of tasks) draft.put(task);
 		});
@@ -101,6 +108,14 @@ export class TaskTable implements TaskLookup {
 		return this.parts.retryWaiting.toArray().map(id => this.parts.byId.get(id)!);
 	}
 
+	/** Finished tasks with a worktree still there (a merge ahead, or one to remove), oldest first. */
+	finishedWithWorktree(): Task[] {
+		return this.parts.worktrees
+			.toArray()
+			.map(id => this.parts.byId.get(id)!)
+			.sort((a, b) => (a.finishedAt ?? 0) - (b.finishedAt ?? 0) || a.seq - b.seq);
+	}
+
 	/** The table with `task` added, or replacing the task with its id. */
 	put(task: Task): TaskTable {
 		return this.withMutations(draft => draft.put(task));
@@ -117,13 +132,41 @@ export class TaskTable implements TaskLookup {
 	 * The queued tasks that can start now within `limits`, best first, and the table with the order it
 	 * ranked (the same table when the cached order was still good).
 	 */
-	pick(ctx: RankContext, limits: PoolLimits): {tasks: Task[]; table: TaskTable} {
+	pick(ctx: RankContext, limits: PoolLimits): {tasks: Task[]; table: TaskTable; waits: Array<{task: Task; note: string}>} {
 		const free = limits.global - this.liveCount;
-		if (free <= 0) return {tasks: [], table: this};
-		// Without per-agent limits the first free candidates are the answer; with them, skipped ones need more.
-		if (!Object.values(limits.perAgent).some(limit => limit !== undefined)) return this.candidates(ctx, free);
+		if (free <= 0) return {tasks: [], table: this, waits: []};
+		const perAgent = Object.values(limits.perAgent).some(limit => limit !== undefined);
+		// Without locks or per-agent limits the first free candidates are the answer; with them, skipped ones need more.
+		if (this.parts.claimants.size === 0 && !perAgent) return {...this.candidates(ctx, free), waits: []};
 		const {tasks, table} = this.candidates(ctx);
-		return {tasks: assignSlots(tasks, this.liveTasks(), limits), table};
+		const {open, waits} = this.parts.claimants.size === 0 ? {open: tasks, waits: []} : this.unlocked(tasks);
+		return {tasks: assignSlots(open, this.liveTasks(), limits), table, waits};
+	}
+
+	/**
+	 * Of these candidates (best first), the ones no lock holds back, and a note for each one that waits.
+	 * A candidate that passes holds its lock from then on, against the ones after it; an exclusive one
+	 * that waits keeps everything after it waiting too, so it gets its turn.
+	 */
+	private unlocked(candidates: readonly Task[]): {open: Task[]; waits: Array<{task: Task; note: string}>} {
+		const holders: Task[] = this.liveTasks();
+		for (const id of this.parts.claimants) {
+			const task = this.parts.byId.get(id)!;
+			if (task.current === undefined && holdsLock(task)) holders.push(task);
+		}
+		const open: Task[] = [];
+		const waits: Array<{task: Task; note: string}> = [];
+		for (const task of candidates) {
+			const conflict = lockConflict(task, holders);
+			if (conflict) {
+				waits.push({task, note: lockNote(conflict)});
+				if (task.exclusive) break;
+				continue;
+			}
+			open.push(task);
+			holders.push(task);
+		}
+		return {open, waits};
 	}
 
 	/** Whether a queued task could start now if there were a free slot. */
@@ -169,6 +212,8 @@ class Draft {
 	private byId: OrderedMap<string, Task>;
 	private retryWaiting: ImmutableSet<string>;
 	private live: ImmutableSet<string>;
+	private claimants: ImmutableSet<string>;
+	private worktrees: ImmutableSet<string>;
 	private finished: number;
 	private order: Order | undefined;
 
@@ -176,6 +221,8 @@ class Draft {
 		this.byId = parts.byId.asMutable();
 		this.retryWaiting = parts.retryWaiting.asMutable();
 		this.live = parts.live.asMutable();
+		this.claimants = parts.claimants.asMutable();
+		this.worktrees = parts.worktrees.asMutable();
 		this.finished = parts.finished;
 		this.order = parts.order;
 	}
@@ -200,16 +247,24 @@ class Draft {
 	}
 
 	result(): Parts {
-		return {byId: this.byId.asImmutable(), retryWaiting: this.retryWaiting.asImmutable(), live: this.live.asImmutable(), finished: this.finished, order: this.order};
+		return {
+			byId: this.byId.asImmutable(),
+			retryWaiting: this.retryWaiting.asImmutable(),
+			live: this.live.asImmutable(),
+			claimants: this.claimants.asImmutable(),
+			worktrees: this.worktrees.asImmutable(),
+			finished: this.finished,
+			order: this.order,
+		};
 	}
 
 	private count(task: Task, sign: 1 | -1): void {
-		if (isFinal(task)) this.finished += sign;
-		if (task.status === 'retry_wait') {
-			this.retryWaiting = sign > 0 ? this.retryWaiting.add(task.id) : this.retryWaiting.delete(task.id);
-		}
-		if (task.current !== undefined) {
-			this.live = sign > 0 ? this.live.add(task.id) : this.live.delete(task.id);
-		}
+		const final = isFinal(task);
+		if (final) this.finished += sign;
+		const toggle = (set: ImmutableSet<string>, member: boolean) => (!member ? set : sign > 0 ? set.add(task.id) : set.delete(task.id));
+		this.retryWaiting = toggle(this.retryWaiting, task.status === 'retry_wait');
+		this.live = toggle(this.live, task.current !== undefined);
+		this.claimants = toggle(this.claimants, claims(task) && (!final || mergeAhead(task.work)));
+		this.worktrees = toggle(this.worktrees, final && worktreeLeft(task.work) && task.work?.kept === undefined);
 	}
 }

@@ -33,6 +33,9 @@ export const newTaskSchema = z.strictObject({
 	timeout: timeLimit.optional(),
 	attempts: z.number().int().min(1).optional(),
 	source: taskSourceSchema.optional(),
+	workspace: z.enum(['none', 'worktree']).optional(),
+	touches: z.union([z.array(z.string().min(1)), z.string().min(1)]).optional(),
+	exclusive: z.boolean().optional(),
 });
 export type NewTask = z.input<typeof newTaskSchema>;
 
@@ -57,6 +60,8 @@ export const actionSchema = z.discriminatedUnion('type', [
 	z.strictObject({type: z.literal('set_priority'), id: z.string(), priority: z.number().finite()}),
 	z.strictObject({type: z.literal('set_concurrency'), concurrency: z.number().int().min(1)}),
 	z.strictObject({type: z.literal('check_health')}),
+	/** Merges a finished task's branch (workspace.merge's mode, or `merge` when that is none). */
+	z.strictObject({type: z.literal('merge'), id: z.string(), mode: z.enum(['merge', 'squash', 'rebase']).optional()}),
 ]);
 
 /** Enqueue carries raw task objects: each is validated by the supervisor so errors name the task's index and field. */

@@ -1,4 +1,5 @@
-import type {AttemptOutcome, TaskStatus} from './types.js';
+import type {AttemptOutcome, StageName, TaskStatus} from './types.js';
+import type {MergeState} from './work.js';
 
 /** What the supervisor tells its listeners: one flat, JSON-friendly record per thing that happened. */
 export type EngineEvent = {
@@ -16,6 +17,12 @@ export type EngineEvent = {
 		| 'task.exited'
 		| 'task.status'
 		| 'task.archived'
+		/** An attempt went on to its next stage (`stage`) after `ended`, which took `durationMs`. */
+		| 'task.stage'
+		/** A task's merge settled: `merge` is how, `files` the conflicted ones. */
+		| 'task.merge'
+		/** A finished task's worktree was removed, or kept (`reason` says why). */
+		| 'task.worktree'
 		| 'dispatch.paused'
 		| 'dispatch.resumed'
 		| 'concurrency.changed'
@@ -33,4 +40,9 @@ export type EngineEvent = {
 	message?: string;
 	count?: number;
 	concurrency?: number;
+	stage?: StageName;
+	ended?: StageName;
+	branch?: string;
+	merge?: MergeState;
+	files?: string[];
 };

@@ -34,6 +34,9 @@ const expectations: Record<string, string> = {
 	project: 'a project name',
 	timeout: 'a duration such as 30s, 10m or 1h',
 	attempts: 'a whole number of at least 1',
+	workspace: 'worktree or none',
+	touches: 'a glob or a list of globs of the files the task changes',
+	exclusive: 'true or false',
 	source: 'a source orch knows (kind cli, tui, inbox, trigger or poll)',
 };
 

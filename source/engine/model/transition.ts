@@ -2,14 +2,30 @@
 import type {RetryPolicy} from '../../config/schema.js';
 import {InvalidActionError} from '../../errors.js';
 import {backoffDelay, mayRetry} from './retry.js';
-import type {Attempt, AttemptOutcome, StopReason, Task} from './types.js';
+import type {Attempt, AttemptOutcome, StageName, StopReason, Task} from './types.js';
 import {isFinal, isLive} from './types.js';
+import type {Work} from './work.js';
+
+/** How an attempt ended: its process's exit, and, when a stage failed for a reason of its own, that. */
+export type AttemptEnd = {
+	exitCode: number | null;
+	signal: string | null;
+	spawnError?: string;
+	/** The stage failed without a failing exit: its git or its setup command (`setup_failed`), its commit (`failed`). */
+	failure?: {outcome: 'setup_failed' | 'failed'; error: string};
+};
 
 export type TaskEvent =
-	| {type: 'start'; attemptId: string; logPath: string}
+	| {type: 'start'; attemptId: string; logPath: string; stage?: StageName}
 	| {type: 'spawned'; attemptId: string; pid?: number; pgid?: number; procStart?: number}
 	| {type: 'stop'; reason: StopReason}
-	| {type: 'exited'; attemptId: string; exitCode: number | null; signal: string | null; spawnError?: string}
+	| ({type: 'exited'; attemptId: string} & AttemptEnd)
+	/** The live attempt goes on to its next stage. */
+	| {type: 'stage'; attemptId: string; stage: StageName}
+	/** What is known of the task's worktree changed. */
+	| {type: 'work'; work: Work | undefined}
+	/** A note on the task: why it waits, what became of its merge. */
+	| {type: 'note'; reason: string}
 	/** On start-up: the attempt belongs to a supervisor that died. */
 	| {type: 'recover'}
 	/** retry_wait is over. */
@@ -35,11 +51,10 @@ function refuse(task: Task, action: string, allowed: string): never {
 }
 
 /** The outcome of an attempt that ended, from how it ended and why (if) the supervisor stopped it. */
-export function outcomeOf(
-	stopping: StopReason | undefined,
-	exit: {exitCode: number | null; signal: string | null; spawnError?: string},
-): AttemptOutcome {
+export function outcomeOf(stopping: StopReason | undefined, exit: AttemptEnd, stage?: StageName): AttemptOutcome {
 	if (exit.spawnError !== undefined) return 'spawn_error';
+	// A setup command that timed out failed as setup: the agent never ran.
+	if (stopping === 'timeout' && stage === 'setup') return 'setup_failed';
 	switch (stopping) {
 		case 'timeout':
 			return 'timed_out';
@@ -49,8 +64,15 @@ export function outcomeOf(
 		case 'shutdown':
 			return 'interrupted';
 		case undefined:
+			if (exit.failure) return exit.failure.outcome;
 			return exit.exitCode === 0 && exit.signal === null ? 'succeeded' : 'failed';
 	}
+}
+
+/** The live attempt's record of the stage that ends now: how long it took. */
+function stageEnded(attempt: Attempt, now: number): Pick<Attempt, 'stageMs'> {
+	if (attempt.stage === undefined || attempt.stageAt === undefined) return {};
+	return {stageMs: {...attempt.stageMs, [attempt.stage]: now - attempt.stageAt}};
 }
 
 function endAttempt(task: Task, patch: Partial<Attempt>): Attempt[] {
@@ -82,6 +104,7 @@ function settle(task: Task, outcome: AttemptOutcome, detail: string | undefined,
 			return {...base, status: 'queued', budgetUsed, interruptions, reason: 'requeued after the supervisor died'};
 		}
 		case 'failed':
+		case 'setup_failed':
 		case 'timed_out': {
 			const what = outcome === 'timed_out' ? 'timed out' : detail ?? `exited with code ${exitCode}`;
 			const maxAttempts = task.maxAttempts ?? ctx.retry.attempts;
@@ -100,7 +123,13 @@ export function transition(task: Task, event: TaskEvent, ctx: TransitionContext)
 	switch (event.type) {
 		case 'start': {
 			if (task.status !== 'queued' || isLive(task)) refuse(task, 'start', 'queued');
-			const attempt: Attempt = {id: event.attemptId, n: task.attempts.length + 1, startedAt: now, logPath: event.logPath};
+			const attempt: Attempt = {
+				id: event.attemptId,
+				n: task.attempts.length + 1,
+				startedAt: now,
+				logPath: event.logPath,
+				...(event.stage === undefined ? {} : {stage: event.stage, stageAt: now}),
+			};
 			return {
 				...task,
 				status: 'running',
@@ -123,11 +152,24 @@ export function transition(task: Task, event: TaskEvent, ctx: TransitionContext)
 		}
 		case 'exited': {
 			if (event.attemptId !== task.current) return task; // fencing: a late event for an earlier attempt
-			const outcome = outcomeOf(task.stopping, event);
-			const error = event.spawnError ?? (outcome === 'timed_out' ? 'timed out' : undefined);
-			const ended = {...task, attempts: endAttempt(task, {endedAt: now, exitCode: event.exitCode, signal: event.signal, outcome, error})};
-			return settle(ended, outcome, event.spawnError, event.exitCode, ctx);
+			const attempt = task.attempts.find(candidate => candidate.id === task.current)!;
+			const outcome = outcomeOf(task.stopping, event, attempt.stage);
+			const timedOut = outcome === 'timed_out' || (outcome === 'setup_failed' && task.stopping === 'timeout');
+			const error = event.spawnError ?? (timedOut ? `${attempt.stage === 'setup' ? 'setup ' : ''}timed out` : outcome === event.failure?.outcome ? event.failure.error : undefined);
+			const patch = {endedAt: now, exitCode: event.exitCode, signal: event.signal, outcome, error, ...stageEnded(attempt, now)};
+			return settle({...task, attempts: endAttempt(task, patch)}, outcome, error, event.exitCode, ctx);
 		}
+		case 'stage': {
+			if (event.attemptId !== task.current) return task;
+			const attempt = task.attempts.find(candidate => candidate.id === task.current)!;
+			// Each stage has its own time limit: the time suspended so far belonged to the last one.
+			const suspended = task.suspendedAt === undefined ? {} : {suspendedAt: now};
+			return {...task, ...suspended, suspendedMs: undefined, attempts: endAttempt(task, {...stageEnded(attempt, now), stage: event.stage, stageAt: now}), updatedAt: now};
+		}
+		case 'work':
+			return {...task, work: event.work, updatedAt: now};
+		case 'note':
+			return task.reason === event.reason ? task : {...task, reason: event.reason, updatedAt: now};
 		case 'recover': {
 			if (!isLive(task)) return task;
 			const ended = {...task, attempts: endAttempt(task, {endedAt: now, outcome: 'interrupted' as const, error: 'the supervisor died'})};

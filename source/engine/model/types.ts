@@ -1,5 +1,6 @@
 // The data model shared by the engine, the store, the control protocol and the UI.
 // Plain JSON-serialisable objects only: tasks are persisted as they are.
+import type {Work, WorkspaceMode} from './work.js';
 
 export const taskStatuses = [
 	'queued',
@@ -21,8 +22,17 @@ export const attemptOutcomes = [
 	'killed',
 	'interrupted',
 	'spawn_error',
+	/** The workspace could not be made ready: git (prepare) or the setup command failed. */
+	'setup_failed',
 ] as const;
 export type AttemptOutcome = (typeof attemptOutcomes)[number];
+
+/**
+ * The stages of an attempt, in order: `prepare` makes the task's worktree, `setup` runs workspace.setup
+ * in it, `agent` runs the agent, `finish` commits its result. Without a workspace, only `agent` runs.
+ */
+export const stageNames = ['prepare', 'setup', 'agent', 'finish'] as const;
+export type StageName = (typeof stageNames)[number];
 
 /** Why the supervisor is stopping a live attempt; decides the attempt's outcome. */
 export type StopReason = 'timeout' | 'kill' | 'cancel' | 'shutdown';
@@ -51,6 +61,12 @@ export type Attempt = {
 	logPath: string;
 	/** A one-line explanation for outcomes that need one (spawn errors, timeouts). */
 	error?: string;
+	/** The stage under way, or the one the attempt ended in. */
+	stage?: StageName;
+	/** When that stage began: its time limit counts from here. */
+	stageAt?: number;
+	/** Milliseconds each stage that ended took. */
+	stageMs?: Partial<Record<StageName, number>>;
 };
 
 export type Task = {
@@ -93,6 +109,14 @@ export type Task = {
 	/** Last thing worth telling a person about the task's state (why it failed, who paused it). */
 	reason?: string;
 	finishedAt?: number;
+	/** Per-task choice of workspace (else its agent's, else workspace.mode). */
+	workspace?: WorkspaceMode;
+	/** Globs of the files the task will change: tasks whose globs overlap never run at once. */
+	touches?: string[];
+	/** Runs alone: nothing else runs while it does. */
+	exclusive?: boolean;
+	/** The task's git worktree and branch, once it has one. */
+	work?: Work;
 };
 
 /** Tasks by id: a Map, or the core's immutable task table. */

@@ -11,7 +11,7 @@ export type EnqueueContext = {
 	now: number;
 	/** The next free sequence number; ids default to `t<seq>`. */
 	seq: number;
-	config: Pick<Config, 'agents' | 'defaultAgent'>;
+	config: Pick<Config, 'agents' | 'defaultAgent' | 'repo' | 'projectDir'>;
 	existing: TaskLookup;
 	/** Ids that are taken although not in `existing` (archived tasks). */
 	isTaken?: (id: string) => boolean;
@@ -41,7 +41,13 @@ export function prepareTasks(raw: readonly unknown[], ctx: EnqueueContext): Task
 			const hint = suggestion ? `did you mean \`${suggestion}\`?` : 'add it under agents in the config';
 			throw new TaskInputError(taskProblem({name: where}, ['agent'], {expected: `one of the agent profiles (${agents.join(', ')})`, found: `unknown agent ${describeValue(agent)}`, hint}));
 		}
+		if (value.workspace === 'worktree' && ctx.config.repo === undefined) {
+			throw new TaskInputError(
+				taskProblem({name: where}, ['workspace'], `worktree needs a git repository, and ${ctx.config.projectDir} is not in one; run \`git init\` there and make a first commit, or leave workspace out`),
+			);
+		}
 		const due = value.due === undefined ? undefined : parseDue(value.due, ctx.now);
+		const touches = value.touches === undefined ? undefined : [...new Set(typeof value.touches === 'string' ? [value.touches] : value.touches)];
 		const taken = (candidate: string) => ctx.existing.has(candidate) || batchIds.has(candidate) || ctx.isTaken?.(candidate) === true;
 		let taskSeq = seq++;
 		let id = value.id;
@@ -72,6 +78,9 @@ export function prepareTasks(raw: readonly unknown[], ctx: EnqueueContext): Task
 			maxAttempts: value.attempts,
 			timeoutMs: value.timeout,
 			interruptions: 0,
+			...(value.workspace === undefined ? {} : {workspace: value.workspace}),
+			...(touches === undefined || touches.length === 0 ? {} : {touches}),
+			...(value.exclusive ? {exclusive: true} : {}),
 		});
 	});
 	for (const [index, task] of tasks.entries()) {

@@ -3,6 +3,7 @@ import type {Weights} from '../../config/schema.js';
 import {score} from './priority.js';
 import type {Score, Task, TaskLookup} from '../model/types.js';
 import {isFinal} from '../model/types.js';
+import {mergeAhead} from '../model/work.js';
 
 export type DependencyState =
 	| {state: 'ready'}
@@ -11,6 +12,10 @@ export type DependencyState =
 	/** A dependency failed, was cancelled or is unknown: the task cannot run until someone acts. */
 	| {state: 'blocked'; reason: string};
 
+/**
+ * A dependency is met once it succeeded and, when its branch is to merge, merged: the task then starts
+ * from a base that has its work. A merge that did not land blocks, as a failure does.
+ */
 export function dependencyState(task: Pick<Task, 'after'>, byId: Pick<TaskLookup, 'get'>): DependencyState {
 	const waiting: string[] = [];
 	for (const id of task.after) {
@@ -19,7 +24,11 @@ export function dependencyState(task: Pick<Task, 'after'>, byId: Pick<TaskLookup
 		if (dependency.status === 'failed' || dependency.status === 'cancelled') {
 			return {state: 'blocked', reason: `dependency ${id} ${dependency.status}; retry it or cancel this task`};
 		}
-		if (dependency.status !== 'succeeded') waiting.push(id);
+		const merge = dependency.work?.merge;
+		if (merge && !mergeAhead(dependency.work) && merge.state !== 'merged') {
+			return {state: 'blocked', reason: `dependency ${id} did not merge (${merge.state}); run \`orch merge ${id}\` once that is dealt with, or cancel this task`};
+		}
+		if (dependency.status !== 'succeeded' || mergeAhead(dependency.work)) waiting.push(id);
 	}
 	return waiting.length === 0 ? {state: 'ready'} : {state: 'waiting', on: waiting};
 }

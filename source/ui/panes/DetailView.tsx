@@ -28,6 +28,7 @@ const outcomeLooks: Record<AttemptOutcome, {icon: string; word: string; tone: De
 	killed: {icon: '⊘', word: 'killed', tone: 'cancelled'},
 	interrupted: {icon: '↻', word: 'interrupted', tone: 'retry_wait'},
 	spawn_error: {icon: '✗', word: 'spawn error', tone: 'failed'},
+	setup_failed: {icon: '✗', word: 'setup failed', tone: 'failed'},
 };
 
 export function describeSource(source: TaskSource): string {

@@ -1,0 +1,147 @@
+// Finished tasks' worktrees: their merges, made one at a time, and their removal once nothing is lost by
+// it (merged, or empty, or cancelled), after workspace.keep.
+import {InvalidActionError} from '../../errors.js';
+import {isFinal, isLive, type Task} from '../model/types.js';
+import {commitMessage, mergeAhead, type MergeRecord, type Work} from '../model/work.js';
+import type {MergeMode, MergeResult, RemoveResult} from '../workspace-port.js';
+import type {Turn} from './turn.js';
+
+const setWork = (turn: Turn, task: Task, work: Work): Task => turn.apply(task.id, {type: 'work', work});
+
+/** Starts the merge of `task`, whose record says `pending`: on disk as `merging` before git is touched. */
+function beginMerge(turn: Turn, task: Task): void {
+	const work = task.work!;
+	const merge = work.merge!;
+	setWork(turn, task, {...work, merge: {...merge, state: 'merging'}});
+	turn.set({merging: task.id});
+	const {workspace} = turn.config;
+	turn.do({kind: 'flush'});
+	turn.do({
+		kind: 'merge',
+		taskId: task.id,
+		spec: {
+			taskId: task.id,
+			repo: work.repo,
+			path: work.path,
+			branch: work.branch,
+			into: merge.into,
+			mode: merge.mode,
+			message: commitMessage(workspace.message, task),
+			...(workspace.author === undefined ? {} : {author: workspace.author}),
+			recovering: merge.recovering === true,
+		},
+	});
+}
+
+/** What a person reads about a merge that settled. */
+function describe(task: Task, merge: MergeRecord): string {
+	switch (merge.state) {
+		case 'merged':
+			return `merged ${task.id} (${task.work!.branch}) into ${merge.into}${merge.commit ? ` at ${merge.commit.slice(0, 10)}` : ''}`;
+		case 'conflict':
+			return `${task.id} would conflict with ${merge.into} in ${merge.files!.join(', ')}: nothing was touched, the branch ${task.work!.branch} is kept`;
+		default:
+			return `${task.id} was not merged into ${merge.into}: ${merge.reason}`;
+	}
+}
+
+/** A merge is over: its result recorded, whoever asked for it answered. */
+export function mergeSettled(turn: Turn, taskId: string, result: MergeResult): void {
+	turn.set({merging: undefined});
+	const task = turn.state.tasks.get(taskId);
+	const before = task?.work?.merge;
+	if (!task || !before) return;
+	const {recovering: _recovering, byPerson: _byPerson, ...kept} = before;
+	const merge: MergeRecord = {...kept, state: result.state, at: turn.now};
+	if (result.state === 'merged') merge.commit = result.commit;
+	if (result.state === 'conflict') merge.files = result.files;
+	if (result.state === 'refused' || result.state === 'failed') merge.reason = result.reason;
+	const after = setWork(turn, task, {...task.work!, merge});
+	const message = describe(after, merge);
+	turn.emit({event: 'task.merge', task: taskId, merge: merge.state, branch: after.work!.branch, files: merge.files, message});
+	turn.do({kind: 'merge-settled', taskId, message});
+}
+
+/** `orch merge <id>`, the TUI key: the finished task's branch merges next (or now, in a command's session). */
+export function mergeByHand(turn: Turn, id: string, mode: MergeMode | undefined): void {
+	const task = turn.task(id);
+	const work = task.work;
+	const refuse = (why: string): never => {
+		throw new InvalidActionError(`cannot merge ${id}: ${why}`);
+	};
+	if (!work) refuse('it has no worktree (it ran without workspace: worktree)');
+	if (!isFinal(task) || isLive(task)) refuse(`it is ${task.status}; merge applies to finished tasks`);
+	if (work!.head === undefined) refuse('no attempt of it succeeded, so its branch has no result; retry it, or commit in its worktree and merge with git');
+	if (work!.commits === 0) refuse('it changed nothing');
+	if (work!.merge?.state === 'merged') refuse(`it is merged into ${work!.merge.into} already`);
+	if (turn.state.phase === 'stopping' || turn.state.phase === 'stopped') refuse('the supervisor is stopping; run it again once orch runs');
+	const into = work!.merge?.into || work!.into;
+	if (into === undefined) refuse('the main checkout\'s HEAD was detached when it started; set workspace.into to the branch to merge into');
+	const setting = turn.config.workspace.merge;
+	turn.do({kind: 'reply', result: {ids: [id], message: ''}, afterMergeOf: id});
+	if (mergeAhead(work)) return; // under way or next: the answer waits for it
+	const merge: MergeRecord = {state: 'pending', mode: mode ?? (setting === 'none' ? 'merge' : setting), into: into!, byPerson: true};
+	const pending = setWork(turn, task, {...work!, merge});
+	// A command's own session (no supervisor running) merges at once; a running one when its turn comes.
+	if (turn.state.phase === 'idle' && turn.state.merging === undefined) beginMerge(turn, pending);
+}
+
+/** When the worktree of a finished task may go, if it may: after a merge, or when it changed nothing, or was cancelled. */
+export function removalDue(task: Task, keepMs: number): number | undefined {
+	const {work} = task;
+	if (!work || work.removedAt !== undefined || work.kept !== undefined || isLive(task) || mergeAhead(work)) return undefined;
+	const since = task.finishedAt ?? task.updatedAt;
+	if (work.merge?.state === 'merged') return (work.merge.at ?? since) + keepMs;
+	if (task.status === 'succeeded' && work.commits === 0) return since + keepMs;
+	// A cancelled task's worktree goes at once; whatever it holds that would be lost keeps it (the port checks).
+	if (task.status === 'cancelled') return since;
+	return undefined;
+}
+
+function beginRemove(turn: Turn, task: Task): void {
+	const work = task.work!;
+	turn.set({removing: new Set([...turn.state.removing, task.id])});
+	const spec = {taskId: task.id, repo: work.repo, path: work.path, branch: work.branch, merged: work.merge?.state === 'merged', force: false};
+	turn.do({kind: 'remove', taskId: task.id, spec});
+}
+
+export function removed(turn: Turn, taskId: string, result: RemoveResult, ms: number): void {
+	const removing = new Set(turn.state.removing);
+	removing.delete(taskId);
+	turn.set({removing});
+	const task = turn.state.tasks.get(taskId);
+	if (!task?.work) return;
+	const work: Work = {...task.work, removeMs: ms, ...(result.removed ? {removedAt: turn.now} : {}), ...(result.kept === undefined ? {} : {kept: result.kept})};
+	setWork(turn, task, work);
+	turn.emit({event: 'task.worktree', task: taskId, branch: work.branch, reason: result.kept, message: result.removed ? `removed the worktree of ${taskId}` : `kept the worktree of ${taskId}`});
+}
+
+/** After every input while running: the next merge when none is under way, removals that are due, the cleanup timer. */
+export function tendWorktrees(turn: Turn): void {
+	const waiting = turn.state.tasks.finishedWithWorktree();
+	if (waiting.length === 0 && turn.state.cleanupAt === undefined) return;
+	const keepMs = turn.config.workspace.keep;
+	let next = Infinity;
+	for (const task of waiting) {
+		if (turn.state.merging === undefined && task.work?.merge?.state === 'pending') beginMerge(turn, turn.task(task.id));
+		const due = turn.state.removing.has(task.id) ? undefined : removalDue(turn.task(task.id), keepMs);
+		if (due === undefined) continue;
+		if (due <= turn.now) beginRemove(turn, turn.task(task.id));
+		else next = Math.min(next, due);
+	}
+	const at = next === Infinity ? undefined : next;
+	if (at === turn.state.cleanupAt) return;
+	turn.set({cleanupAt: at});
+	if (at === undefined) turn.disarm('cleanup');
+	else turn.arm('cleanup', at);
+}
+
+/** At start: a merge a dead supervisor left under way is made again (a repeated merge is a no-op for git). */
+export function recoverMerges(turn: Turn): void {
+	for (const task of turn.state.tasks.finishedWithWorktree()) {
+		const merge = task.work?.merge;
+		if (merge?.state !== 'merging') continue;
+		setWork(turn, task, {...task.work!, merge: {...merge, state: 'pending', recovering: true}});
+		turn.emit({event: 'warning', task: task.id, message: `the merge of ${task.id} into ${merge.into} was under way when orch stopped: it is made again`});
+	}
+}
