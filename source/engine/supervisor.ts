@@ -57,8 +57,8 @@ class Interpreter implements Supervisor {
 	readonly #viewListeners = new Set<() => void>();
 	readonly #eventListeners = new Set<(event: EngineEvent) => void>();
 	readonly #idleWaiters: Array<() => void> = [];
-	/** Answers that wait for a task's merge to settle (`orch merge`). */
-	readonly #mergeWaiters = new Map<string, Answer[]>();
+	/** Answers that wait for a merge or a worktree removal to settle (`orch merge`, `orch clean`). */
+	readonly #worktreeWaiters = new Map<string, Answer[]>();
 	#stopped: {promise: Promise<void>; resolve: () => void} | undefined;
 	#snapshot: Snapshot | undefined;
 	/** The state the last flush was asked for: a flush asked for the same one shares that write. */
@@ -248,7 +248,7 @@ class Interpreter implements Supervisor {
 	#reply(effect: Extract<Effect, {kind: 'reply'}>, answer: Answer | undefined, failed: Error | undefined): void {
 		if (!answer) return;
 		if (failed) answer.reject(failed);
-		else if (effect.afterMergeOf !== undefined) this.#mergeWaiters.set(effect.afterMergeOf, [...(this.#mergeWaiters.get(effect.afterMergeOf) ?? []), answer]);
+		else if (effect.afterWorktreeOf !== undefined) this.#worktreeWaiters.set(effect.afterWorktreeOf, [...(this.#worktreeWaiters.get(effect.afterWorktreeOf) ?? []), answer]);
 		else if (effect.afterEndOf === undefined) answer.resolve(effect.result);
 		else void this.#attempts.ended(effect.afterEndOf).then(() => answer.resolve(effect.result));
 	}
@@ -295,9 +295,9 @@ class Interpreter implements Supervisor {
 				return;
 			case 'attempt-over':
 				return this.#attempts.over(effect.attemptId);
-			case 'merge-settled': {
-				const waiting = this.#mergeWaiters.get(effect.taskId) ?? [];
-				this.#mergeWaiters.delete(effect.taskId);
+			case 'worktree-settled': {
+				const waiting = this.#worktreeWaiters.get(effect.taskId) ?? [];
+				this.#worktreeWaiters.delete(effect.taskId);
 				for (const answer of waiting) answer.resolve({ids: [effect.taskId], message: effect.message});
 				return;
 			}

@@ -38,7 +38,7 @@ describe('step: merges', () => {
 		const state = given({tasks: [done('t1', {merge: pending({state: 'merging'})})], merging: 't1'});
 		const {state: next, effects} = run(state, merged('t1', {state: 'merged', commit: 'f'.repeat(40), already: false}));
 		expect(next.merging).toBeUndefined();
-		expect(ofKind(effects, 'merge-settled')[0]!.message).toBe('merged t1 (orch/t1) into main at ffffffffff');
+		expect(ofKind(effects, 'worktree-settled')[0]!.message).toBe('merged t1 (orch/t1) into main at ffffffffff');
 		expect(events(effects).find(event => event.event === 'task.merge')).toMatchObject({task: 't1', merge: 'merged'});
 		expect(ofKind(effects, 'remove')[0]!.spec).toMatchObject({merged: true, force: false});
 	});
@@ -47,7 +47,7 @@ describe('step: merges', () => {
 		const state = given({tasks: [done('t1', {merge: pending({state: 'merging'})})], merging: 't1'});
 		const {state: next, effects} = run(state, merged('t1', {state: 'conflict', files: ['src/a.ts']}));
 		expect(taskIn(next, 't1').work?.merge).toMatchObject({state: 'conflict', files: ['src/a.ts']});
-		expect(ofKind(effects, 'merge-settled')[0]!.message).toBe('t1 would conflict with main in src/a.ts: nothing was touched, the branch orch/t1 is kept');
+		expect(ofKind(effects, 'worktree-settled')[0]!.message).toBe('t1 would conflict with main in src/a.ts: nothing was touched, the branch orch/t1 is kept');
 		expect(ofKind(effects, 'remove')).toEqual([]);
 	});
 
@@ -100,7 +100,7 @@ describe('step: orch merge <id>', () => {
 		const state = given({tasks: [done('t1')], phase: 'idle'});
 		const {state: next, effects} = run(state, {kind: 'action', action: {type: 'merge', id: 't1', mode: 'squash'}});
 		expect(kinds(effects)).toEqual(['reply', 'persist', 'flush', 'merge']);
-		expect(ofKind(effects, 'reply')[0]).toMatchObject({afterMergeOf: 't1'});
+		expect(ofKind(effects, 'reply')[0]).toMatchObject({afterWorktreeOf: 't1'});
 		expect(taskIn(next, 't1').work?.merge).toEqual({state: 'merging', mode: 'squash', into: 'main', byPerson: true});
 	});
 
@@ -127,6 +127,37 @@ describe('step: orch merge <id>', () => {
 	for (const [name, task, message] of refusals) {
 		it(`is refused, saying why: ${name}`, () => {
 			expect(() => run(given({tasks: [task]}), {kind: 'action', action: {type: 'merge', id: 't1'}})).toThrow(message);
+		});
+	}
+});
+
+describe('step: orch clean (remove_worktree)', () => {
+	it('removes now, forced if asked, and the answer waits for the result and gives it', () => {
+		const state = given({tasks: [done('t1', {}, {status: 'failed'})], phase: 'idle'});
+		const asked = run(state, {kind: 'action', action: {type: 'remove_worktree', id: 't1', force: true}});
+		expect(kinds(asked.effects)).toEqual(['reply', 'remove']);
+		expect(ofKind(asked.effects, 'remove')[0]!.spec.force).toBe(true);
+		const {state: next, effects} = run(asked.state, {kind: 'removed', taskId: 't1', result: {removed: true, branchDeleted: true}, ms: 9});
+		expect(ofKind(effects, 'worktree-settled')[0]!.message).toBe('removed the worktree and the branch orch/t1 of t1');
+		expect(taskIn(next, 't1').work?.removedAt).toBe(now);
+	});
+
+	it('a worktree cleanup kept can be asked for again; its reason goes once it is removed', () => {
+		const state = given({tasks: [done('t1', {kept: 'uncommitted changes in a.ts'}, {status: 'cancelled'})], phase: 'idle', removing: new Set()});
+		const asked = run(state, {kind: 'action', action: {type: 'remove_worktree', id: 't1', force: true}});
+		const {state: next} = run(asked.state, {kind: 'removed', taskId: 't1', result: {removed: true, branchDeleted: true}, ms: 9});
+		expect(taskIn(next, 't1').work?.kept).toBeUndefined();
+	});
+
+	const refusals: Array<[string, Task, RegExp]> = [
+		['no worktree', anyTask({status: 'failed'}), /it has none/],
+		['running', anyTask({status: 'running', current: 'a', attempts: [{id: 'a', n: 1, startedAt: 1, logPath: '/x'}], work: work('t1')}), /it is running; only a finished task's worktree can go/],
+		['merge next', done('t1', {merge: pending()}), /its merge is under way or next/],
+		['removed already', done('t1', {removedAt: 5}), /it is removed already/],
+	];
+	for (const [name, task, message] of refusals) {
+		it(`is refused, saying why: ${name}`, () => {
+			expect(() => run(given({tasks: [task]}), {kind: 'action', action: {type: 'remove_worktree', id: 't1', force: false}})).toThrow(message);
 		});
 	}
 });

@@ -69,8 +69,8 @@ export type Effect =
 	| {kind: 'merge'; taskId: string; spec: MergeSpec}
 	/** Removes a finished task's worktree (and its branch when that loses nothing); `removed` comes back. */
 	| {kind: 'remove'; taskId: string; spec: RemoveSpec}
-	/** The merge of this task settled: replies waiting for it (`afterMergeOf`) are given this message. */
-	| {kind: 'merge-settled'; taskId: string; message: string}
+	/** The merge or removal of this task's worktree settled: replies waiting for it (`afterWorktreeOf`) are given this message. */
+	| {kind: 'worktree-settled'; taskId: string; message: string}
 	/** SIGTERM to the attempt's group, SIGKILL after `graceMs`, then the sweep; its end comes back as `stage-done`. */
 	| {kind: 'stop'; attemptId: string; reason: StopReason; graceMs: number}
 	| {kind: 'suspend'; attemptId: string}
@@ -90,9 +90,9 @@ export type Effect =
 	| {kind: 'emit'; event: EngineEvent}
 	/**
 	 * The answer to the action being stepped; with `afterEndOf`, given once that attempt has ended; with
-	 * `afterMergeOf`, once that task's merge settled, with the message `merge-settled` gives.
+	 * `afterWorktreeOf`, once that task's merge or worktree removal settled, with the message `worktree-settled` gives.
 	 */
-	| {kind: 'reply'; result: ActionResult; afterEndOf?: string; afterMergeOf?: string}
+	| {kind: 'reply'; result: ActionResult; afterEndOf?: string; afterWorktreeOf?: string}
 	| {kind: 'check-health'}
 	/** Wakes whenIdle(). */
 	| {kind: 'idle'}

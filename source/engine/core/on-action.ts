@@ -7,7 +7,7 @@ import {prepareTasks} from '../schedule/enqueue.js';
 import {resume, stopAttempt, suspend} from './attempts.js';
 import {isActive} from './state.js';
 import type {Turn} from './turn.js';
-import {mergeByHand} from './worktrees.js';
+import {mergeByHand, removeByHand} from './worktrees.js';
 
 const reply = (turn: Turn, message: string, extra: {ids?: string[]; afterEndOf?: string} = {}): void => {
 	const {afterEndOf, ...result} = extra;
@@ -92,6 +92,8 @@ export function onAction(turn: Turn, action: Action): void {
 			return reply(turn, `concurrency is now ${action.concurrency}`);
 		case 'merge':
 			return mergeByHand(turn, action.id, action.mode);
+		case 'remove_worktree':
+			return removeByHand(turn, action.id, action.force);
 		case 'check_health':
 			if (!turn.state.options.healthChecks) return reply(turn, 'no health checks run here');
 			turn.do({kind: 'check-health'});

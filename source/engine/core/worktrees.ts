@@ -59,7 +59,7 @@ export function mergeSettled(turn: Turn, taskId: string, result: MergeResult): v
 	const after = setWork(turn, task, {...task.work!, merge});
 	const message = describe(after, merge);
 	turn.emit({event: 'task.merge', task: taskId, merge: merge.state, branch: after.work!.branch, files: merge.files, message});
-	turn.do({kind: 'merge-settled', taskId, message});
+	turn.do({kind: 'worktree-settled', taskId, message});
 }
 
 /** `orch merge <id>`, the TUI key: the finished task's branch merges next (or now, in a command's session). */
@@ -78,7 +78,7 @@ export function mergeByHand(turn: Turn, id: string, mode: MergeMode | undefined)
 	const into = work!.merge?.into || work!.into;
 	if (into === undefined) refuse('the main checkout\'s HEAD was detached when it started; set workspace.into to the branch to merge into');
 	const setting = turn.config.workspace.merge;
-	turn.do({kind: 'reply', result: {ids: [id], message: ''}, afterMergeOf: id});
+	turn.do({kind: 'reply', result: {ids: [id], message: ''}, afterWorktreeOf: id});
 	if (mergeAhead(work)) return; // under way or next: the answer waits for it
 	const merge: MergeRecord = {state: 'pending', mode: mode ?? (setting === 'none' ? 'merge' : setting), into: into!, byPerson: true};
 	const pending = setWork(turn, task, {...work!, merge});
@@ -98,11 +98,26 @@ export function removalDue(task: Task, keepMs: number): number | undefined {
 	return undefined;
 }
 
-function beginRemove(turn: Turn, task: Task): void {
+function beginRemove(turn: Turn, task: Task, force = false): void {
 	const work = task.work!;
 	turn.set({removing: new Set([...turn.state.removing, task.id])});
-	const spec = {taskId: task.id, repo: work.repo, path: work.path, branch: work.branch, merged: work.merge?.state === 'merged', force: false};
+	const spec = {taskId: task.id, repo: work.repo, path: work.path, branch: work.branch, merged: work.merge?.state === 'merged', force};
 	turn.do({kind: 'remove', taskId: task.id, spec});
+}
+
+/** `orch clean`: a finished task's worktree (and branch) goes now; without `force` only when nothing is lost. */
+export function removeByHand(turn: Turn, id: string, force: boolean): void {
+	const task = turn.task(id);
+	const {work} = task;
+	const refuse = (why: string): never => {
+		throw new InvalidActionError(`cannot remove the worktree of ${id}: ${why}`);
+	};
+	if (!work) refuse('it has none (it ran without workspace: worktree)');
+	if (!isFinal(task) || isLive(task)) refuse(`it is ${task.status}; only a finished task's worktree can go (cancel it first)`);
+	if (mergeAhead(work)) refuse('its merge is under way or next; wait for it');
+	if (work!.removedAt !== undefined && work!.kept === undefined) refuse('it is removed already');
+	turn.do({kind: 'reply', result: {ids: [id], message: ''}, afterWorktreeOf: id});
+	if (!turn.state.removing.has(id)) beginRemove(turn, task, force);
 }
 
 export function removed(turn: Turn, taskId: string, result: RemoveResult, ms: number): void {
@@ -111,9 +126,13 @@ export function removed(turn: Turn, taskId: string, result: RemoveResult, ms: nu
 	turn.set({removing});
 	const task = turn.state.tasks.get(taskId);
 	if (!task?.work) return;
-	const work: Work = {...task.work, removeMs: ms, ...(result.removed ? {removedAt: turn.now} : {}), ...(result.kept === undefined ? {} : {kept: result.kept})};
+	const {kept: _kept, ...rest} = task.work;
+	const work: Work = {...rest, removeMs: ms, ...(result.removed ? {removedAt: task.work.removedAt ?? turn.now} : {}), ...(result.kept === undefined ? {} : {kept: result.kept})};
 	setWork(turn, task, work);
-	turn.emit({event: 'task.worktree', task: taskId, branch: work.branch, reason: result.kept, message: result.removed ? `removed the worktree of ${taskId}` : `kept the worktree of ${taskId}`});
+	const what = result.removed ? (result.branchDeleted ? `removed the worktree and the branch ${work.branch} of ${taskId}` : `removed the worktree of ${taskId}`) : `kept the worktree of ${taskId}`;
+	const message = result.kept === undefined ? what : `${what}: ${result.kept}`;
+	turn.emit({event: 'task.worktree', task: taskId, branch: work.branch, reason: result.kept, message});
+	turn.do({kind: 'worktree-settled', taskId, message});
 }
 
 /** After every input while running: the next merge when none is under way, removals that are due, the cleanup timer. */

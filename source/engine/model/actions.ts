@@ -62,6 +62,8 @@ export const actionSchema = z.discriminatedUnion('type', [
 	z.strictObject({type: z.literal('check_health')}),
 	/** Merges a finished task's branch (workspace.merge's mode, or `merge` when that is none). */
 	z.strictObject({type: z.literal('merge'), id: z.string(), mode: z.enum(['merge', 'squash', 'rebase']).optional()}),
+	/** Removes a finished task's worktree, and its branch when that loses nothing; with `force`, whatever they hold. */
+	z.strictObject({type: z.literal('remove_worktree'), id: z.string(), force: z.boolean().default(false)}),
 ]);
 
 /** Enqueue carries raw task objects: each is validated by the supervisor so errors name the task's index and field. */
