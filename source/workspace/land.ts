@@ -15,9 +15,16 @@ export async function land(git: Git, spec: MergeSpec, old: string, commit: strin
 	if (!isDirectory(where)) {
 		return {state: 'refused', reason: `cannot land task ${spec.taskId} on ${spec.into}: it is checked out in ${where}, which is gone; run \`git worktree prune\` in ${spec.repo}, then \`orch merge ${spec.taskId}\``};
 	}
-	// A supervisor that died in the middle of this landing left git's lock behind; nobody else holds it.
-	if (spec.recovering) await rm(path.join(await adminDir(git, spec.repo, where), 'index.lock'), {force: true});
+	// A supervisor that died in the middle of this landing left git's locks behind; nobody else holds them.
+	if (spec.recovering) {
+		const admin = await adminDir(git, spec.repo, where);
+		for (const lock of ['index.lock', 'HEAD.lock']) await rm(path.join(admin, lock), {force: true});
+	}
 	const dirty = await trackedChanges(git, where);
+	if (dirty.length > 0 && spec.recovering && (await holdsExactly(git, where, commit))) {
+		// The dead supervisor's fast-forward had brought the files and the index over, but not the ref.
+		return moveRef(git, spec, old, commit);
+	}
 	if (dirty.length > 0) {
 		return {state: 'refused', reason: `cannot land task ${spec.taskId} on ${spec.into}: the checkout ${where} has uncommitted changes (${fewOf(dirty)}); commit or stash them, then run \`orch merge ${spec.taskId}\``};
 	}
@@ -39,6 +46,14 @@ async function moveRef(git: Git, spec: MergeSpec, old: string, commit: string): 
 	if (moved.exitCode === 0) return {state: 'merged', commit, already: false};
 	if ((await branchHead(git, spec.repo, spec.into)) !== old) return movedWhileMerging(spec);
 	return {state: 'failed', reason: `moving ${spec.into} to task ${spec.taskId}'s merge in ${spec.repo} failed: git said "${gitSaid(moved.stderr)}"; run \`orch merge ${spec.taskId}\` again (a stale lock file is removed when orch starts)`};
+}
+
+/** The checkout's index and files are exactly `commit`'s tree: what it shows as changed is an unfinished landing of it, nothing of a person's. */
+async function holdsExactly(git: Git, checkout: string, commit: string): Promise<boolean> {
+	const index = await git.run(checkout, ['diff-index', '--cached', '--quiet', `${commit}^{tree}`, '--']);
+	if (index.exitCode !== 0) return false;
+	const files = await git.run(checkout, ['diff-files', '--quiet']);
+	return files.exitCode === 0;
 }
 
 const movedWhileMerging = (spec: MergeSpec): MergeResult => ({

@@ -1,20 +1,23 @@
 // Lands a finished task's branch on `into`: checked first with `git merge-tree` (a conflict touches
 // nothing), the new commit built without any checkout, then landed by `land`.
 import {existsSync} from 'node:fs';
+import {rm} from 'node:fs/promises';
 import path from 'node:path';
 import type {MergeResult, MergeSpec} from '../engine/workspace-port.js';
 import {gitSaid, type Git} from './git.js';
 import {identityEnv} from './identity.js';
 import {land} from './land.js';
 import {checkMerge} from './merge-tree.js';
-import {branchHead, currentBranch, isDirectory} from './repo.js';
+import {branchHead, commonDir, currentBranch, isDirectory} from './repo.js';
 import {withRepoLock} from './repo-lock.js';
 import {adminDir, findWorktree} from './worktrees.js';
 
 export async function mergeBranch(git: Git, spec: MergeSpec): Promise<MergeResult> {
 	return withRepoLock(spec.repo, async () => {
+		// A supervisor that died while moving `into` left git's lock of that ref behind; nobody else holds it.
+		if (spec.recovering) await rm(path.join(await commonDir(git, spec.repo), 'refs', 'heads', `${spec.into}.lock`), {force: true});
 		const into = await branchHead(git, spec.repo, spec.into);
-		if (!into) return {state: 'refused', reason: `cannot merge task ${spec.taskId}: branch ${spec.into} does not exist in ${spec.repo}; create it or set workspace.mergeInto to a branch that exists`};
+		if (!into) return {state: 'refused', reason: `cannot merge task ${spec.taskId}: branch ${spec.into} does not exist in ${spec.repo}; create it or set workspace.into to a branch that exists`};
 		const tip = await branchHead(git, spec.repo, spec.branch);
 		if (!tip) return {state: 'refused', reason: `cannot merge task ${spec.taskId}: its branch ${spec.branch} does not exist in ${spec.repo} (deleted by hand?); retry the task to make it again`};
 		const check = await checkMerge(git, spec.repo, into, tip);
