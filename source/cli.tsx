@@ -31,6 +31,9 @@ Commands
   resume [<id>]    resume dispatching, or one task
   prio <id> <n>    set a task's priority (higher runs first)
   concurrency <n>  set how many agents run at once, while the supervisor runs
+  merge <id>       merge a finished task's branch (--squash, --rebase); exit 1 if it did not land
+  diff <id>        show a task's changes: its worktree while it runs, its branch once finished
+  clean            remove finished tasks' worktrees and leftovers (--dry-run, --force)
   init             write a commented starter .orchestratorrc
   doctor           check config, agents, state folder, lock, tmux and git once (exit 1 if one fails)
 
@@ -50,6 +53,9 @@ const commands: Record<string, () => Promise<CommandRun>> = {
 	logs: async () => (await import('./commands/logs.js')).run,
 	init: async () => (await import('./commands/init.js')).run,
 	doctor: async () => (await import('./commands/doctor.js')).run,
+	merge: async () => (await import('./commands/merge.js')).run,
+	diff: async () => (await import('./commands/diff.js')).run,
+	clean: async () => (await import('./commands/clean.js')).run,
 	retry: control('retry'),
 	kill: control('kill'),
 	cancel: control('cancel'),

@@ -23,6 +23,11 @@ Options
   --timeout T      time limit per attempt (30s, 10m, 1h)
   --attempts N     attempts before the task fails (default: retry.attempts)
   --id ID          choose the id instead of the next t<N>
+  --workspace W    worktree: run in a git worktree of its own (a branch orch/<id>-…); none: in the
+                   project folder (default: the agent profile's workspace, else workspace.mode)
+  --touches GLOBS  files the task will change, as globs (src/api/**), comma separated or repeated:
+                   tasks whose globs overlap never run at once
+  --exclusive      run alone: no other task runs while it does
   --from FILE      add many tasks: one JSON object per line, a JSON array, or one object; - reads stdin
   --json           print {"ids": [...]} instead of one id per line
   --config, -c FILE    config file
@@ -55,6 +60,37 @@ export function parseTaskLines(name: string, text: string): unknown[] {
 	return json.values.map(({value}) => value);
 }
 
+/**
+ * Pure: `--touches` values (repeated, each comma separated) as a list of globs. A comma inside braces
+ * belongs to the glob (`src/{a,b}/**`); blanks and repeats are dropped.
+ */
+export function splitGlobs(values: readonly string[]): string[] {
+	const globs: string[] = [];
+	for (const value of values) {
+		let depth = 0;
+		let current = '';
+		for (const char of value) {
+			if (char === ',' && depth === 0) {
+				globs.push(current);
+				current = '';
+				continue;
+			}
+			if (char === '{') depth++;
+			else if (char === '}' && depth > 0) depth--;
+			current += char;
+		}
+		globs.push(current);
+	}
+	return [...new Set(globs.map(glob => glob.trim()).filter(Boolean))];
+}
+
+function touchesOf(values: readonly string[] | undefined): string[] | undefined {
+	if (values === undefined || values.length === 0) return undefined;
+	const globs = splitGlobs(values);
+	if (globs.length === 0) throw new UsageError('--touches: expected globs of the files the task changes, such as src/api/** or "src/*.ts,docs/**", found nothing');
+	return globs;
+}
+
 export const run: CommandRun = async ctx => {
 	const cli = parseArgs(ctx, help, {
 		...configFlags,
@@ -67,6 +103,9 @@ export const run: CommandRun = async ctx => {
 		timeout: {type: 'string'},
 		attempts: {type: 'number'},
 		id: {type: 'string'},
+		workspace: {type: 'string'},
+		touches: {type: 'string', isMultiple: true},
+		exclusive: {type: 'boolean'},
 		from: {type: 'string'},
 		json: {type: 'boolean'},
 	});
@@ -91,6 +130,9 @@ export const run: CommandRun = async ctx => {
 			timeout: flags.timeout,
 			attempts: flags.attempts,
 			id: flags.id,
+			workspace: flags.workspace,
+			touches: touchesOf(flags.touches),
+			exclusive: flags.exclusive === true ? true : undefined,
 		};
 		const given = Object.fromEntries(Object.entries(task).filter(([, value]) => value !== undefined));
 		checkTask(given, {at: 'orch add'});

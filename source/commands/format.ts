@@ -3,6 +3,7 @@ import type {HealthCheck, HealthState, TaskView} from '../engine/model/snapshot.
 import type {Totals} from '../engine/model/totals.js';
 import type {TaskStatus} from '../engine/model/types.js';
 import type {Spread, Stats} from '../stats/compute-stats.js';
+import {workNote} from '../engine/model/work-note.js';
 
 /** `850ms`, `12s`, `3m 05s`, `2h 10m`, `3d 4h`. */
 export function formatDuration(ms: number): string {
@@ -28,13 +29,13 @@ export function sortForDisplay(tasks: readonly TaskView[]): TaskView[] {
 	);
 }
 
-/** What a person most needs to know about a task's state, in a few words. */
+/** What a person most needs to know about a task's state, in a few words; the branch of a finished task said as the TUI's queue says it. */
 export function taskNote(task: TaskView, now: number): string {
 	if (task.blocked) return `blocked: ${task.blocked}`;
 	if (task.waitingOn) return `waiting on ${task.waitingOn.join(', ')}`;
 	if (task.status === 'retry_wait' && task.notBefore !== undefined) return `retry in ${formatDuration(task.notBefore - now)}`;
 	if (task.status === 'running' && task.lastLine) return task.lastLine;
-	return task.reason ?? '';
+	return task.reason || workNote(task);
 }
 
 /** Elapsed time of the live attempt, or total run time of a finished task, or time waited in the queue. */

@@ -19,9 +19,14 @@ export async function loadCommandConfig(ctx: CommandContext, flags: {config?: st
 	return loadConfig({cwd: ctx.cwd, file: flags.config, overrides: {stateDir: flags.stateDir, concurrency: flags.concurrency}});
 }
 
-/** How long an action may take once a supervisor took it: a kill waits for the agent to be gone. */
-const actionLimitMs = (config: Config, action: Action): number =>
-	answerWaitMs + (action.type === 'kill' || action.type === 'cancel' ? config.shutdown.killGrace + 5000 : 8000);
+/** A merge, or the removal of a big worktree (node_modules), may take a while; the answer waits for it. */
+const worktreeLimitMs = 120_000;
+
+/** How long an action may take once a supervisor took it: a kill waits for the agent to be gone, a merge or removal for git. */
+function actionLimitMs(config: Config, action: Action): number {
+	if (action.type === 'merge' || action.type === 'remove_worktree') return answerWaitMs + worktreeLimitMs;
+	return answerWaitMs + (action.type === 'kill' || action.type === 'cancel' ? config.shutdown.killGrace + 5000 : 8000);
+}
 
 /** What an action that was not carried out is called in an error message. */
 const what = (action: Action): string => (action.type === 'enqueue' ? (action.tasks.length === 1 ? 'the task was not added' : 'the tasks were not added') : `${action.type} was not done`);

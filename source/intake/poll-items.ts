@@ -102,6 +102,18 @@ function asId(value: unknown): Parsed<string> {
 	return fail(`expected a non-empty string or a number, found ${describeValue(value)}`);
 }
 
+/** `task.touches` with each glob's `{field}` placeholders filled from the item (a glob may name the item's files). */
+function touchesFromItem(template: readonly string[] | undefined, item: PollItem): Parsed<string[] | undefined> {
+	if (template === undefined) return ok(undefined);
+	const globs: string[] = [];
+	for (const [index, glob] of template.entries()) {
+		const filled = fillFromItem(glob, item);
+		if (!filled.ok) return fail(`task.touches[${index}]: ${filled.error}`);
+		if (filled.value.trim() !== '') globs.push(filled.value);
+	}
+	return ok(globs.length === 0 ? undefined : [...new Set(globs)]);
+}
+
 /** `index`: the item's place in the output (0-based). */
 export type PollTask = {index: number; itemId: string; key: string; task: NewTask};
 
@@ -160,6 +172,9 @@ export function itemToTask(item: PollItem, index: number, config: Pick<PollConfi
 	const agent = field('agent', asText);
 	if (!agent.ok) return agent;
 
+	const touches = touchesFromItem(fixed.touches, item);
+	if (!touches.ok) return fail(`${where}: ${touches.error}`);
+
 	const source = {kind: 'poll' as const, name: config.name, itemId};
 	const task: NewTask = {prompt, source};
 	const chosen = {
@@ -170,6 +185,9 @@ export function itemToTask(item: PollItem, index: number, config: Pick<PollConfi
 		agent: agent.value ?? fixed.agent,
 		timeout: fixed.timeout,
 		attempts: fixed.attempts,
+		workspace: fixed.workspace,
+		touches: touches.value,
+		exclusive: fixed.exclusive,
 	};
 	for (const [key, value] of Object.entries(chosen)) if (value !== undefined) (task as Record<string, unknown>)[key] = value;
 	return ok({index, itemId, key: intakeKey(source)!, task});

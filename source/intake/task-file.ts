@@ -17,7 +17,7 @@ export type TaskFileResult = {ok: true; tasks: NewTask[]} | {ok: false; error: s
 export const maxTaskFileBytes = 1024 * 1024;
 
 /** Fields a task file may set (`source` is orch's). */
-export const taskFileFields = ['prompt', 'title', 'id', 'priority', 'due', 'after', 'agent', 'project', 'timeout', 'attempts'] as const;
+export const taskFileFields = ['prompt', 'title', 'id', 'priority', 'due', 'after', 'agent', 'project', 'timeout', 'attempts', 'workspace', 'touches', 'exclusive'] as const;
 const frontMatterFields = taskFileFields.filter(field => field !== 'prompt');
 
 /** Names editors, downloads and copy tools use while a file is being written: never task files. */

@@ -3,7 +3,7 @@
 import type {TriggerConfig} from '../config/schema.js';
 import type {NewTask} from '../engine/model/actions.js';
 import type {Task, TaskStatus} from '../engine/model/types.js';
-import {fillTemplate} from './template.js';
+import {fillTemplate, placeholders} from './template.js';
 
 export type ChangeKind = 'add' | 'change' | 'unlink';
 /** One change the watcher saw: a path relative to the project folder, what happened, when (epoch ms). */
@@ -100,6 +100,18 @@ export type TriggerPlan = {make: PlannedTask[]; held: Array<{key: string; hold: 
 /** The loop-guard key of a batch task: the trigger's name, so a trigger has one batch task at a time. */
 export const batchKey = (trigger: Pick<TriggerConfig, 'name'>): string => trigger.name;
 
+/**
+ * The globs a trigger's task touches: the changed files themselves, unless its template says; there
+ * `{file}` and `{event}` are filled in, and a glob with `{files}` stands for one glob per changed file.
+ */
+export function touchesFrom(template: readonly string[] | undefined, files: readonly string[], event: ChangeKind): string[] {
+	if (template === undefined) return [...new Set(files)];
+	const fill = (glob: string, file: string | undefined) =>
+		fillTemplate(glob, name => (name === 'file' ? files[0] : name === 'files' ? file : name === 'event' ? event : undefined));
+	const globs = template.flatMap(glob => (placeholders(glob).includes('files') ? files.map(file => fill(glob, file)) : [fill(glob, undefined)]));
+	return [...new Set(globs)];
+}
+
 /** The task a trigger makes for some changed files: its template with `{file}`, `{files}` and `{event}` filled in. */
 export function taskFrom(trigger: Pick<TriggerConfig, 'name' | 'task'>, key: string, changes: readonly FileChange[]): NewTask {
 	const files = changes.map(change => change.file);
@@ -107,11 +119,13 @@ export function taskFrom(trigger: Pick<TriggerConfig, 'name' | 'task'>, key: str
 	const event = kinds.size === 1 ? changes[0]!.event : 'change';
 	const lookup = (separator: string) => (name: string) =>
 		name === 'file' ? files[0] : name === 'files' ? files.join(separator) : name === 'event' ? event : undefined;
-	const {prompt, title, ...rest} = trigger.task;
+	const {prompt, title, touches, ...rest} = trigger.task;
 	const task: NewTask = {prompt: fillTemplate(prompt, lookup('\n')), source: {kind: 'trigger', name: trigger.name, key}};
 	// A title is one line: the files are listed with commas there.
 	if (title !== undefined) task.title = fillTemplate(title, lookup(', '));
 	for (const [field, value] of Object.entries(rest)) if (value !== undefined) Object.assign(task, {[field]: value});
+	const globs = touchesFrom(touches, files, event);
+	if (globs.length > 0) task.touches = globs;
 	return task;
 }
 

@@ -14,6 +14,7 @@ const benches = {
 	chaos: () => import('./chaos.mjs'),
 	cli: () => import('./cli.mjs'),
 	scale: () => import('./scale.mjs'),
+	speedup: () => import('./speedup.mjs'),
 };
 
 function pickBenches(argv) {

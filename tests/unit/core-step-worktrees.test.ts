@@ -66,6 +66,7 @@ describe('step: merges', () => {
 		expect(taskIn(first.state, 't1').work).toMatchObject({removedAt: now, removeMs: 40});
 		const second = run(first.state, {kind: 'removed', taskId: 't2', result: {removed: false, branchDeleted: false, kept: 'uncommitted changes in a.ts'}, ms: 5});
 		expect(taskIn(second.state, 't2').work).toMatchObject({kept: 'uncommitted changes in a.ts'});
+		expect(ofKind(second.effects, 'worktree-settled')[0]!.message).toBe('uncommitted changes in a.ts');
 		expect(taskIn(second.state, 't2').work?.removedAt).toBeUndefined();
 		expect(ofKind(run(second.state, {kind: 'timer', timer: 'wake'}).effects, 'remove')).toEqual([]);
 	});

@@ -63,6 +63,8 @@ describe('itemToTask: mapping an item to a task', () => {
 		['task.prompt is a template over the item', {map: {title: 'title'}, task: {prompt: 'Triage issue {number}: {body}'}}, {prompt: 'Triage issue 42: Steps…', title: 'Login fails'}],
 		['a null optional field is left out', {map: {title: 'title', project: 'body2'}}, {prompt: 'Login fails'}],
 		['the id from another field', {map: {id: 'author.login', title: 'title'}}, {source: {kind: 'poll', name: 'issues', itemId: 'ada'}}],
+		['workspace, exclusive and touches from task', {task: {workspace: 'worktree', exclusive: true, touches: ['src/**']}}, {workspace: 'worktree', exclusive: true, touches: ['src/**']}],
+		['touches filled from the item', {task: {touches: ['{repo}/**', 'docs/{number}.md']}}, {touches: ['web/**', 'docs/42.md']}],
 	])('%s', (_what, fields, expected) => {
 		const made = itemToTask(item, 0, source(fields));
 		expect(made.ok ? made.value.task : made.error).toMatchObject(expected);
@@ -91,6 +93,7 @@ describe('itemToTask: mapping an item to a task', () => {
 		['a due that is not a date', {id: 'a', title: 'x', due: 'soonish'}, {map: {title: 'title', due: 'due'}}, /map\.due "due": expected an ISO date, epoch ms or a duration such as 2h/],
 		['a title that is an array', {id: 'a', title: ['x']}, {}, /map\.title "title": expected text, found \["x"\]/],
 		['a task.title placeholder the item lacks', {id: 'a', body: 'b'}, {map: {prompt: 'body'}, task: {title: '#{number}'}}, /task\.title: \{number\} is not a field of the item/],
+		['a task.touches placeholder the item lacks', {id: 'a', title: 'x'}, {task: {touches: ['src/**', '{path}']}}, /^item 3 \(id "a"\): task\.touches\[1\]: \{path\} is not a field of the item$/],
 	])('%s → an error naming the item and the field', (_what, bad, fields, error) => {
 		const made = itemToTask(bad, 2, source(fields));
 		expect(made.ok ? 'made a task' : made.error).toMatch(error);

@@ -37,6 +37,8 @@ describe('parseTaskFile: valid files', () => {
 		['a YAML object', 'one.yaml', 'prompt: |\n  do it\n  well\npriority: -1\n', [{prompt: 'do it\nwell\n', priority: -1}]],
 		['a YAML plan', 'plan.yml', '- id: a\n  prompt: first\n- id: b\n  prompt: second\n  after: [a]\n', [{id: 'a', prompt: 'first'}, {id: 'b', prompt: 'second', after: ['a']}]],
 		['a UTF-8 byte order mark is dropped', 'bom.md', '\uFEFFHello', [{prompt: 'Hello'}]],
+		['front matter with a workspace, the files it touches, exclusive', 'api.md', '---\ntouches: [src/api/**]\nworkspace: worktree\nexclusive: true\n---\nRework the API.\n', [{touches: ['src/api/**'], workspace: 'worktree', exclusive: true, prompt: 'Rework the API.'}]],
+		['a YAML task touching one glob, no workspace', 'one.yaml', 'prompt: x\ntouches: "docs/**"\nworkspace: none\n', [{prompt: 'x', touches: 'docs/**', workspace: 'none'}]],
 	])('%s', (_what, name, text, tasks) => {
 		// Given a task file's text, When it is parsed, Then it holds these tasks
 		expect(readTaskFile(name, utf8(text))).toEqual({ok: true, tasks});
@@ -52,7 +54,7 @@ describe('parseTaskFile: every problem names the file, the line, the field and w
 		['no prompt below the front matter', 'a.md', '---\ntitle: x\n---\n\n  \n', 'a.md:4: prompt: expected the prompt as text below the front matter, found nothing'],
 		['a prompt in the front matter', 'a.md', '---\ntitle: x\nprompt: y\n---\nDo it', 'a.md:3: prompt: the prompt is the text below the front matter; remove this field'],
 		['a wrong type in front matter', 'a.md', '---\ntitle: x\npriority: high\n---\nDo it', 'a.md:3: priority: expected a number, found "high"'],
-		['an unknown field in front matter', 'a.md', '---\ntitle: x\n\npriorty: 2\n---\nDo it', 'a.md:4: priorty: expected one of the known fields (title, id, priority, due, after, agent, project, timeout, attempts), found unknown field "priorty" — did you mean `priority`?'],
+		['an unknown field in front matter', 'a.md', '---\ntitle: x\n\npriorty: 2\n---\nDo it', 'a.md:4: priorty: expected one of the known fields (title, id, priority, due, after, agent, project, timeout, attempts, workspace, touches, exclusive), found unknown field "priorty" — did you mean `priority`?'],
 		['a source field', 'a.md', '---\nsource: {kind: cli}\n---\nDo it', 'a.md:2: source: set by orch, not by a task file; remove this field'],
 		['a bad id', 'a.md', '---\nid: no spaces please\n---\nDo it', 'a.md:2: id: expected an id of letters, digits, ".", "_" or "-" (at most 64, starting with a letter or digit), found "no spaces please"'],
 		['a bad duration', 'a.md', '---\ntimeout: forever\n---\nDo it', 'a.md:2: timeout: expected a duration such as 30s, 5m or 1h, found "forever"'],
@@ -74,7 +76,7 @@ describe('parseTaskFile: every problem names the file, the line, the field and w
 		['a duplicate YAML key', 'a.yaml', 'prompt: x\nprompt: y\n', 'a.yaml:2: the file is not valid YAML: Map keys must be unique'],
 		['a YAML file of comments only', 'a.yaml', '# nothing\n', 'a.yaml:1: expected a task or a list of tasks, found only comments'],
 		['a wrong type deep in a YAML list', 'a.yml', '- prompt: a\n- prompt: b\n  priority: high\n', 'a.yml:3: task[1].priority: expected a number, found "high"'],
-		['an unknown field in a YAML list', 'a.yml', '- prompt: a\n- prompt: b\n  agnet: x\n', 'a.yml:3: task[1].agnet: expected one of the known fields (prompt, title, id, priority, due, after, agent, project, timeout, attempts), found unknown field "agnet" — remove it or check its spelling'],
+		['an unknown field in a YAML list', 'a.yml', '- prompt: a\n- prompt: b\n  agnet: x\n', 'a.yml:3: task[1].agnet: expected one of the known fields (prompt, title, id, priority, due, after, agent, project, timeout, attempts, workspace, touches, exclusive), found unknown field "agnet" — remove it or check its spelling'],
 		['a YAML alias bomb', 'a.yaml', 'a: &a [1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c]\n', 'a.yaml: cannot be read as a task file: '],
 		// Whole-file problems
 		['an empty file', 'a.md', '  \n', 'a.md: the file is empty: expected a prompt (with optional front matter)'],

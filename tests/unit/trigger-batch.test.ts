@@ -108,7 +108,29 @@ describe('the task a trigger makes: placeholders', () => {
 		],
 	] as const)('%s', (_label, template, files, expected) => {
 		const task = taskFrom(trigger({task: template}), 'k', files);
-		expect(task).toEqual({...expected, source: {kind: 'trigger', name: 'lint', key: 'k'}});
+		expect(task).toEqual({touches: files.map(change => change.file), ...expected, source: {kind: 'trigger', name: 'lint', key: 'k'}});
+	});
+});
+
+describe('the task a trigger makes: the files it touches, its workspace', () => {
+	const a = {file: 'src/a.ts', event: 'change'} as const;
+	const b = {file: 'src/b.ts', event: 'add'} as const;
+	it.each<[string, Partial<TriggerConfig['task']>, Array<typeof a | typeof b>, string[] | undefined]>([
+		['per file: the changed file', {}, [a], ['src/a.ts']],
+		['per batch: every file of the batch', {}, [a, b], ['src/a.ts', 'src/b.ts']],
+		['the template\'s own globs', {touches: ['src/**']}, [a], ['src/**']],
+		['{file} filled in, beside a glob', {touches: ['{file}', 'tests/**']}, [a], ['src/a.ts', 'tests/**']],
+		['{files}: one glob per file', {touches: ['{files}', 'docs/{file}.md']}, [a, b], ['src/a.ts', 'src/b.ts', 'docs/src/a.ts.md']],
+		['a glob\'s own braces stay', {touches: ['src/{a,b}/**']}, [a], ['src/{a,b}/**']],
+		['an empty list: touches nothing', {touches: []}, [a], undefined],
+	])('%s', (_label, template, files, touches) => {
+		const task = taskFrom(trigger({task: {prompt: 'p', ...template}}), 'k', files);
+		expect(task.touches).toEqual(touches);
+	});
+
+	it('carries workspace and exclusive over', () => {
+		const task = taskFrom(trigger({task: {prompt: 'p', workspace: 'worktree', exclusive: true}}), 'k', [a]);
+		expect(task).toMatchObject({workspace: 'worktree', exclusive: true, touches: ['src/a.ts']});
 	});
 });
 
@@ -127,7 +149,9 @@ describe('per: file vs per: batch', () => {
 
 	it('Given the same burst, When per is batch, Then it makes one task listing all 3, keyed by the trigger name', () => {
 		const plan = planTriggerTasks({trigger: trigger({per: 'batch', task: {prompt: '{files}'}}), burst, tasks: [], memory: new Map(), now: 1000});
-		expect(plan.make).toEqual([{key: 'lint', task: {prompt: 'src/a.ts\nsrc/b.ts\nsrc/c.ts', source: {kind: 'trigger', name: 'lint', key: 'lint'}}}]);
+		expect(plan.make).toEqual([
+			{key: 'lint', task: {prompt: 'src/a.ts\nsrc/b.ts\nsrc/c.ts', touches: ['src/a.ts', 'src/b.ts', 'src/c.ts'], source: {kind: 'trigger', name: 'lint', key: 'lint'}}},
+		]);
 	});
 
 	it('Given a batch whose changes cancelled out, Then it makes nothing', () => {

@@ -129,8 +129,9 @@ export function removed(turn: Turn, taskId: string, result: RemoveResult, ms: nu
 	const {kept: _kept, ...rest} = task.work;
 	const work: Work = {...rest, removeMs: ms, ...(result.removed ? {removedAt: task.work.removedAt ?? turn.now} : {}), ...(result.kept === undefined ? {} : {kept: result.kept})};
 	setWork(turn, task, work);
-	const what = result.removed ? (result.branchDeleted ? `removed the worktree and the branch ${work.branch} of ${taskId}` : `removed the worktree of ${taskId}`) : `kept the worktree of ${taskId}`;
-	const message = result.kept === undefined ? what : `${what}: ${result.kept}`;
+	// The port's `kept` says what was kept and why; it stands alone when nothing was removed.
+	const done = result.removed ? (result.branchDeleted ? `removed the worktree and the branch ${work.branch} of ${taskId}` : `removed the worktree of ${taskId}`) : undefined;
+	const message = [done, result.kept].filter(Boolean).join('; ');
 	turn.emit({event: 'task.worktree', task: taskId, branch: work.branch, reason: result.kept, message});
 	turn.do({kind: 'worktree-settled', taskId, message});
 }
