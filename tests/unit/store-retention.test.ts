@@ -54,6 +54,17 @@ describe('selectForArchive', () => {
 			archive: ['s1'],
 		},
 		{
+			name: 'a finished task whose worktree is still there stays; once it is removed it goes',
+			tasks: [
+				{...task('s1', 'succeeded', 10), work: {repo: '/r', path: '/r/w/s1', branch: 'orch/s1', commits: 1}},
+				{...task('s2', 'succeeded', 10), work: {repo: '/r', path: '/r/w/s2', branch: 'orch/s2', removedAt: 1}},
+			],
+			keepFinished: 0,
+			maxAge: 7 * day,
+			keep: ['s1'],
+			archive: ['s2'],
+		},
+		{
 			name: 'exactly maxAge old: kept',
 			tasks: [task('s1', 'succeeded', 7)],
 			keepFinished: 10,
