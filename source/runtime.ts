@@ -56,6 +56,10 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
 	await keepOrchOutOfGit(config).catch((error: unknown) => options.onWarning?.(`could not keep orch's folders out of git (${(error as Error).message}): add ${config.stateDir} to .gitignore`));
 	let monitor: HealthMonitor | undefined;
 	let intake: Intake | undefined;
+	const {repo} = config;
+	const workspace = repo === undefined ? undefined : createGitWorkspace({stateTag: stateTagOf(config.stateDir)});
+	// The Health pane's "worktrees" check: what orch left in workspace.root.
+	const listWorktrees = workspace === undefined ? undefined : async () => workspace.list(repo!, config.workspace.root);
 	const supervisor = createSupervisor({
 		config,
 		store,
@@ -65,7 +69,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
 		},
 		reap: reaperFor(config.stateDir, config.shutdown.killGrace),
 		checkHealth: () => monitor?.recheck(),
-		...(config.repo === undefined ? {} : {workspace: createGitWorkspace({stateTag: stateTagOf(config.stateDir)})}),
+		...(workspace === undefined ? {} : {workspace}),
 	});
 	// The Health pane shows the monitor's checks and the intake parts' own.
 	const publishHealth = () => supervisor.setHealth([...(monitor?.latest() ?? []), ...(intake?.health() ?? [])]);
@@ -75,7 +79,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
 			// Started once the supervisor is: the control socket answers by then, and stalls and the disk
 			// auto-pause act on a supervisor that dispatches.
 			if (event.event === 'supervisor.started' && !monitor && !stopped) {
-				monitor = createHealthMonitor({config, supervisor, socket: true, tasks: () => supervisor.getSnapshot().tasks, onChange: publishHealth});
+				monitor = createHealthMonitor({config, supervisor, socket: true, tasks: () => supervisor.getSnapshot().tasks, onChange: publishHealth, listWorktrees});
 			}
 			// No kills, retries or pauses while it stops; the last results stay on show.
 			if (event.event === 'supervisor.stopping') {

@@ -1,11 +1,13 @@
 // Runs the checks at start, then on an interval and on demand, and says when there are new results.
-import type {Config, HealthConfig} from '../config/schema.js';
+import {existsSync} from 'node:fs';
+import type {Config, HealthConfig, WorkspaceConfig} from '../config/schema.js';
 import type {HealthCheck} from '../engine/model/snapshot.js';
 import type {Task} from '../engine/model/types.js';
 import {runBasicChecks} from './basic-checks.js';
 import {createLoopLagProbe, loopLagCheck, systemCheck, systemFigures} from './system-checks.js';
 import {createStallWatch, type HealthPort, type StallWatch} from './stall-check.js';
 import {runSupervisorChecks} from './supervisor-checks.js';
+import {createWorktreesWatch, type ListWorktrees, type WorktreesWatch} from './worktrees-check.js';
 
 export const healthIntervalMs = 30_000;
 const minRecheckGapMs = 1000;
@@ -15,13 +17,22 @@ export type HealthMonitorOptions = {
 	 * With `health` settings every check runs (disk, event loop, system, and given a supervisor: stalled
 	 * tasks and the disk auto-pause); without, only the basic ones (state file, lock, agents).
 	 */
-	config: Pick<Config, 'stateDir' | 'defaultAgent' | 'agents'> & {health?: HealthConfig; retry?: Pick<Config['retry'], 'attempts'>};
+	config: Pick<Config, 'stateDir' | 'defaultAgent' | 'agents'> & {
+		health?: HealthConfig;
+		retry?: Pick<Config['retry'], 'attempts'>;
+		workspace?: Pick<WorkspaceConfig, 'mode' | 'root'>;
+	};
 	/** The supervisor to pause, kill and retry through. */
 	supervisor?: HealthPort;
 	/** Also ping the control socket (the caller serves one). */
 	socket?: boolean;
 	/** The tasks now: their agents are checked as long as the tasks are unfinished. */
 	tasks: () => Iterable<Task>;
+	/**
+	 * orch's worktrees under workspace.root (the workspace's list): with it, the `worktrees` check runs
+	 * while the config makes worktrees or the root folder exists.
+	 */
+	listWorktrees?: ListWorktrees;
 	/** After every run: each carries a new checkedAt, and maybe a new state. */
 	onChange: (checks: readonly HealthCheck[]) => void;
 	/** Default: health.interval, else 30 s. */
@@ -51,6 +62,7 @@ class Monitor implements HealthMonitor {
 	readonly #loopLag: ReturnType<typeof createLoopLagProbe> | undefined;
 	readonly #autoPause = {pausedByHealth: false, overridden: false};
 	readonly #stallWatch: StallWatch | undefined;
+	readonly #worktrees: WorktreesWatch | undefined;
 	#stopped = false;
 	#latest: readonly HealthCheck[] = [];
 	#running = false;
@@ -76,6 +88,8 @@ class Monitor implements HealthMonitor {
 						active: () => !this.#stopped,
 					})
 				: undefined;
+		const {workspace} = options.config;
+		this.#worktrees = options.listWorktrees && workspace ? createWorktreesWatch({root: workspace.root, list: options.listWorktrees}) : undefined;
 		// The first run waits a tick: the caller may still be wiring what `tasks` reads.
 		this.#schedule(0);
 	}
@@ -145,7 +159,8 @@ class Monitor implements HealthMonitor {
 		const now = this.#now;
 		const tasks = options.supervisor ? options.supervisor.getSnapshot().tasks : options.tasks();
 		const basic = runBasicChecks({config: options.config, tasks, env: options.env, now});
-		if (!health) return basic;
+		const worktrees = this.#worktrees && this.#usesWorktrees() ? [this.#worktrees.run(tasks, now())] : [];
+		if (!health) return [...(await basic), ...(await Promise.all(worktrees))];
 		const more = runSupervisorChecks({
 			stateDir: options.config.stateDir,
 			health,
@@ -157,6 +172,13 @@ class Monitor implements HealthMonitor {
 			now,
 		});
 		const system = [loopLagCheck(this.#loopLag!.take(), now()), systemCheck(systemFigures(), now())];
-		return [...(await basic), ...(await more), ...system];
+		return [...(await basic), ...(await more), ...system, ...(await Promise.all(worktrees))];
+	}
+
+	/** The config makes worktrees (for every task, or a profile's), or some are left in the root from before. */
+	#usesWorktrees(): boolean {
+		const {workspace, agents} = this.#options.config;
+		if (!workspace) return false;
+		return workspace.mode === 'worktree' || Object.values(agents).some(profile => profile.workspace === 'worktree') || existsSync(workspace.root);
 	}
 }

@@ -7,6 +7,7 @@ import {Body} from './Body.js';
 import type {UiEffects} from './effects.js';
 import {useBellAndTitle} from './hooks/use-bell-and-title.js';
 import {useCommands} from './hooks/use-commands.js';
+import {useHandOver} from './hooks/use-hand-over.js';
 import {useLogControls} from './hooks/use-log-controls.js';
 import {useSupervisor, useView} from './hooks/use-supervisor.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
@@ -71,8 +72,14 @@ export function App({effects}: {effects: UiEffects}) {
 				handleKey(ctx, each.input, each.name);
 			}
 		},
-		{isActive: ui.overlay.kind !== 'add'},
+		// Off while a pager has the terminal: Ink then lets go of stdin, and the pager gets every key.
+		{isActive: ui.overlay.kind !== 'add' && ui.away === undefined},
 	);
+	// Declared after the key hook: its effect runs once the key hook has let go of stdin.
+	useHandOver(ui.away, effects, send, say);
+
+	// Nothing is drawn while the pager has the terminal; the frame after it is drawn whole.
+	if (ui.away !== undefined) return <Box />;
 
 	const bodyHeight = layout.kind === 'compact' ? layout.pane.height + 1 : Math.max(0, rows - 2);
 	return (

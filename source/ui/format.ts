@@ -71,6 +71,15 @@ export function shortDuration(ms: number): string {
 	return `${Math.floor(h / 24)}d${two(h % 24)}h`;
 }
 
+/** A stage's time, finer than shortDuration: `40 ms`, `3.0 s`, `12 s`, then `2m05s`. */
+export function stageDuration(ms: number): string {
+	const value = Math.max(0, Number.isFinite(ms) ? Math.round(ms) : 0);
+	if (value < 1000) return `${value} ms`;
+	if (value < 10_000) return `${(Math.floor(value / 100) / 10).toFixed(1)} s`;
+	if (value < 60_000) return `${Math.floor(value / 1000)} s`;
+	return shortDuration(value);
+}
+
 const units = [
 	{size: 1e9, suffix: 'G'},
 	{size: 1e6, suffix: 'M'},

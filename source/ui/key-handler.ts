@@ -6,6 +6,7 @@ import type {Snapshot, TaskView} from '../engine/model/snapshot.js';
 import {pickAttempt} from '../engine/model/types.js';
 import type {UiEffects} from './effects.js';
 import {bindingFor} from './keymap.js';
+import {diffLabel, diffTarget, untrackedNote} from './work-keys.js';
 import type {LogControls, LogScrollCommand} from './hooks/use-log-controls.js';
 import type {UiEvent, UiState} from './ui-state.js';
 
@@ -84,6 +85,23 @@ function move(ctx: KeyContext, command: LogScrollCommand): void {
 	ctx.send({type: 'selectEdge', rowIds: ctx.rowIds, edge: command as 'top' | 'bottom'});
 }
 
+/** D: the diff is made while the TUI stays, then paged, with the new files it leaves out said after it; an empty one is only said. */
+function showDiff(ctx: KeyContext, task: TaskView): void {
+	const target = diffTarget(task, ctx.effects.exists);
+	if (typeof target === 'string') return ctx.say(target, true);
+	const label = diffLabel(target);
+	ctx.say(`${label}…`);
+	const made = ctx.effects.diff(target).catch((error: unknown) => ({error: `git diff failed: ${(error as Error).message}`}));
+	void made.then(result => {
+		if ('error' in result) return ctx.say(result.error, true);
+		const untracked = untrackedNote(result.untracked);
+		if (result.text.trim() === '') return ctx.say(`${label}: no changes${untracked === '' ? '' : `; ${untracked}`}`);
+		ctx.say(label);
+		const text = untracked === '' ? result.text : `${result.text.replace(/\n?$/, '\n')}\n${untracked}\n`;
+		ctx.send({type: 'handOver', job: {kind: 'text', text}});
+	});
+}
+
 /** Handles one key; `name` comes from keyName(input, key). */
 export function handleKey(ctx: KeyContext, input: string, name: string): void {
 	const {ui, send, selected, say} = ctx;
@@ -143,8 +161,11 @@ export function handleKey(ctx: KeyContext, input: string, name: string): void {
 		case 'pager': {
 			const path = selected && pickAttempt(selected, ui.attemptN)?.logPath;
 			if (!path) return say('this task has no log yet', true);
-			const problem = ctx.effects.openPager(path);
-			if (problem) say(problem, true);
+			return send({type: 'handOver', job: {kind: 'file', path}});
+		}
+		case 'diff': {
+			const task = needTask();
+			if (task) showDiff(ctx, task);
 			return;
 		}
 		case 'tmuxFollow': {

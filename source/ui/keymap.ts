@@ -4,6 +4,7 @@ import type {Key} from 'ink';
 import type {Action} from '../engine/model/actions.js';
 import type {TaskView} from '../engine/model/snapshot.js';
 import type {PaneId} from './layout.js';
+import {mergeAction, mergeQuestion, removeAction, removeQuestion} from './work-keys.js';
 
 /** What a key asks the UI to do; `action` commands go to the engine through dispatch. */
 export type Command =
@@ -26,6 +27,7 @@ export type Command =
 	| 'prevAttempt'
 	| 'nextAttempt'
 	| 'pager'
+	| 'diff'
 	| 'tmuxFollow'
 	| 'help'
 	| 'quit';
@@ -98,6 +100,9 @@ export const bindings: readonly Binding[] = [
 		footer: true,
 		action: task => (task.status === 'paused' || task.suspendedAt !== undefined ? {type: 'resume_task', id: task.id} : {type: 'pause_task', id: task.id}),
 	},
+	{keys: ['M'], show: 'M', label: 'merge the branch (worktree)', command: 'action', panes: ['queue', 'logs'], action: mergeAction, confirm: mergeQuestion},
+	{keys: ['X'], show: 'X', label: 'remove the worktree', command: 'action', panes: ['queue', 'logs'], action: removeAction, confirm: removeQuestion},
+	{keys: ['D'], show: 'D', label: 'show the diff in $PAGER (worktree)', command: 'diff', panes: ['queue', 'logs']},
 	{keys: ['P'], show: 'P', label: 'pause/resume dispatching', command: 'togglePauseDispatch', footer: true},
 	{keys: ['+', '='], show: '+', label: 'priority +1', command: 'action', panes: ['queue'], action: task => ({type: 'set_priority', id: task.id, priority: task.priority + 1})},
 	{keys: ['-', '_'], show: '-', label: 'priority -1', command: 'action', panes: ['queue'], action: task => ({type: 'set_priority', id: task.id, priority: task.priority - 1})},

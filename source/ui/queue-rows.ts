@@ -1,6 +1,7 @@
 // What the queue pane lists, in which order, and what each row says. Pure: the pane only lays it out.
 import type {Snapshot, TaskView} from '../engine/model/snapshot.js';
 import {isFinal} from '../engine/model/types.js';
+import {workNote} from '../engine/model/work-note.js';
 import {compactNumber, displayStatus, shortDuration, statusIcons, statusWords, type DisplayStatus} from './format.js';
 
 /** Which clock the row's time shows. */
@@ -62,7 +63,10 @@ function rowTime(task: TaskView, now: number): {time: string; timeKind: RowTime}
 	return {time: shortDuration(now - task.createdAt), timeKind: 'wait'};
 }
 
-/** Why a task is where it is: blocked, waiting on ids, held, stopping, last failure, or its newest output line. */
+/**
+ * Why a task is where it is: blocked, waiting on ids, held, stopping, the git stage or newest output line
+ * of a running one, the last failure, else what became of a finished task's branch.
+ */
 export function rowNote(task: TaskView): string {
 	if (task.blocked !== undefined) return task.blocked;
 	if (task.waitingOn !== undefined && task.waitingOn.length > 0) return `waiting on ${task.waitingOn.join(', ')}`;
@@ -71,9 +75,12 @@ export function rowNote(task: TaskView): string {
 		case 'paused':
 			return task.reason === undefined ? 'held' : `held: ${task.reason}`;
 		case 'running':
-			return task.lastLine ?? '';
+			return [workNote(task), task.lastLine].filter(Boolean).join(' · ');
 		case 'succeeded':
-			return '';
+			return workNote(task);
+		case 'failed':
+		case 'cancelled':
+			return task.reason ?? workNote(task);
 		default:
 			return task.reason ?? '';
 	}

@@ -6,7 +6,7 @@ import type {SupervisorView} from '../engine/model/view.js';
 import {App} from './App.js';
 import {terminalEffects} from './effects.js';
 import {SupervisorContext} from './hooks/use-supervisor.js';
-import {enterAlternateScreen, keepScrollback} from './terminal.js';
+import {enterAlternateScreen, holdableOutput, keepScrollback} from './terminal.js';
 
 export type TuiOptions = {
 	stdin: NodeJS.ReadStream;
@@ -30,12 +30,13 @@ export async function runTui(view: SupervisorView, options: TuiOptions): Promise
 	const {stdin, stdout, env = process.env} = options;
 	v8.setFlagsFromString(tuiHeapGrowth);
 	const screen = enterAlternateScreen(stdout);
-	const effects = terminalEffects({stdin, stdout, env, stateDir: view.getSnapshot().stateDir, reenterScreen: () => screen.reenter()});
+	const output = holdableOutput(keepScrollback(stdout));
+	const effects = terminalEffects({stdin, stdout, env, stateDir: view.getSnapshot().stateDir, screen, output});
 	const instance = render(
 		<SupervisorContext.Provider value={view}>
 			<App effects={effects} />
 		</SupervisorContext.Provider>,
-		{stdin, stdout: keepScrollback(stdout), exitOnCtrlC: false, patchConsole: true, maxFps: 30, incrementalRendering: true},
+		{stdin, stdout: output.stream, exitOnCtrlC: false, patchConsole: true, maxFps: 30, incrementalRendering: true},
 	);
 	const onAbort = () => instance.unmount();
 	options.signal?.addEventListener('abort', onAbort, {once: true});

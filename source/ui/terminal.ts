@@ -4,9 +4,12 @@
 const enterAlt = '\u001B[?1049h\u001B[H';
 const leaveAlt = '\u001B[?1049l';
 const showCursor = '\u001B[?25h';
+const hideCursor = '\u001B[?25l';
 
 export type Screen = {
-	/** Back on the alternate screen after a program (a pager) left it. */
+	/** Leaves the alternate screen for a program (a pager) that will have the terminal for a while. */
+	leave(): void;
+	/** Back on the alternate screen, blank and with the cursor hidden as Ink keeps it, after the program. */
 	reenter(): void;
 	/** Leaves the alternate screen; safe to call more than once. */
 	restore(): void;
@@ -27,8 +30,11 @@ export function enterAlternateScreen(stdout: NodeJS.WriteStream): Screen {
 	};
 	process.on('exit', restore);
 	return {
+		leave() {
+			if (active) stdout.write(`${leaveAlt}${showCursor}`);
+		},
 		reenter() {
-			if (active) stdout.write(enterAlt);
+			if (active) stdout.write(`${enterAlt}${hideCursor}`);
 		},
 		restore,
 	};
@@ -43,8 +49,14 @@ const eraseSavedLines = '\u001B[3J';
  * was gone after quitting orch. ESC[2J alone clears the frame.
  */
 export function keepScrollback(stdout: NodeJS.WriteStream): NodeJS.WriteStream {
-	const write = (chunk: unknown, ...rest: unknown[]) =>
-		(stdout.write as (...args: unknown[]) => boolean)(typeof chunk === 'string' ? chunk.replaceAll(eraseSavedLines, '') : chunk, ...rest);
+	return withWrite(stdout, (chunk, ...rest) => writeTo(stdout, typeof chunk === 'string' ? chunk.replaceAll(eraseSavedLines, '') : chunk, ...rest));
+}
+
+type Write = (chunk: unknown, ...rest: unknown[]) => boolean;
+const writeTo = (stdout: NodeJS.WriteStream, ...args: Parameters<Write>): boolean => (stdout.write as Write)(...args);
+
+/** `stdout` with another `write`; its size, TTY-ness and resize events stay the stream's own. */
+function withWrite(stdout: NodeJS.WriteStream, write: Write): NodeJS.WriteStream {
 	return new Proxy(stdout, {
 		get(target, key) {
 			if (key === 'write') return write;
@@ -52,6 +64,25 @@ export function keepScrollback(stdout: NodeJS.WriteStream): NodeJS.WriteStream {
 			return typeof value === 'function' ? value.bind(target) : value;
 		},
 	});
+}
+
+export type HeldOutput = {
+	stream: NodeJS.WriteStream;
+	/** Drops what is written from now on (another program has the terminal). */
+	hold(): void;
+	release(): void;
+};
+
+/** `stdout` for ink, with a switch that drops its frames while a pager has the terminal. */
+export function holdableOutput(stdout: NodeJS.WriteStream): HeldOutput {
+	let held = false;
+	const stream = withWrite(stdout, (chunk, ...rest) => {
+		if (!held) return writeTo(stdout, chunk, ...rest);
+		const done = rest.find(arg => typeof arg === 'function') as (() => void) | undefined;
+		if (done) queueMicrotask(done);
+		return true;
+	});
+	return {stream, hold: () => void (held = true), release: () => void (held = false)};
 }
 
 /** OSC 2: the terminal's window title, or the tmux pane title. Control characters are dropped. */

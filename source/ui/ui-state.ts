@@ -1,6 +1,7 @@
 // What the screen remembers between frames (focus, selection, filter, overlays), as a pure reducer.
 // The engine's state is not here: it comes from snapshots.
 import type {Action} from '../engine/model/actions.js';
+import type {HandOver} from './hand-over.js';
 import {paneOrder, type PaneId} from './layout.js';
 
 export type Overlay =
@@ -24,6 +25,8 @@ export type UiState = {
 	/** Which attempt the logs pane shows (n); undefined: the current or last one. */
 	attemptN?: number;
 	message?: Message;
+	/** A pager has the terminal, showing this: the TUI draws nothing and reads no keys until it exits. */
+	away?: HandOver;
 	/** Set once the person chose how to quit: the screen says so until the supervisor has stopped. */
 	quitting?: 'wait' | 'requeue' | 'detach';
 };
@@ -44,6 +47,8 @@ export type UiEvent =
 	| {type: 'scrollDetail'; step: number}
 	| {type: 'attempt'; n?: number}
 	| {type: 'message'; message?: Message}
+	| {type: 'handOver'; job: HandOver}
+	| {type: 'handBack'}
 	| {type: 'quitting'; mode: UiState['quitting']};
 
 function moveSelection(state: UiState, rowIds: readonly string[], step: number): UiState {
@@ -84,6 +89,10 @@ export function uiReducer(state: UiState, event: UiEvent): UiState {
 			return {...state, attemptN: event.n};
 		case 'message':
 			return {...state, message: event.message};
+		case 'handOver':
+			return state.away === undefined && state.quitting === undefined ? {...state, away: event.job} : state;
+		case 'handBack':
+			return {...state, away: undefined};
 		case 'quitting':
 			return {...state, quitting: event.mode, overlay: {kind: 'none'}};
 	}

@@ -73,6 +73,15 @@ async function expectHealthyRepository(repo: TestRepo, worktrees: number): Promi
 	expect(await repo.status()).toBe('');
 }
 
+/** Both tasks merged into main, each once, and nothing of theirs is left. */
+async function expectBothMergedOnce(repo: TestRepo, tasks: Map<string, StoredTask & {work?: Work}>): Promise<void> {
+	expect([tasks.get('t1')!.work!.merge!.state, tasks.get('t2')!.work!.merge!.state]).toEqual(['merged', 'merged']);
+	expect(await repo.read('a.txt')).toBe('A\n');
+	expect(await repo.read('b.txt')).toBe('B\n');
+	expect((await repo.git(['log', '--merges', '--format=%s'])).split('\n')).toHaveLength(2);
+	await expectHealthyRepository(repo, 1);
+}
+
 describe('a supervisor killed during git work', () => {
 	it('during prepare: after a restart both tasks run in their worktrees and end on their branches', async () => {
 		// Given a post-checkout hook that holds `git worktree add`
@@ -98,11 +107,7 @@ describe('a supervisor killed during git work', () => {
 		await killWhileHeld(repo, marks, 'merge');
 		const tasks = await restart(repo, marks);
 		// Then both merged, each once, and their worktrees and branches are gone
-		expect([tasks.get('t1')!.work!.merge!.state, tasks.get('t2')!.work!.merge!.state]).toEqual(['merged', 'merged']);
-		expect(await repo.read('a.txt')).toBe('A\n');
-		expect(await repo.read('b.txt')).toBe('B\n');
-		expect((await repo.git(['log', '--merges', '--format=%s'])).split('\n')).toHaveLength(2);
-		await expectHealthyRepository(repo, 1);
+		await expectBothMergedOnce(repo, tasks);
 	});
 
 	it('while git holds the lock of main in the middle of the merge: the restart finishes it', async () => {
@@ -111,10 +116,6 @@ describe('a supervisor killed during git work', () => {
 		await killWhileHeld(repo, marks, 'ref');
 		// (git was killed holding refs/heads/main.lock, with main's files and index moved and main not)
 		const tasks = await restart(repo, marks);
-		expect([tasks.get('t1')!.work!.merge!.state, tasks.get('t2')!.work!.merge!.state]).toEqual(['merged', 'merged']);
-		expect(await repo.read('a.txt')).toBe('A\n');
-		expect(await repo.read('b.txt')).toBe('B\n');
-		expect((await repo.git(['log', '--merges', '--format=%s'])).split('\n')).toHaveLength(2);
-		await expectHealthyRepository(repo, 1);
+		await expectBothMergedOnce(repo, tasks);
 	});
 });

@@ -13,9 +13,15 @@ import {waitFor} from '../helpers/wait-for.js';
 const repos = useGitRepos();
 
 type Plan = {report?: string; waitFor?: string; write?: Record<string, string>; commit?: string; ms?: number};
+type Report = {id: string; cwd: string; workspace: string; branch: string; env?: string; files: string[]};
+const reports = async (file: string): Promise<Report[]> =>
+	(await readFile(file, 'utf8').catch(() => ''))
+		.split('\n')
+		.filter(Boolean)
+		.map(line => JSON.parse(line) as Report);
 
 /** A repository whose project runs every task in a worktree, with the edit-files agent; the config is committed. */
-async function project(files: Record<string, string>, workspace: object = {}): Promise<TestRepo> {
+async function project(files: Record<string, string>, workspace: object = {}, extra: object = {}): Promise<TestRepo> {
 	const repo = await repos.make({files: {...files, '.worktreeinclude': '.env\n'}, ignore: ['.env']});
 	await writeConfig(repo.dir, {
 		concurrency: 4,
@@ -23,6 +29,7 @@ async function project(files: Record<string, string>, workspace: object = {}): P
 		agents: {edit: fixtureAgent('edit-files.js', ['{prompt}'])},
 		workspace: {mode: 'worktree', ...workspace},
 		intake: {inbox: false},
+		...extra,
 	});
 	await repo.commit('orch config');
 	return repo;
@@ -59,11 +66,10 @@ describe('workspaces, with the real supervisor and git', () => {
 
 		// When the supervisor runs them, and all 4 agents are at work at once
 		const supervisor = startSupervisor(repo.dir, ['--exit-when-idle']);
-		await waitFor(async () => (await readFile(report, 'utf8').catch(() => '')).trim().split('\n').filter(Boolean).length === 4, {timeout: 30_000});
+		await waitFor(async () => (await reports(report)).length === 4, {timeout: 30_000});
 
 		// Then each works in its own worktree, told where it is, with .env copied in
-		const seen = (await readFile(report, 'utf8')).trim().split('\n').map(line => JSON.parse(line) as {id: string; cwd: string; workspace: string; branch: string; env?: string});
-		for (const agent of seen) {
+		for (const agent of await reports(report)) {
 			expect(agent.cwd).toBe(path.join(await realDir(repo.dir), 'state', 'worktrees', agent.id));
 			expect(agent.workspace).toBe(agent.cwd);
 			expect(agent.branch).toBe(`orch/${agent.id}-edit-${agent.id}`);
@@ -152,6 +158,39 @@ describe('workspaces, with the real supervisor and git', () => {
 		expect([first!.work!.merge!.state, second!.work!.merge!.state]).toEqual(['merged', 'merged']);
 		expect(await repo.read('a.txt')).toBe(second!.id === 't1' ? 'ONE\ntwo\nthree\n' : 'uno\ntwo\nthree\n');
 		expect(await repo.git(['log', '--merges', '--format=%s'])).toBe(`edit ${second!.id} (${second!.id})\nedit ${first!.id} (${first!.id})`);
+	});
+});
+
+describe('workspace.setup', () => {
+	it('runs in each new worktree before the agent, which then runs its whole time', async () => {
+		// Given a setup command that leaves a file and prints, and an agent that works 400 ms
+		const repo = await project({'a.txt': 'a\n'}, {setup: 'echo ready > .ready && echo setting up'});
+		const report = repo.path('report.jsonl');
+		await add(repo, [{id: 't1', plan: {report, ms: 400, write: {'a.txt': 'A\n'}}}]);
+		// When it runs
+		const result = await orch(repo.dir, ['start', '--headless', '--exit-when-idle']);
+		expect(result.exitCode).toBe(0);
+		// Then the agent found the setup's file, was not cut short (the setup's cleanup left it alone), and the setup had its own log
+		const [agent] = await reports(report);
+		expect(agent!.files).toContain('.ready');
+		const task = (await tasksOf(repo)).get('t1')!;
+		expect(task.status).toBe('succeeded');
+		expect(task.attempts).toHaveLength(1);
+		expect((task.attempts[0] as {stageMs?: Record<string, number>}).stageMs?.agent).toBeGreaterThanOrEqual(400);
+		expect(await readFile(path.join(repo.dir, 'state', 'logs', 't1', '1.setup.log'), 'utf8')).toContain('setting up');
+	});
+
+	it('a setup that fails ends the attempt as setup_failed, names its log, and the agent never runs', async () => {
+		const repo = await project({'a.txt': 'a\n'}, {setup: 'echo no network >&2; exit 3'}, {retry: {attempts: 1}});
+		const report = repo.path('report.jsonl');
+		await add(repo, [{id: 't1', plan: {report, write: {'a.txt': 'A\n'}}}]);
+		const result = await orch(repo.dir, ['start', '--headless', '--exit-when-idle']);
+		expect(result.exitCode).toBe(1);
+		const task = (await tasksOf(repo)).get('t1')!;
+		expect(task.status).toBe('failed');
+		expect(task.attempts[0]!.outcome).toBe('setup_failed');
+		expect(task.reason).toMatch(/^workspace\.setup exited with code 3 \(its log: .*1\.setup\.log\)/);
+		expect(await reports(report)).toEqual([]);
 	});
 });
 

@@ -9,6 +9,8 @@ import type {Snapshot} from '../../source/engine/model/snapshot.js';
 import type {SupervisorView} from '../../source/engine/model/view.js';
 import {App} from '../../source/ui/App.js';
 import type {UiEffects} from '../../source/ui/effects.js';
+import type {HandOver} from '../../source/ui/hand-over.js';
+import type {DiffTarget} from '../../source/ui/work-keys.js';
 import {SupervisorContext} from '../../source/ui/hooks/use-supervisor.js';
 import {waitFor} from '../helpers/wait-for.js';
 import {fakeNow, fakeSnapshot, finishedView, runningView, view} from './fake-snapshot.js';
@@ -89,7 +91,9 @@ const effects = (): UiEffects & {bells: number; titles: string[]} => {
 	const fake = {
 		bells: 0,
 		titles: [] as string[],
-		openPager: vi.fn(() => undefined),
+		page: vi.fn(async (_job: HandOver, _signal: AbortSignal): Promise<string | undefined> => undefined),
+		diff: vi.fn(async (_target: DiffTarget): Promise<{text: string; untracked: string[]} | {error: string}> => ({text: 'diff --git a/x.txt b/x.txt\n+hi\n', untracked: []})),
+		exists: vi.fn((_folder: string) => true),
 		followInTmux: vi.fn(() => ({ok: true, message: 'following'})),
 		bell: () => void fake.bells++,
 		setTitle: (title: string) => void fake.titles.push(title),

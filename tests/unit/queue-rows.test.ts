@@ -112,3 +112,30 @@ describe('filter', () => {
 		expect(matchesFilter(view({id: 'x', project: 'Web'}), 'wEB')).toBe(true);
 	});
 });
+
+describe('notes of tasks with a worktree', () => {
+	const work = {repo: '/r', path: '/r/state/worktrees/w', branch: 'orch/w', base: 'b'.repeat(40), into: 'main'};
+	const result = {...work, head: 'h'.repeat(40), commits: 2, diff: {files: 3, insertions: 10, deletions: 2}};
+	const staged = (stage: 'prepare' | 'setup' | 'agent' | 'finish', lastLine?: string) =>
+		runningView('w', now - 1000, {work, lastLine, attempts: [{id: 'w-a1', n: 1, startedAt: now - 1000, logPath: '/l', stage, stageAt: now - 500}]});
+	it.each([
+		['preparing its worktree', staged('prepare'), 'preparing worktree'],
+		['in its setup, with what setup printed', staged('setup', 'added 312 packages'), 'running setup · added 312 packages'],
+		['its agent at work: its output, as without a worktree', staged('agent', 'editing a.ts'), 'editing a.ts'],
+		['committing', staged('finish'), 'committing'],
+		['succeeded, branch unmerged', finishedView('w', 'succeeded', 0, 1, {work: result}), '2 commits, +10 −2 (orch merge)'],
+		['succeeded and merged', finishedView('w', 'succeeded', 0, 1, {work: {...result, merge: {state: 'merged' as const, mode: 'merge' as const, into: 'main'}}}), 'merged into main'],
+		['succeeded, merge conflict', finishedView('w', 'succeeded', 0, 1, {work: {...result, merge: {state: 'conflict' as const, mode: 'merge' as const, into: 'main', files: ['a.ts']}}}), 'merge conflict: a.ts'],
+		['succeeded, would conflict with another', finishedView('w', 'succeeded', 0, 1, {work: {...result, conflicts: [{taskId: 't4', files: ['a.ts']}]}}), 'would conflict with t4'],
+		['failed: its reason first', finishedView('w', 'failed', 0, 1, {reason: 'exit code 1', work}), 'exit code 1'],
+		['queued behind a lock: the lock', view({id: 'w', reason: 'waits for t12: src/api/**'}), 'waits for t12: src/api/**'],
+	])('%s', (_name, task, expected) => {
+		expect(rowNote(task)).toBe(expected);
+	});
+
+	it('the stalled mark still comes first', () => {
+		const stalled = {name: 'stalled', state: 'warn' as const, detail: 'w silent', checkedAt: now, tasks: ['w']};
+		const [row] = queueRows(fakeSnapshot([staged('setup')], {health: [stalled]}));
+		expect(row!.note).toBe('stalled · running setup');
+	});
+});

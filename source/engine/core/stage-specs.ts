@@ -48,10 +48,15 @@ function common(turn: Turn, task: Task, attemptId: string): Pick<RunSpec, 'taskI
 	};
 }
 
-/** workspace.setup, through a shell (it is the config's, not a task's), in the worktree's top folder. */
+/**
+ * workspace.setup, through a shell (it is the config's, not a task's), in the worktree's top folder. Its
+ * processes carry an id of their own (`<attempt>.setup`): the sweep after it ends must not take the agent
+ * that starts next (tests/integration/workspaces.test.ts, "setup runs").
+ */
 export function setupSpec(turn: Turn, task: Task, attemptId: string): RunSpec {
 	const work = task.work!;
-	return {...common(turn, task, attemptId), command: turn.config.workspace.setup!, args: [], env: workEnv(work), cwd: work.path, shell: true, logPath: setupLogOf(task)};
+	const spec = {...common(turn, task, attemptId), attemptId: `${attemptId}.setup`};
+	return {...spec, command: turn.config.workspace.setup!, args: [], env: workEnv(work), cwd: work.path, shell: true, logPath: setupLogOf(task)};
 }
 
 export function agentSpec(turn: Turn, task: Task, attemptId: string): RunSpec {

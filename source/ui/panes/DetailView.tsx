@@ -2,7 +2,9 @@ import {Box} from 'ink';
 import {buildCommandLine} from '../../engine/run/command-line.js';
 import type {Snapshot, TaskView} from '../../engine/model/snapshot.js';
 import type {Attempt, AttemptOutcome, TaskSource} from '../../engine/model/types.js';
-import {displayStatus, shortDuration, statusColor, statusLabel, wrap, type DisplayStatus} from '../format.js';
+import type {DetailLine, DetailTone} from '../detail-line.js';
+import {stagePart, stageTimes, workLines} from '../detail-work.js';
+import {displayStatus, shortDuration, statusColor, statusLabel, wrap} from '../format.js';
 import {Line} from '../line.js';
 import {rowNote} from '../queue-rows.js';
 import {color} from '../theme.js';
@@ -18,8 +20,7 @@ export type DetailViewProps = {
 	now?: number;
 };
 
-export type DetailTone = 'title' | 'heading' | 'dim' | 'error' | DisplayStatus;
-export type DetailLine = {text: string; tone?: DetailTone};
+export type {DetailLine, DetailTone} from '../detail-line.js';
 
 const outcomeLooks: Record<AttemptOutcome, {icon: string; word: string; tone: DetailTone}> = {
 	succeeded: {icon: '✓', word: 'succeeded', tone: 'succeeded'},
@@ -60,7 +61,8 @@ export function commandText(task: TaskView, snapshot: Pick<Snapshot, 'agents'>):
 	return {text, stdin: line.stdin, cwd: agent.cwd};
 }
 
-export function attemptLine(attempt: Attempt, task: TaskView, now: number): DetailLine {
+/** One attempt: how it ended (or that it runs), its exit, how long it took, its stage; then its stages' times, if it had stages. */
+export function attemptLines(attempt: Attempt, task: TaskView, now: number): DetailLine[] {
 	const live = attempt.id === task.current && attempt.outcome === undefined;
 	const looks = attempt.outcome ? outcomeLooks[attempt.outcome] : live ? {icon: '▶', word: 'running', tone: 'running' as const} : {icon: '?', word: 'no outcome', tone: 'dim' as const};
 	const parts = [`#${attempt.n}`, `${looks.icon} ${looks.word}`];
@@ -68,8 +70,11 @@ export function attemptLine(attempt: Attempt, task: TaskView, now: number): Deta
 	if (attempt.signal) parts.push(`signal ${attempt.signal}`);
 	const end = attempt.endedAt ?? (live ? now : undefined);
 	if (end !== undefined) parts.push(shortDuration(end - attempt.startedAt));
+	const stage = stagePart(attempt, live);
+	if (stage !== undefined) parts.push(stage);
 	if (attempt.error) parts.push(attempt.error);
-	return {text: `  ${parts.join('  ')}`, tone: looks.tone};
+	const times = stageTimes(attempt, live, now);
+	return [{text: `  ${parts.join('  ')}`, tone: looks.tone}, ...(times === undefined ? [] : [{text: `      ${times}`, tone: 'dim' as const}])];
 }
 
 /** Two decimals at most: the breakdown should add up to the score as shown. */
@@ -135,7 +140,14 @@ export function detailLines(task: TaskView, snapshot: Snapshot, width: number, p
 	const max = task.maxAttempts ?? snapshot.defaultAttempts;
 	lines.push({text: `Attempts ${task.budgetUsed}/${max}${task.interruptions > 0 ? ` · interrupted ${task.interruptions}×` : ''}`, tone: 'heading'});
 	if (task.attempts.length === 0) lines.push({text: '  none yet', tone: 'dim'});
-	for (const attempt of task.attempts) lines.push(attemptLine(attempt, task, now));
+	for (const attempt of task.attempts) lines.push(...attemptLines(attempt, task, now));
+
+	const work = workLines(task);
+	if (work.length > 0) {
+		blank();
+		lines.push({text: 'Workspace', tone: 'heading'});
+		for (const line of work) lines.push(...indented(line.text, line.tone));
+	}
 
 	const logs = [...new Set(task.attempts.map(attempt => attempt.logPath))];
 	if (logs.length > 0) {
@@ -161,6 +173,8 @@ function toneColor(tone: DetailTone | undefined) {
 			return color('gray');
 		case 'error':
 			return color('red');
+		case 'warn':
+			return color('yellow');
 		default:
 			return statusColor(tone);
 	}
