@@ -9,7 +9,8 @@ import type {TaskView} from '../engine/model/snapshot.js';
 import {isFinal, isLive} from '../engine/model/types.js';
 import {mergeAhead, worktreeLeft} from '../engine/model/work.js';
 import {makeGit, type Git} from '../workspace/git.js';
-import {folderSize, samePath} from '../workspace/repo.js';
+import {folderSize} from '../os/folder-size.js';
+import {samePath} from '../workspace/repo.js';
 import {listWorktrees, type WorktreeInfo} from '../workspace/git-workspace.js';
 
 /**

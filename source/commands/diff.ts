@@ -3,7 +3,7 @@
 import {existsSync} from 'node:fs';
 import {execa} from 'execa';
 import type {TaskView} from '../engine/model/snapshot.js';
-import {isFinal} from '../engine/model/types.js';
+import {diffTarget, untrackedNote} from '../engine/model/work-actions.js';
 import {OrchError, UnknownTaskError, UsageError} from '../errors.js';
 import {readArchive} from '../store/retention.js';
 import {gitEnv} from '../workspace/git.js';
@@ -29,20 +29,11 @@ Options
 /** What to run: git in `cwd` with `args`. */
 export type DiffPlan = {cwd: string; args: string[]; worktree: boolean};
 
-/** Pure: the git diff that shows a task's changes, or an error saying why there is none to show. */
+/** The git diff that shows a task's changes (the same as the TUI's D), or an error saying why there is none to show. */
 export function diffPlan(task: Pick<TaskView, 'id' | 'status' | 'work'>, options: {stat: boolean; exists: (folder: string) => boolean}): DiffPlan {
-	const {work} = task;
-	if (!work) throw new OrchError(`task ${task.id} has no worktree: it ran without workspace: worktree, so its changes are in the project folder (use git diff there)`);
-	if (work.base === undefined) throw new OrchError(`task ${task.id} has no changes recorded yet: it has not started (it is ${task.status}); try again once it runs`);
-	const stat = options.stat ? ['--stat'] : [];
-	const there = work.removedAt === undefined && options.exists(work.path);
-	// A finished task without a head (no attempt succeeded) left its work uncommitted in the worktree.
-	if (there && (!isFinal(task) || work.head === undefined)) return {cwd: work.path, args: ['diff', ...stat, work.base, '--'], worktree: true};
-	const tip = work.head ?? work.branch;
-	if (work.head === undefined && work.removedAt !== undefined) {
-		throw new OrchError(`task ${task.id} has nothing to show: no attempt of it succeeded and its worktree ${work.path} was removed`);
-	}
-	return {cwd: work.repo, args: ['diff', ...stat, work.base, tip, '--'], worktree: false};
+	const target = diffTarget(task, options.exists);
+	if (typeof target === 'string') throw new OrchError(target);
+	return {cwd: target.dir, args: ['diff', ...(options.stat ? ['--stat'] : []), ...target.revs, '--'], worktree: target.worktree};
 }
 
 /** The task from the live state, else from the archive. */
@@ -82,7 +73,7 @@ export const run: CommandRun = async ctx => {
 	if (git.stderr) ctx.stderr.write(git.stderr.endsWith('\n') ? git.stderr : `${git.stderr}\n`);
 	if (plan.worktree) {
 		const added = await untracked(plan.cwd);
-		if (added.length > 0) ctx.stderr.write(`orch: ${added.length} new file${added.length === 1 ? '' : 's'} not added to git yet, not shown above: ${added.slice(0, 5).join(', ')}${added.length > 5 ? ', …' : ''}\n`);
+		if (added.length > 0) ctx.stderr.write(`orch: ${untrackedNote(added)}\n`);
 	}
 	return 0;
 };

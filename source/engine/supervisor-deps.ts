@@ -1,6 +1,11 @@
-// The ports injected into the supervisor: the store, the runner, a clock, and the archive and reaper.
+// The supervisor's ports: what is injected into it (the store, the runner, a clock, the archive, the
+// reaper, git worktrees), and what it offers in return.
 import type {Config} from '../config/schema.js';
+import type {Action, ActionResult} from './model/actions.js';
+import type {EngineEvent} from './model/events.js';
+import type {HealthCheck, Snapshot} from './model/snapshot.js';
 import type {StateData} from './model/state-data.js';
+import type {OutputBuffer} from './output/output-buffer.js';
 import type {Task} from './model/types.js';
 import type {Reap} from './run/recovery.js';
 import type {Runner} from './run/run-port.js';
@@ -36,3 +41,31 @@ export type SupervisorDeps = {
 	/** Git worktrees for tasks that run in one (without it, such a task's attempt fails at `prepare`). */
 	workspace?: WorkspacePort;
 };
+
+/** What the supervisor offers: the interpreter (supervisor.ts) is the one implementation. */
+export interface Supervisor {
+	/** Runs an action (keys, CLI, socket); rejects with a typed error when it does not apply. */
+	dispatch(action: Action): Promise<ActionResult>;
+	/** Reaps what a dead supervisor left running, then starts dispatching; resolves once that is on disk. */
+	start(): Promise<void>;
+	/**
+	 * Stops dispatching, waits up to `graceMs` (Infinity: until they end) for running attempts, then stops
+	 * the rest (they are requeued as interrupted) and persists. Called again, it returns the same promise.
+	 */
+	stop(graceMs?: number): Promise<void>;
+	/** A second Ctrl-C: stop waiting for running attempts. */
+	skipWait(): void;
+	/** The latest health checks, for the views (nothing to persist). */
+	setHealth(checks: readonly HealthCheck[]): void;
+	/** Resolves once nothing is running, waiting or runnable. */
+	whenIdle(): Promise<void>;
+	subscribe(listener: () => void): () => void;
+	onEvent(listener: (event: EngineEvent) => void): () => void;
+	/** The latest immutable snapshot; the same object until something changed. */
+	getSnapshot(): Snapshot;
+	/** The ring buffer of a task's live attempt. */
+	outputOf(taskId: string): OutputBuffer | undefined;
+	/** The task an intake item (model/intake-ledger.ts) became, in any status, archived too. */
+	intakeTask(key: string): string | undefined;
+	readonly failedThisRun: number;
+}

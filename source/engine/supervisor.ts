@@ -13,38 +13,10 @@ import {heartbeatInterval} from './model/heartbeat.js';
 import {configFacts, type HealthCheck, type Snapshot} from './model/snapshot.js';
 import {readTotals} from './model/totals.js';
 import type {OutputBuffer} from './output/output-buffer.js';
-import type {SupervisorDeps} from './supervisor-deps.js';
+import type {Supervisor, SupervisorDeps} from './supervisor-deps.js';
+import {carryOutWorktree, WorktreeAnswers, type Answer} from './worktree-effects.js';
 
-export type {StatePort, SupervisorDeps} from './supervisor-deps.js';
-
-export interface Supervisor {
-	/** Runs an action (keys, CLI, socket); rejects with a typed error when it does not apply. */
-	dispatch(action: Action): Promise<ActionResult>;
-	/** Reaps what a dead supervisor left running, then starts dispatching; resolves once that is on disk. */
-	start(): Promise<void>;
-	/**
-	 * Stops dispatching, waits up to `graceMs` (Infinity: until they end) for running attempts, then stops
-	 * the rest (they are requeued as interrupted) and persists. Called again, it returns the same promise.
-	 */
-	stop(graceMs?: number): Promise<void>;
-	/** A second Ctrl-C: stop waiting for running attempts. */
-	skipWait(): void;
-	/** The latest health checks, for the views (nothing to persist). */
-	setHealth(checks: readonly HealthCheck[]): void;
-	/** Resolves once nothing is running, waiting or runnable. */
-	whenIdle(): Promise<void>;
-	subscribe(listener: () => void): () => void;
-	onEvent(listener: (event: EngineEvent) => void): () => void;
-	/** The latest immutable snapshot; the same object until something changed. */
-	getSnapshot(): Snapshot;
-	/** The ring buffer of a task's live attempt. */
-	outputOf(taskId: string): OutputBuffer | undefined;
-	/** The task an intake item (model/intake-ledger.ts) became, in any status, archived too. */
-	intakeTask(key: string): string | undefined;
-	readonly failedThisRun: number;
-}
-
-type Answer = {resolve: (result: ActionResult) => void; reject: (error: unknown) => void};
+export type {StatePort, Supervisor, SupervisorDeps} from './supervisor-deps.js';
 
 export const createSupervisor = (deps: SupervisorDeps): Supervisor => new Interpreter(deps);
 
@@ -58,7 +30,7 @@ class Interpreter implements Supervisor {
 	readonly #eventListeners = new Set<(event: EngineEvent) => void>();
 	readonly #idleWaiters: Array<() => void> = [];
 	/** Answers that wait for a merge or a worktree removal to settle (`orch merge`, `orch clean`). */
-	readonly #worktreeWaiters = new Map<string, Answer[]>();
+	readonly #worktreeAnswers = new WorktreeAnswers();
 	#stopped: {promise: Promise<void>; resolve: () => void} | undefined;
 	#snapshot: Snapshot | undefined;
 	/** The state the last flush was asked for: a flush asked for the same one shares that write. */
@@ -225,7 +197,7 @@ class Interpreter implements Supervisor {
 					break;
 				case 'merge':
 				case 'remove':
-					void this.#worktreeEffect(effect, failed);
+					void carryOutWorktree(effect, this.#deps.workspace, failed, this.#now).then(input => this.#report(input));
 					break;
 				case 'reap':
 					await this.#reap(effect);
@@ -248,25 +220,9 @@ class Interpreter implements Supervisor {
 	#reply(effect: Extract<Effect, {kind: 'reply'}>, answer: Answer | undefined, failed: Error | undefined): void {
 		if (!answer) return;
 		if (failed) answer.reject(failed);
-		else if (effect.afterWorktreeOf !== undefined) this.#worktreeWaiters.set(effect.afterWorktreeOf, [...(this.#worktreeWaiters.get(effect.afterWorktreeOf) ?? []), answer]);
+		else if (effect.afterWorktreeOf !== undefined) this.#worktreeAnswers.wait(effect.afterWorktreeOf, answer);
 		else if (effect.afterEndOf === undefined) answer.resolve(effect.result);
 		else void this.#attempts.ended(effect.afterEndOf).then(() => answer.resolve(effect.result));
-	}
-
-	/** Merges or removes a worktree through the port, then steps the result. A merge whose intent is not on disk is not made. */
-	async #worktreeEffect(effect: Extract<Effect, {kind: 'merge' | 'remove'}>, failed: Error | undefined): Promise<void> {
-		const {workspace} = this.#deps;
-		const started = this.#now();
-		const why = failed ? `the state could not be saved (${failed.message})` : workspace ? undefined : 'this supervisor has no git workspaces';
-		let input: Input;
-		if (effect.kind === 'merge') {
-			const result = why === undefined ? await workspace!.merge(effect.spec).catch((error: unknown) => ({state: 'failed' as const, reason: (error as Error).message})) : {state: 'refused' as const, reason: why};
-			input = {kind: 'merged', taskId: effect.taskId, result};
-		} else {
-			const result = why === undefined ? await workspace!.remove(effect.spec).catch((error: unknown) => ({removed: false, branchDeleted: false, kept: (error as Error).message})) : {removed: false, branchDeleted: false, kept: why};
-			input = {kind: 'removed', taskId: effect.taskId, result, ms: this.#now() - started};
-		}
-		this.#report(input);
 	}
 
 	/** The effects that take no time and cannot fail. */
@@ -295,12 +251,8 @@ class Interpreter implements Supervisor {
 				return;
 			case 'attempt-over':
 				return this.#attempts.over(effect.attemptId);
-			case 'worktree-settled': {
-				const waiting = this.#worktreeWaiters.get(effect.taskId) ?? [];
-				this.#worktreeWaiters.delete(effect.taskId);
-				for (const answer of waiting) answer.resolve({ids: [effect.taskId], message: effect.message});
-				return;
-			}
+			case 'worktree-settled':
+				return this.#worktreeAnswers.settle(effect.taskId, effect.message);
 		}
 	}
 

@@ -1,12 +1,13 @@
 // "worktrees": what orch has left in workspace.root (finished tasks' worktrees nobody removed, folders
 // moved aside to .stale/) and the disk they take. `orch clean` lists and removes them. The list comes
 // from the caller (the runtime wires the workspace's): health never imports the workspace folder.
-import {lstat, readdir, stat} from 'node:fs/promises';
+import {readdir, stat} from 'node:fs/promises';
 import path from 'node:path';
 import {formatBytes} from '../config/schema.js';
 import type {HealthCheck} from '../engine/model/snapshot.js';
 import {isFinal, isLive, type Task} from '../engine/model/types.js';
 import {messageOf} from '../errors.js';
+import {folderSize} from '../os/folder-size.js';
 
 /** One worktree git has on record under the root, as the workspace lists it. */
 export type WorktreeEntry = {path: string; taskId?: string; size: number; missing?: boolean};
@@ -64,15 +65,6 @@ export function worktreesCheck(input: {root: string; worktrees: readonly Worktre
 	return check(warn ? 'warn' : 'ok', `${head}: orch clean lists and removes them (${kinds}; ${root})`);
 }
 
-/** Bytes of the files under `dir` (links not followed); one file at a time, as a background check should. */
-export async function folderBytes(dir: string): Promise<number> {
-	let total = 0;
-	for (const entry of await readdir(dir, {withFileTypes: true, recursive: true}).catch(() => [])) {
-		if (entry.isFile()) total += await lstat(path.join(entry.parentPath, entry.name)).then(stats => stats.size, () => 0);
-	}
-	return total;
-}
-
 const mtimeOf = async (file: string): Promise<number | undefined> => stat(file).then(stats => stats.mtimeMs, () => undefined);
 
 /** When a folder was moved aside: `<name>-<epoch ms>`, else its mtime. */
@@ -89,7 +81,7 @@ async function listStale(root: string): Promise<Leftover[]> {
 			.filter(entry => entry.isDirectory())
 			.map(async entry => {
 				const folder = path.join(dir, entry.name);
-				return {path: folder, size: await folderBytes(folder), since: await staleSince(folder), stale: true};
+				return {path: folder, size: await folderSize(folder), since: await staleSince(folder), stale: true};
 			}),
 	);
 }

@@ -5,7 +5,7 @@ import {existsSync} from 'node:fs';
 import {execa} from 'execa';
 import {diffCommand, pagerFor, untrackedCommand, type HandOver} from './hand-over.js';
 import {bell, titleSequence} from './terminal.js';
-import type {DiffTarget} from './work-keys.js';
+import type {DiffTarget} from '../engine/model/work-actions.js';
 
 export type UiEffects = {
 	/**

@@ -1,6 +1,6 @@
 // What the TUI hands the terminal over for (a pager over a log file or a diff), and the command lines
 // for it. Pure: effects.ts runs them.
-import type {DiffTarget} from './work-keys.js';
+import type {DiffTarget} from '../engine/model/work-actions.js';
 
 /** A file to page (a log), or a text made beforehand (a diff). */
 export type HandOver = {kind: 'file'; path: string} | {kind: 'text'; text: string};

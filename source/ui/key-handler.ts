@@ -6,7 +6,8 @@ import type {Snapshot, TaskView} from '../engine/model/snapshot.js';
 import {pickAttempt} from '../engine/model/types.js';
 import type {UiEffects} from './effects.js';
 import {bindingFor} from './keymap.js';
-import {diffLabel, diffTarget, untrackedNote} from './work-keys.js';
+import {diffTarget, untrackedNote} from '../engine/model/work-actions.js';
+import {diffLabel} from './work-keys.js';
 import type {LogControls, LogScrollCommand} from './hooks/use-log-controls.js';
 import type {UiEvent, UiState} from './ui-state.js';
 

@@ -1,6 +1,6 @@
 // The repository a project lives in: asked about refs and changes, and what orch keeps out of it.
 import {realpathSync, statSync} from 'node:fs';
-import {appendFile, lstat, mkdir, readdir, readFile, rename} from 'node:fs/promises';
+import {appendFile, mkdir, readFile, rename} from 'node:fs/promises';
 import path from 'node:path';
 import type {Git} from './git.js';
 
@@ -65,17 +65,6 @@ export async function excludeFromGit(git: Git, repo: string, folders: readonly s
 	const lead = existing === '' || existing.endsWith('\n') ? '' : '\n';
 	await appendFile(file, `${lead}# orch's own folders (state, inbox, worktrees): never part of the project\n${lines.join('\n')}\n`);
 	return lines;
-}
-
-/** A folder's size in bytes, for the Health pane (files only, links not followed). */
-export async function folderSize(dir: string): Promise<number> {
-	let total = 0;
-	for (const entry of await readdir(dir, {withFileTypes: true}).catch(() => [])) {
-		const full = path.join(dir, entry.name);
-		if (entry.isDirectory()) total += await folderSize(full);
-		else if (entry.isFile()) total += await lstat(full).then(stats => stats.size, () => 0);
-	}
-	return total;
 }
 
 export const isDirectory = (dir: string): boolean => {

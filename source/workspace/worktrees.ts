@@ -2,7 +2,8 @@
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import {makeGit, type Git, type GitTag} from './git.js';
-import {commonDir, folderSize, isDirectory, isInside, samePath, statusPaths} from './repo.js';
+import {folderSize} from '../os/folder-size.js';
+import {commonDir, isDirectory, isInside, samePath, statusPaths} from './repo.js';
 
 export type WorktreeRecord = {
 	path: string;

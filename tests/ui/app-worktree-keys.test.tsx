@@ -50,9 +50,9 @@ describe('<App> worktree keys', () => {
 	});
 
 	it.each([
-		['M', 'plain has no worktree (it ran without workspace: worktree)'],
-		['X', 'plain has no worktree'],
-		['D', 'plain has no worktree'],
+		['M', 'cannot merge plain: it has no worktree'],
+		['X', 'cannot remove the worktree of plain: it has none'],
+		['D', 'task plain has no worktree'],
 	])('%s on a task without a worktree says so and sends nothing', async (key, said) => {
 		const app = await given('plain');
 		app.stdin.press(key);
@@ -64,9 +64,9 @@ describe('<App> worktree keys', () => {
 	it('M and X on a running task say it has to finish first', async () => {
 		const app = await given('busy');
 		app.stdin.press('M');
-		await app.shows('busy is running: its branch can merge once it has finished');
+		await app.shows('cannot merge busy: it is running; merge applies to finished tasks');
 		app.stdin.press('X');
-		await app.shows("busy is running: only a finished task's worktree can go");
+		await app.shows("cannot remove the worktree of busy: it is running; only a finished task's worktree can go");
 		expect(app.actions).toEqual([]);
 	});
 

@@ -123,7 +123,7 @@ describe('step: orch merge <id>', () => {
 		['no result', done('t1', {head: undefined}, {status: 'failed'}), /no attempt of it succeeded/],
 		['changed nothing', done('t1', {commits: 0}), /it changed nothing/],
 		['merged already', done('t1', {merge: {state: 'merged', mode: 'merge', into: 'main'}}), /it is merged into main already/],
-		['detached HEAD, no into', done('t1', {into: undefined}), /set workspace\.into/],
+		['detached HEAD, no into', done('t1', {into: undefined}), /no branch to merge into; merge orch\/t1 with git/],
 	];
 	for (const [name, task, message] of refusals) {
 		it(`is refused, saying why: ${name}`, () => {

@@ -4,7 +4,8 @@ import {mkdir, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import type {Task} from '../../source/engine/model/types.js';
-import {createWorktreesWatch, findLeftovers, folderBytes, leftoverMany, leftoverOldMs, worktreesCheck, type Leftover, type WorktreeEntry} from '../../source/health/worktrees-check.js';
+import {folderSize} from '../../source/os/folder-size.js';
+import {createWorktreesWatch, findLeftovers, leftoverMany, leftoverOldMs, worktreesCheck, type Leftover, type WorktreeEntry} from '../../source/health/worktrees-check.js';
 import {makeTask, runningTask} from '../helpers/tasks.js';
 import {useTempDir} from '../helpers/temp-dir.js';
 
@@ -113,12 +114,12 @@ describe('createWorktreesWatch', () => {
 		expect((await watch.run([], now)).state).toBe('ok');
 	});
 
-	it('folderBytes adds up the files below, in sub-folders too; a missing folder is 0', async () => {
+	it('folderSize adds up the files below, in sub-folders too; a missing folder is 0', async () => {
 		const dir = path.join(temp.dir(), 'f');
 		await mkdir(path.join(dir, 'a', 'b'), {recursive: true});
 		await writeFile(path.join(dir, 'x'), '12345');
 		await writeFile(path.join(dir, 'a', 'b', 'y'), '123');
-		expect(await folderBytes(dir)).toBe(8);
-		expect(await folderBytes(path.join(temp.dir(), 'nope'))).toBe(0);
+		expect(await folderSize(dir)).toBe(8);
+		expect(await folderSize(path.join(temp.dir(), 'nope'))).toBe(0);
 	});
 });

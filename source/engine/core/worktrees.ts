@@ -1,8 +1,9 @@
 // Finished tasks' worktrees: their merges, made one at a time, and their removal once nothing is lost by
 // it (merged, or empty, or cancelled), after workspace.keep.
 import {InvalidActionError} from '../../errors.js';
-import {isFinal, isLive, type Task} from '../model/types.js';
+import {isLive, type Task} from '../model/types.js';
 import {commitMessage, mergeAhead, type MergeRecord, type Work} from '../model/work.js';
+import {mergeRefusal, mergeTarget, removeRefusal} from '../model/work-actions.js';
 import type {MergeMode, MergeResult, RemoveResult} from '../workspace-port.js';
 import type {Turn} from './turn.js';
 
@@ -65,23 +66,14 @@ export function mergeSettled(turn: Turn, taskId: string, result: MergeResult): v
 /** `orch merge <id>`, the TUI key: the finished task's branch merges next (or now, in a command's session). */
 export function mergeByHand(turn: Turn, id: string, mode: MergeMode | undefined): void {
 	const task = turn.task(id);
-	const work = task.work;
-	const refuse = (why: string): never => {
-		throw new InvalidActionError(`cannot merge ${id}: ${why}`);
-	};
-	if (!work) refuse('it has no worktree (it ran without workspace: worktree)');
-	if (!isFinal(task) || isLive(task)) refuse(`it is ${task.status}; merge applies to finished tasks`);
-	if (work!.head === undefined) refuse('no attempt of it succeeded, so its branch has no result; retry it, or commit in its worktree and merge with git');
-	if (work!.commits === 0) refuse('it changed nothing');
-	if (work!.merge?.state === 'merged') refuse(`it is merged into ${work!.merge.into} already`);
-	if (turn.state.phase === 'stopping' || turn.state.phase === 'stopped') refuse('the supervisor is stopping; run it again once orch runs');
-	const into = work!.merge?.into || work!.into;
-	if (into === undefined) refuse('the main checkout\'s HEAD was detached when it started; set workspace.into to the branch to merge into');
-	const setting = turn.config.workspace.merge;
+	const why = mergeRefusal(task) ?? (turn.state.phase === 'stopping' || turn.state.phase === 'stopped' ? 'the supervisor is stopping; run it again once orch runs' : undefined);
+	if (why !== undefined) throw new InvalidActionError(`cannot merge ${id}: ${why}`);
+	const work = task.work!;
 	turn.do({kind: 'reply', result: {ids: [id], message: ''}, afterWorktreeOf: id});
 	if (mergeAhead(work)) return; // under way or next: the answer waits for it
-	const merge: MergeRecord = {state: 'pending', mode: mode ?? (setting === 'none' ? 'merge' : setting), into: into!, byPerson: true};
-	const pending = setWork(turn, task, {...work!, merge});
+	const setting = turn.config.workspace.merge;
+	const merge: MergeRecord = {state: 'pending', mode: mode ?? (setting === 'none' ? 'merge' : setting), into: mergeTarget(task)!, byPerson: true};
+	const pending = setWork(turn, task, {...work, merge});
 	// A command's own session (no supervisor running) merges at once; a running one when its turn comes.
 	if (turn.state.phase === 'idle' && turn.state.merging === undefined) beginMerge(turn, pending);
 }
@@ -108,14 +100,8 @@ function beginRemove(turn: Turn, task: Task, force = false): void {
 /** `orch clean`: a finished task's worktree (and branch) goes now; without `force` only when nothing is lost. */
 export function removeByHand(turn: Turn, id: string, force: boolean): void {
 	const task = turn.task(id);
-	const {work} = task;
-	const refuse = (why: string): never => {
-		throw new InvalidActionError(`cannot remove the worktree of ${id}: ${why}`);
-	};
-	if (!work) refuse('it has none (it ran without workspace: worktree)');
-	if (!isFinal(task) || isLive(task)) refuse(`it is ${task.status}; only a finished task's worktree can go (cancel it first)`);
-	if (mergeAhead(work)) refuse('its merge is under way or next; wait for it');
-	if (work!.removedAt !== undefined && work!.kept === undefined) refuse('it is removed already');
+	const why = removeRefusal(task);
+	if (why !== undefined) throw new InvalidActionError(`cannot remove the worktree of ${id}: ${why}`);
 	turn.do({kind: 'reply', result: {ids: [id], message: ''}, afterWorktreeOf: id});
 	if (!turn.state.removing.has(id)) beginRemove(turn, task, force);
 }

@@ -118,28 +118,41 @@ function settle(task: Task, outcome: AttemptOutcome, detail: string | undefined,
 	}
 }
 
+/** A new attempt begins (in its first stage). */
+function started(task: Task, event: Extract<TaskEvent, {type: 'start'}>, now: number): Task {
+	const attempt: Attempt = {
+		id: event.attemptId,
+		n: task.attempts.length + 1,
+		startedAt: now,
+		logPath: event.logPath,
+		...(event.stage === undefined ? {} : {stage: event.stage, stageAt: now}),
+	};
+	return {...task, status: 'running', current: attempt.id, attempts: [...task.attempts, attempt], budgetUsed: task.budgetUsed + 1, reason: undefined, updatedAt: now};
+}
+
+/** The live attempt ended: its record, then what becomes of the task. */
+function exited(task: Task, end: AttemptEnd, ctx: TransitionContext): Task {
+	const attempt = task.attempts.find(candidate => candidate.id === task.current)!;
+	const outcome = outcomeOf(task.stopping, end, attempt.stage);
+	const timedOut = outcome === 'timed_out' || (outcome === 'setup_failed' && task.stopping === 'timeout');
+	const error = end.spawnError ?? (timedOut ? `${attempt.stage === 'setup' ? 'setup ' : ''}timed out` : outcome === end.failure?.outcome ? end.failure.error : undefined);
+	const patch = {endedAt: ctx.now, exitCode: end.exitCode, signal: end.signal, outcome, error, ...stageEnded(attempt, ctx.now)};
+	return settle({...task, attempts: endAttempt(task, patch)}, outcome, error, end.exitCode, ctx);
+}
+
+/** The live attempt goes on to `stage`. Each stage has its own time limit: the time suspended so far belonged to the last one. */
+function nextStage(task: Task, stage: StageName, now: number): Task {
+	const attempt = task.attempts.find(candidate => candidate.id === task.current)!;
+	const suspended = task.suspendedAt === undefined ? {} : {suspendedAt: now};
+	return {...task, ...suspended, suspendedMs: undefined, attempts: endAttempt(task, {...stageEnded(attempt, now), stage, stageAt: now}), updatedAt: now};
+}
+
 export function transition(task: Task, event: TaskEvent, ctx: TransitionContext): Task {
 	const {now} = ctx;
 	switch (event.type) {
-		case 'start': {
+		case 'start':
 			if (task.status !== 'queued' || isLive(task)) refuse(task, 'start', 'queued');
-			const attempt: Attempt = {
-				id: event.attemptId,
-				n: task.attempts.length + 1,
-				startedAt: now,
-				logPath: event.logPath,
-				...(event.stage === undefined ? {} : {stage: event.stage, stageAt: now}),
-			};
-			return {
-				...task,
-				status: 'running',
-				current: attempt.id,
-				attempts: [...task.attempts, attempt],
-				budgetUsed: task.budgetUsed + 1,
-				reason: undefined,
-				updatedAt: now,
-			};
-		}
+			return started(task, event, now);
 		case 'spawned': {
 			if (event.attemptId !== task.current) return task; // fencing: not the live attempt
 			return {...task, attempts: endAttempt(task, {pid: event.pid, pgid: event.pgid, procStart: event.procStart}), updatedAt: now};
@@ -150,22 +163,11 @@ export function transition(task: Task, event: TaskEvent, ctx: TransitionContext)
 			const stopping = task.stopping === undefined || event.reason === 'cancel' ? event.reason : task.stopping;
 			return {...task, stopping, updatedAt: now};
 		}
-		case 'exited': {
-			if (event.attemptId !== task.current) return task; // fencing: a late event for an earlier attempt
-			const attempt = task.attempts.find(candidate => candidate.id === task.current)!;
-			const outcome = outcomeOf(task.stopping, event, attempt.stage);
-			const timedOut = outcome === 'timed_out' || (outcome === 'setup_failed' && task.stopping === 'timeout');
-			const error = event.spawnError ?? (timedOut ? `${attempt.stage === 'setup' ? 'setup ' : ''}timed out` : outcome === event.failure?.outcome ? event.failure.error : undefined);
-			const patch = {endedAt: now, exitCode: event.exitCode, signal: event.signal, outcome, error, ...stageEnded(attempt, now)};
-			return settle({...task, attempts: endAttempt(task, patch)}, outcome, error, event.exitCode, ctx);
-		}
-		case 'stage': {
-			if (event.attemptId !== task.current) return task;
-			const attempt = task.attempts.find(candidate => candidate.id === task.current)!;
-			// Each stage has its own time limit: the time suspended so far belonged to the last one.
-			const suspended = task.suspendedAt === undefined ? {} : {suspendedAt: now};
-			return {...task, ...suspended, suspendedMs: undefined, attempts: endAttempt(task, {...stageEnded(attempt, now), stage: event.stage, stageAt: now}), updatedAt: now};
-		}
+		case 'exited':
+			// Fencing: a late event for an earlier attempt changes nothing.
+			return event.attemptId === task.current ? exited(task, event, ctx) : task;
+		case 'stage':
+			return event.attemptId === task.current ? nextStage(task, event.stage, now) : task;
 		case 'work':
 			return {...task, work: event.work, updatedAt: now};
 		case 'note':
