@@ -15,9 +15,10 @@ import {listWorktrees, type WorktreeInfo} from '../workspace/git-workspace.js';
 
 /**
  * `task`: a task in the state (removed through the supervisor's action); `worktree`: a git worktree of
- * orch's no task knows; `folder`: a folder in the root git knows nothing of; `stale`: one in `.stale/`.
+ * orch's no task knows; `spare`: a clean one kept in `.spare/` to make the next task's from; `folder`: a
+ * folder in the root git knows nothing of; `stale`: one in `.stale/`.
  */
-export type CleanKind = 'task' | 'worktree' | 'folder' | 'stale';
+export type CleanKind = 'task' | 'worktree' | 'spare' | 'folder' | 'stale';
 
 export type CleanItem = {
 	kind: CleanKind;
@@ -60,13 +61,14 @@ export const leftOver = (task: Pick<TaskView, 'work'>): boolean => task.work !==
  */
 export function verdict(item: CleanItem, force: boolean): Verdict {
 	if (item.skip) return {outcome: 'skipped', detail: item.skip};
-	const what = item.kind === 'task' || item.kind === 'worktree' ? 'the worktree' : 'the folder';
+	const what = item.kind === 'folder' || item.kind === 'stale' ? 'the folder' : 'the worktree';
 	if (force) return {outcome: 'removed', detail: `${what}${item.branch ? ` and the branch ${item.branch}` : ''}, whatever they hold (--force)`};
 	if (item.kind === 'folder' || item.kind === 'stale') {
 		const why = item.kind === 'stale' ? 'orch moved it aside at a start as it was not a git worktree' : 'it is not a git worktree';
 		return {outcome: 'kept', detail: `${why}, so what is in it is unknown; --force removes it`};
 	}
 	if (item.changes > 0) return {outcome: 'kept', detail: `it has ${plural(item.changes, 'uncommitted change')}; --force removes it`};
+	if (item.kind === 'spare') return {outcome: 'removed', detail: 'a spare worktree, kept clean to make the next task\'s from'};
 	const commits = item.only > 0 && !item.merged && item.branch ? `branch ${item.branch} has ${plural(item.only, 'commit')} merged nowhere` : undefined;
 	if (commits && item.kind === 'worktree') return {outcome: 'kept', detail: `${commits}; --force removes it`};
 	if (commits) return {outcome: 'kept', detail: `the worktree goes, but ${commits}: orch merge ${item.name}, or --force`};
@@ -115,11 +117,12 @@ async function strangerItems(git: Git, config: Config, tasks: readonly TaskView[
 		if (known(info.path)) continue;
 		const ref = info.branch === undefined ? info.head : `refs/heads/${info.branch}`;
 		const only = ref === undefined ? 0 : await commitsOnlyOn(git, repo, ref, info.branch);
-		items.push({kind: 'worktree', name: path.relative(root, info.path), path: info.path, repo, branch: info.branch, size: info.missing ? undefined : info.size, changes: info.changes, only, merged: false});
+		const kind = info.spare ? 'spare' : 'worktree';
+		items.push({kind, name: path.relative(root, info.path), path: info.path, repo, branch: info.branch, size: info.missing ? undefined : info.size, changes: info.changes, only, merged: false});
 	}
 	for (const entry of await readdir(root, {withFileTypes: true}).catch(() => [])) {
 		const folder = path.join(root, entry.name);
-		if (!entry.isDirectory() || entry.name === '.stale' || known(folder) || infos.some(info => samePath(info.path, folder))) continue;
+		if (!entry.isDirectory() || entry.name === '.stale' || entry.name === '.spare' || known(folder) || infos.some(info => samePath(info.path, folder))) continue;
 		items.push({kind: 'folder', name: entry.name, path: folder, repo, size: await folderSize(folder), changes: 0, only: 0, merged: false});
 	}
 	const stale = path.join(root, '.stale');

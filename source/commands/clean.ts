@@ -72,7 +72,7 @@ async function cleanStranger(config: Config, item: CleanItem, force: boolean): P
 			return planned;
 		}
 		const workspace = createGitWorkspace({stateTag: stateTagOf(config.stateDir)});
-		const result = await workspace.remove({taskId: item.name, repo: item.repo, path: item.path, branch: item.branch ?? '', merged: false, force});
+		const result = await workspace.remove({taskId: item.name, repo: item.repo, path: item.path, branch: item.branch ?? '', merged: false, force, spare: 0});
 		if (result.kept !== undefined) return {outcome: 'kept', detail: result.kept};
 		return planned;
 	} catch (error) {

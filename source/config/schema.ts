@@ -233,6 +233,8 @@ export const workspaceSchema = z.strictObject({
 	keep: duration.default(0),
 	/** A retry starts from a new worktree instead of continuing in the last one. */
 	fresh: z.boolean().default(false),
+	/** How many removed worktrees are kept clean, in `<root>/.spare/`, to make the next tasks' from (0: none). */
+	spare: z.number().int().min(0).default(4),
 	/** The author of the commits orch makes; default git's configured user, else `orch <orch@localhost>`. */
 	author: author.optional(),
 	/** The message of orch's commits: `{title}` and `{id}` are filled in. */

@@ -111,6 +111,7 @@ const settingSections: Section[] = [
 			'  setupTimeout: 10m',
 			'  keep: 0s                       # how long a merged (or empty) worktree stays before it is removed',
 			'  fresh: false                   # true: a retry starts over in a new worktree',
+			'  spare: 4                       # removed worktrees kept clean in .spare/ to make new ones from quickly (0: none)',
 			'  # author: "Ada <ada@example.com>"  # of orch\'s commits (default: git\'s user, else orch <orch@localhost>)',
 			'  message: "{title} ({id})"      # of orch\'s commits',
 		],

@@ -6,7 +6,7 @@
 
 export type DiffStat = {files: number; insertions: number; deletions: number};
 
-/** Makes (or continues) the task's worktree before its agent runs. */
+/** Makes (or continues) the task's worktree before its agent runs; from a spare worktree when there is one. */
 export type PrepareSpec = {
 	taskId: string;
 	/** The top folder of the main checkout. */
@@ -105,6 +105,8 @@ export type RemoveSpec = {
 	merged: boolean;
 	/** Removes a worktree with uncommitted changes and a branch with unmerged commits too. */
 	force: boolean;
+	/** A clean worktree is kept as a spare (`<root>/.spare/`) for the next task while there are fewer than this. */
+	spare: number;
 };
 
 export type RemoveResult = {

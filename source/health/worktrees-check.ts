@@ -9,8 +9,8 @@ import {isFinal, isLive, type Task} from '../engine/model/types.js';
 import {messageOf} from '../errors.js';
 import {folderSize} from '../os/folder-size.js';
 
-/** One worktree git has on record under the root, as the workspace lists it. */
-export type WorktreeEntry = {path: string; taskId?: string; size: number; missing?: boolean};
+/** One worktree git has on record under the root, as the workspace lists it; `spare`: kept clean for the next task, no one's. */
+export type WorktreeEntry = {path: string; taskId?: string; size: number; missing?: boolean; spare?: boolean};
 export type ListWorktrees = () => Promise<WorktreeEntry[]>;
 
 /** Something on disk nobody will remove by itself. `since`: when it was left (undefined: not known). */
@@ -34,7 +34,7 @@ type TaskFacts = Pick<Task, 'id' | 'status' | 'current' | 'finishedAt' | 'update
 export function findLeftovers(input: {worktrees: readonly WorktreeEntry[]; stale: readonly Leftover[]; tasks: ReadonlyMap<string, TaskFacts>; mtimes?: ReadonlyMap<string, number>}): Leftover[] {
 	const left: Leftover[] = [];
 	for (const entry of input.worktrees) {
-		if (entry.missing) continue;
+		if (entry.missing || entry.spare) continue;
 		const taskId = entry.taskId ?? path.basename(entry.path);
 		const task = input.tasks.get(taskId);
 		if (task !== undefined && (!isFinal(task) || isLive(task))) continue;
@@ -52,9 +52,11 @@ export function worktreesCheck(input: {root: string; worktrees: readonly Worktre
 	const {root, leftovers, now} = input;
 	const present = input.worktrees.filter(entry => !entry.missing);
 	const leftPaths = new Set(leftovers.map(entry => entry.path));
-	const inUse = present.filter(entry => !leftPaths.has(entry.path));
+	const spares = present.filter(entry => entry.spare);
+	const inUse = present.filter(entry => !entry.spare && !leftPaths.has(entry.path));
 	const check = (state: HealthCheck['state'], detail: string): HealthCheck => ({name: 'worktrees', state, detail, checkedAt: now});
-	const using = inUse.length === 0 ? '' : `${plural(inUse.length, 'worktree')} in use`;
+	const spare = spares.length === 0 ? '' : `${spares.length} spare (${bytes(spares)})`;
+	const using = [inUse.length === 0 ? '' : `${plural(inUse.length, 'worktree')} in use`, spare].filter(Boolean).join(', ');
 	if (leftovers.length === 0) return check('ok', present.length === 0 ? `none in ${root}` : `${using}, ${bytes(present)} (${root})`);
 	// What matters first (a narrow pane cuts the end): how many, how big, how old, what to do; then what they are.
 	const old = leftovers.filter(entry => entry.since !== undefined && now - entry.since > leftoverOldMs).length;
@@ -100,7 +102,7 @@ export function createWorktreesWatch(options: {root: string; list: ListWorktrees
 	let last: Measure | undefined;
 	const keyNow = async () => {
 		const names = async (dir: string) => (await readdir(dir).catch(() => [] as string[])).sort().join('\0');
-		return `${await names(root)}\n${await names(path.join(root, staleFolder))}`;
+		return `${await names(root)}\n${await names(path.join(root, staleFolder))}\n${await names(path.join(root, '.spare'))}`;
 	};
 	const measure = async (key: string): Promise<Measure> => {
 		const [worktrees, stale] = await Promise.all([list(), listStale(root)]);

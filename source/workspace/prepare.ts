@@ -6,10 +6,12 @@ import {copyIgnored} from './copy.js';
 import type {Git} from './git.js';
 import {branchHead, currentBranch, excludeFromGit, moveAside, resolveCommit} from './repo.js';
 import {withRepoLock} from './repo-lock.js';
+import {takeSpare} from './spare.js';
 import {WorkspaceError} from './workspace-error.js';
-import {findWorktree} from './worktrees.js';
+import {adminDir, findWorktree} from './worktrees.js';
 
-type Made = {base: string; reused: boolean};
+/** `populate`: the worktree is on record but its files are not written yet (done outside the repository's lock). */
+type Made = {base: string; reused: boolean; populate: boolean};
 
 export async function prepareWorktree(git: Git, spec: PrepareSpec): Promise<Extract<PrepareResult, {ok: true}>> {
 	const root = path.dirname(spec.path);
@@ -19,6 +21,8 @@ export async function prepareWorktree(git: Git, spec: PrepareSpec): Promise<Extr
 		await excludeFromGit(git, spec.repo, [root]);
 		return placeWorktree(git, spec);
 	});
+	// Writing the files is most of the cost: worktrees of tasks that start together are written side by side.
+	if (made.populate) await git.ok(spec.path, ['checkout', '--quiet', '--force']);
 	const copied = await copyIgnored(git, spec.repo, spec.path, spec.copy, [root]);
 	const baseRef = 'commit' in spec.base ? spec.base.commit : spec.base.ref;
 	return {ok: true, base: made.base, baseRef, checkedOut: await currentBranch(git, spec.repo), reused: made.reused, copied};
@@ -26,7 +30,8 @@ export async function prepareWorktree(git: Git, spec: PrepareSpec): Promise<Extr
 
 async function placeWorktree(git: Git, spec: PrepareSpec): Promise<Made> {
 	const existing = await findWorktree(git, spec.repo, spec.path);
-	if (existing && !spec.fresh) return {base: await baseOf(git, spec, true), reused: true};
+	// One made just before a supervisor died may not have its files yet (it has no index then).
+	if (existing && !spec.fresh) return {base: await baseOf(git, spec, true), reused: true, populate: !existsSync(path.join(await adminDir(git, spec.repo, spec.path), 'index'))};
 	if (existing) {
 		await git.ok(spec.repo, ['worktree', 'remove', '--force', spec.path]);
 	} else if (existsSync(spec.path)) {
@@ -35,9 +40,11 @@ async function placeWorktree(git: Git, spec: PrepareSpec): Promise<Made> {
 	}
 	const keepBranch = !spec.fresh && (await branchHead(git, spec.repo, spec.branch)) !== undefined;
 	const base = await baseOf(git, spec, keepBranch);
+	// A spare worktree (spare.ts) is made into this one when there is one: only the files that differ are written.
+	if (await takeSpare(git, spec.repo, spec.path, keepBranch ? [spec.branch] : ['-B', spec.branch, base])) return {base, reused: false, populate: false};
 	const args = spec.fresh ? ['-B', spec.branch, spec.path, base] : keepBranch ? [spec.path, spec.branch] : ['-b', spec.branch, spec.path, base];
-	await git.ok(spec.repo, ['worktree', 'add', '--quiet', ...args]);
-	return {base, reused: false};
+	await git.ok(spec.repo, ['worktree', 'add', '--quiet', '--no-checkout', ...args]);
+	return {base, reused: false, populate: true};
 }
 
 /**

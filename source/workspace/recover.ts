@@ -8,7 +8,7 @@ import type {Git} from './git.js';
 import {rebaseUnderWay} from './merge.js';
 import {commonDir, excludeFromGit, isDirectory, isInside, moveAside, samePath} from './repo.js';
 import {withRepoLock} from './repo-lock.js';
-import {adminDir, worktreeRecords, type WorktreeRecord} from './worktrees.js';
+import {adminDir, spareFolder, worktreeRecords, type WorktreeRecord} from './worktrees.js';
 
 export async function recoverRepo(git: Git, spec: RecoverSpec): Promise<string[]> {
 	return withRepoLock(spec.repo, async () => {
@@ -61,7 +61,7 @@ async function moveStrangers(root: string, records: readonly WorktreeRecord[]): 
 	const done: string[] = [];
 	for (const entry of entries) {
 		const folder = path.join(root, entry.name);
-		if (!entry.isDirectory() || entry.name === '.stale' || records.some(record => samePath(record.path, folder))) continue;
+		if (!entry.isDirectory() || entry.name === '.stale' || entry.name === spareFolder || records.some(record => samePath(record.path, folder))) continue;
 		const target = await moveAside(folder);
 		done.push(`moved ${folder}, which is not a git worktree, aside to ${target}`);
 	}

@@ -5,6 +5,7 @@ import type {RemoveResult, RemoveSpec} from '../engine/workspace-port.js';
 import {gitSaid, type Git} from './git.js';
 import {branchHead, fewOf, samePath, uncommitted} from './repo.js';
 import {withRepoLock} from './repo-lock.js';
+import {keepSpare} from './spare.js';
 import {WorkspaceError} from './workspace-error.js';
 import {findWorktree, worktreeRecords} from './worktrees.js';
 
@@ -31,6 +32,8 @@ async function removeFolder(git: Git, spec: RemoveSpec): Promise<Part> {
 		if (changes.length > 0) {
 			return {gone: false, kept: `kept the worktree ${spec.path} of task ${spec.taskId}: it has uncommitted changes (${fewOf(changes)}); orch clean --force removes it`};
 		}
+		// A clean one may be kept as a spare for the next task (spare.ts): its branch can go all the same.
+		if (changes.length === 0 && !spec.force && (await keepSpare(git, spec.repo, spec.path, spec.spare))) return {gone: true};
 		// Twice forced: a locked worktree goes too.
 		const force = spec.force ? ['--force', '--force'] : [];
 		await git.ok(spec.repo, ['worktree', 'remove', ...force, spec.path]);

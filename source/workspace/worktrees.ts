@@ -5,6 +5,9 @@ import {makeGit, type Git, type GitTag} from './git.js';
 import {folderSize} from '../os/folder-size.js';
 import {commonDir, isDirectory, isInside, samePath, statusPaths} from './repo.js';
 
+/** Where spare worktrees wait in the root (spare.ts). */
+export const spareFolder = '.spare';
+
 export type WorktreeRecord = {
 	path: string;
 	head?: string;
@@ -72,6 +75,8 @@ export type WorktreeInfo = {
 	/** Git has the record but the folder is gone (the next prune drops it). */
 	missing: boolean;
 	locked: boolean;
+	/** A spare, kept clean in `.spare/` for the next task (spare.ts): no task's. */
+	spare: boolean;
 };
 
 /**
@@ -81,10 +86,11 @@ export type WorktreeInfo = {
 export async function listWorktrees(repo: string, root: string, tag: GitTag = {}): Promise<WorktreeInfo[]> {
 	const git = makeGit(tag);
 	const records = (await worktreeRecords(git, repo)).filter(record => !record.main && isInside(record.path, root) && !samePath(record.path, root));
-	return Promise.all(records.map(async record => describe(git, record)));
+	const spares = path.join(root, spareFolder);
+	return Promise.all(records.map(async record => describe(git, record, isInside(record.path, spares))));
 }
 
-async function describe(git: Git, record: WorktreeRecord): Promise<WorktreeInfo> {
+async function describe(git: Git, record: WorktreeRecord, spare: boolean): Promise<WorktreeInfo> {
 	const missing = !isDirectory(record.path);
 	const status = missing ? undefined : await git.run(record.path, ['status', '--porcelain']);
 	return {
@@ -96,5 +102,6 @@ async function describe(git: Git, record: WorktreeRecord): Promise<WorktreeInfo>
 		size: missing ? 0 : await folderSize(record.path),
 		missing,
 		locked: record.locked,
+		spare,
 	};
 }

@@ -181,7 +181,7 @@ describe('merge', () => {
 });
 
 describe('remove', () => {
-	const removeSpec = (prepare: PrepareSpec, overrides: Partial<RemoveSpec> = {}): RemoveSpec => ({taskId: 't1', repo: prepare.repo, path: prepare.path, branch: prepare.branch, merged: false, force: false, ...overrides});
+	const removeSpec = (prepare: PrepareSpec, overrides: Partial<RemoveSpec> = {}): RemoveSpec => ({taskId: 't1', repo: prepare.repo, path: prepare.path, branch: prepare.branch, merged: false, force: false, spare: 0, ...overrides});
 
 	it('keeps a worktree with uncommitted changes unless forced', async () => {
 		const {repo, prepare} = await taskWithWork();
@@ -222,7 +222,7 @@ describe('remove', () => {
 		const folder = repo.path('worktrees', 't7');
 		await mkdir(folder, {recursive: true});
 		await writeFile(path.join(folder, 'x.txt'), 'x\n');
-		const spec: RemoveSpec = {taskId: 't7', repo: repo.dir, path: folder, branch: 'orch/t7-x', merged: false, force: false};
+		const spec: RemoveSpec = {taskId: 't7', repo: repo.dir, path: folder, branch: 'orch/t7-x', merged: false, force: false, spare: 0};
 		expect(await workspace.remove(spec)).toMatchObject({removed: false, kept: expect.stringMatching(/not a git worktree.*orch clean --force/)});
 		expect(existsSync(folder)).toBe(true);
 		expect(await workspace.remove({...spec, force: true})).toEqual({removed: true, branchDeleted: true});

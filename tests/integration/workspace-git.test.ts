@@ -97,6 +97,16 @@ describe('prepare', () => {
 		expect(await repo.git(['symbolic-ref', '--short', 'HEAD'], spec.path)).toBe('orch/t1-fix');
 	});
 
+	it('writes the files of a worktree a crash left on record without them (no index yet)', async () => {
+		const repo = await repos.make({files: {'a.txt': 'one\n', 'src/b.txt': 'two\n'}});
+		const spec = prepareSpec(repo, 't1');
+		await repo.git(['worktree', 'add', '--quiet', '--no-checkout', '-b', spec.branch, spec.path, 'HEAD']);
+		const {result} = await prepared(repo, 't1');
+		expect(result).toMatchObject({ok: true, reused: true});
+		expect(await repo.read('src/b.txt', spec.path)).toBe('two\n');
+		expect(await repo.status(spec.path)).toBe('');
+	});
+
 	it('continues a branch kept from a removed worktree, from its own commit', async () => {
 		const repo = await repos.make({files: {'a.txt': 'one\n'}});
 		const {spec, result} = await prepared(repo, 't1');

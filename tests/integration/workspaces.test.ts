@@ -46,8 +46,12 @@ const tasksOf = async (repo: TestRepo): Promise<Map<string, StoredTask & {work?:
 
 const changedFiles = async (repo: TestRepo, work: Work): Promise<string[]> => (await repo.git(['diff', '--name-only', work.base!, work.branch])).split('\n');
 
+/** The worktrees git has on record, but the spares orch keeps clean for the next tasks. */
 const worktreeList = async (repo: TestRepo): Promise<string[]> =>
-	(await repo.git(['worktree', 'list', '--porcelain'])).split('\n').filter(line => line.startsWith('worktree ')).map(line => line.slice('worktree '.length));
+	(await repo.git(['worktree', 'list', '--porcelain']))
+		.split('\n')
+		.filter(line => line.startsWith('worktree ') && !line.includes('/.spare/'))
+		.map(line => line.slice('worktree '.length));
 
 describe('workspaces, with the real supervisor and git', () => {
 	it('runs 4 tasks at once, each in its own worktree on its own branch, and leaves the main checkout as it was', async () => {

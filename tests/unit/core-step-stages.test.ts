@@ -122,7 +122,7 @@ describe('step: an attempt in a worktree', () => {
 	it('a branch that changed nothing merges nowhere and its worktree goes', () => {
 		const {state: next, effects} = run(given({tasks: [inStage('finish')], config: {workspace: {mode: 'worktree', merge: 'merge'}}}), done(finished({commits: 0, diff: {files: 0, insertions: 0, deletions: 0}})));
 		expect(taskIn(next, 't1').work?.merge).toBeUndefined();
-		expect(ofKind(effects, 'remove')[0]!.spec).toEqual({taskId: 't1', repo: '/repo', path: '/repo/state/worktrees/t1', branch: 'orch/t1-fix-login', merged: false, force: false});
+		expect(ofKind(effects, 'remove')[0]!.spec).toEqual({taskId: 't1', repo: '/repo', path: '/repo/state/worktrees/t1', branch: 'orch/t1-fix-login', merged: false, force: false, spare: 4});
 		expect(next.removing.has('t1')).toBe(true);
 	});
 

@@ -40,7 +40,7 @@ describe('step: merges', () => {
 		expect(next.merging).toBeUndefined();
 		expect(ofKind(effects, 'worktree-settled')[0]!.message).toBe('merged t1 (orch/t1) into main at ffffffffff');
 		expect(events(effects).find(event => event.event === 'task.merge')).toMatchObject({task: 't1', merge: 'merged'});
-		expect(ofKind(effects, 'remove')[0]!.spec).toMatchObject({merged: true, force: false});
+		expect(ofKind(effects, 'remove')[0]!.spec).toMatchObject({merged: true, force: false, spare: 4});
 	});
 
 	it('a conflict: the files are recorded, the branch and worktree stay', () => {
@@ -137,7 +137,8 @@ describe('step: orch clean (remove_worktree)', () => {
 		const state = given({tasks: [done('t1', {}, {status: 'failed'})], phase: 'idle'});
 		const asked = run(state, {kind: 'action', action: {type: 'remove_worktree', id: 't1', force: true}});
 		expect(kinds(asked.effects)).toEqual(['reply', 'remove']);
-		expect(ofKind(asked.effects, 'remove')[0]!.spec.force).toBe(true);
+		// A person's removal is for good: no spare is kept of it.
+		expect(ofKind(asked.effects, 'remove')[0]!.spec).toMatchObject({force: true, spare: 0});
 		const {state: next, effects} = run(asked.state, {kind: 'removed', taskId: 't1', result: {removed: true, branchDeleted: true}, ms: 9});
 		expect(ofKind(effects, 'worktree-settled')[0]!.message).toBe('removed the worktree and the branch orch/t1 of t1');
 		expect(taskIn(next, 't1').work?.removedAt).toBe(now);

@@ -74,6 +74,8 @@ describe('verdict: what clean does with each leftover', () => {
 		['a task\'s unmerged branch: the worktree goes, the branch stays', item({only: 2}), false, 'kept', /the worktree goes, but branch orch\/t1-x has 2 commits merged nowhere: orch merge t1/],
 		['an unknown worktree with unmerged commits', item({kind: 'worktree', only: 1}), false, 'kept', /branch orch\/t1-x has 1 commit merged nowhere; --force/],
 		['an unknown empty worktree', item({kind: 'worktree'}), false, 'removed', /the worktree/],
+		['a spare worktree (detached, its commits merged before)', item({kind: 'spare', branch: undefined, only: 1}), false, 'removed', /a spare worktree, kept clean to make the next task's from/],
+		['a spare worktree someone changed', item({kind: 'spare', branch: undefined, changes: 1}), false, 'kept', /1 uncommitted change; --force removes it/],
 		['a .stale folder', item({kind: 'stale', branch: undefined}), false, 'kept', /moved it aside .* --force removes it/],
 		['a .stale folder, forced', item({kind: 'stale', branch: undefined}), true, 'removed', /the folder/],
 		['a folder git does not know', item({kind: 'folder', branch: undefined}), false, 'kept', /not a git worktree/],

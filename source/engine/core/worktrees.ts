@@ -90,10 +90,12 @@ export function removalDue(task: Task, keepMs: number): number | undefined {
 	return undefined;
 }
 
-function beginRemove(turn: Turn, task: Task, force = false): void {
+/** Removes the task's worktree: as a spare for the next task when cleanup does it, for good when a person does (`byHand`). */
+function beginRemove(turn: Turn, task: Task, byHand?: {force: boolean}): void {
 	const work = task.work!;
 	turn.set({removing: new Set([...turn.state.removing, task.id])});
-	const spec = {taskId: task.id, repo: work.repo, path: work.path, branch: work.branch, merged: work.merge?.state === 'merged', force};
+	const spare = byHand ? 0 : turn.config.workspace.spare;
+	const spec = {taskId: task.id, repo: work.repo, path: work.path, branch: work.branch, merged: work.merge?.state === 'merged', force: byHand?.force ?? false, spare};
 	turn.do({kind: 'remove', taskId: task.id, spec});
 }
 
@@ -103,7 +105,7 @@ export function removeByHand(turn: Turn, id: string, force: boolean): void {
 	const why = removeRefusal(task);
 	if (why !== undefined) throw new InvalidActionError(`cannot remove the worktree of ${id}: ${why}`);
 	turn.do({kind: 'reply', result: {ids: [id], message: ''}, afterWorktreeOf: id});
-	if (!turn.state.removing.has(id)) beginRemove(turn, task, force);
+	if (!turn.state.removing.has(id)) beginRemove(turn, task, {force});
 }
 
 export function removed(turn: Turn, taskId: string, result: RemoveResult, ms: number): void {
