@@ -49,10 +49,11 @@ export function patternBases(patterns: readonly string[]): string[] {
 
 /**
  * Copies the ignored files of `repo` that the patterns name into `worktree`; returns the ones copied
- * now (a file already in the worktree is kept as it is). Nothing inside `skip` (orch's own folders)
- * is copied.
+ * now. A file already in the worktree is kept as it is (a task's own worktree, continued), unless
+ * `refresh` (one made from a spare, whose copies are an earlier task's). Nothing inside `skip` (orch's
+ * own folders) is copied.
  */
-export async function copyIgnored(git: Git, repo: string, worktree: string, globs: readonly string[], skip: readonly string[] = []): Promise<string[]> {
+export async function copyIgnored(git: Git, repo: string, worktree: string, globs: readonly string[], skip: readonly string[] = [], refresh = false): Promise<string[]> {
 	const fromFile = await readFile(path.join(repo, '.worktreeinclude'), 'utf8').then(includePatterns, () => []);
 	const patterns = [...fromFile, ...globs];
 	if (patterns.length === 0) return [];
@@ -63,8 +64,8 @@ export async function copyIgnored(git: Git, repo: string, worktree: string, glob
 		const source = path.join(repo, relative);
 		const target = path.join(worktree, relative);
 		const overlaps = [worktree, ...skip].some(folder => isInside(source, folder) || isInside(folder, source));
-		if (!matches(relative) || overlaps || existsSync(target)) continue;
-		await cp(source, target, {recursive: true, force: false, errorOnExist: false, preserveTimestamps: true, verbatimSymlinks: true});
+		if (!matches(relative) || overlaps || (!refresh && existsSync(target))) continue;
+		await cp(source, target, {recursive: true, force: refresh, errorOnExist: false, preserveTimestamps: true, verbatimSymlinks: true});
 		copied.push(relative);
 	}
 	return copied;

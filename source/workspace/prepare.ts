@@ -11,7 +11,7 @@ import {WorkspaceError} from './workspace-error.js';
 import {adminDir, findWorktree} from './worktrees.js';
 
 /** `populate`: the worktree is on record but its files are not written yet (done outside the repository's lock). */
-type Made = {base: string; reused: boolean; populate: boolean};
+type Made = {base: string; reused: boolean; populate: boolean; spare?: boolean};
 
 export async function prepareWorktree(git: Git, spec: PrepareSpec): Promise<Extract<PrepareResult, {ok: true}>> {
 	const root = path.dirname(spec.path);
@@ -23,7 +23,7 @@ export async function prepareWorktree(git: Git, spec: PrepareSpec): Promise<Extr
 	});
 	// Writing the files is most of the cost: worktrees of tasks that start together are written side by side.
 	if (made.populate) await git.ok(spec.path, ['checkout', '--quiet', '--force']);
-	const copied = await copyIgnored(git, spec.repo, spec.path, spec.copy, [root]);
+	const copied = await copyIgnored(git, spec.repo, spec.path, spec.copy, [root], made.spare);
 	const baseRef = 'commit' in spec.base ? spec.base.commit : spec.base.ref;
 	return {ok: true, base: made.base, baseRef, checkedOut: await currentBranch(git, spec.repo), reused: made.reused, copied};
 }
@@ -41,7 +41,7 @@ async function placeWorktree(git: Git, spec: PrepareSpec): Promise<Made> {
 	const keepBranch = !spec.fresh && (await branchHead(git, spec.repo, spec.branch)) !== undefined;
 	const base = await baseOf(git, spec, keepBranch);
 	// A spare worktree (spare.ts) is made into this one when there is one: only the files that differ are written.
-	if (await takeSpare(git, spec.repo, spec.path, keepBranch ? [spec.branch] : ['-B', spec.branch, base])) return {base, reused: false, populate: false};
+	if (await takeSpare(git, spec.repo, spec.path, keepBranch ? [spec.branch] : ['-B', spec.branch, base])) return {base, reused: false, populate: false, spare: true};
 	const args = spec.fresh ? ['-B', spec.branch, spec.path, base] : keepBranch ? [spec.path, spec.branch] : ['-b', spec.branch, spec.path, base];
 	await git.ok(spec.repo, ['worktree', 'add', '--quiet', '--no-checkout', ...args]);
 	return {base, reused: false, populate: true};

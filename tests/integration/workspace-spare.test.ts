@@ -61,6 +61,17 @@ describe('spare worktrees', () => {
 		expect((await repo.run(['fsck', '--no-progress'])).exitCode).toBe(0);
 	});
 
+	it('a worktree made from a spare gets the main checkout\'s ignored files as they are now, not the last task\'s copies', async () => {
+		const repo = await repos.make({files: {'a.txt': 'one\n', '.worktreeinclude': '.env\n'}, ignore: ['.env']});
+		await repo.write('.env', 'TOKEN=old\n');
+		const t1 = await prepared(repo, 't1');
+		expect(await repo.read('.env', t1.path)).toBe('TOKEN=old\n');
+		expect(await workspace.remove(removeSpec(t1))).toMatchObject({removed: true});
+		await repo.write('.env', 'TOKEN=new\n');
+		const t2 = await prepared(repo, 't2');
+		expect(await repo.read('.env', t2.path)).toBe('TOKEN=new\n');
+	});
+
 	it('keeps no more spares than asked, never one with uncommitted changes, and none when asked for none', async () => {
 		const repo = await repos.make({files: {'a.txt': 'one\n'}});
 		const made = await Promise.all(['t1', 't2', 't3', 't4'].map(async id => prepared(repo, id)));
