@@ -11,6 +11,7 @@ import {acquireLock, type LockHandle, type LockRole} from './store/lock.js';
 import {appendArchive} from './store/retention.js';
 import {openStore, type Store} from './store/store.js';
 import {createGitWorkspace, keepOrchOutOfGit} from './workspace/git-workspace.js';
+import {createHookRunner} from './hooks/hook-runner.js';
 
 export type Runtime = {
 	config: Config;
@@ -70,6 +71,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
 		reap: reaperFor(config.stateDir, config.shutdown.killGrace),
 		checkHealth: () => monitor?.recheck(),
 		...(workspace === undefined ? {} : {workspace}),
+		hooks: createHookRunner({killGraceMs: config.shutdown.killGrace}),
 	});
 	// The Health pane shows the monitor's checks and the intake parts' own.
 	const publishHealth = () => supervisor.setHealth([...(monitor?.latest() ?? []), ...(intake?.health() ?? [])]);

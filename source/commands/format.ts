@@ -5,17 +5,9 @@ import type {TaskStatus} from '../engine/model/types.js';
 import type {Spread, Stats} from '../stats/compute-stats.js';
 import {workNote} from '../engine/model/work-note.js';
 
-/** `850ms`, `12s`, `3m 05s`, `2h 10m`, `3d 4h`. */
-export function formatDuration(ms: number): string {
-	if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
-	const s = Math.floor(ms / 1000);
-	if (s < 60) return `${s}s`;
-	const m = Math.floor(s / 60);
-	if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
-	const h = Math.floor(m / 60);
-	if (h < 24) return `${h}h ${String(m % 60).padStart(2, '0')}m`;
-	return `${Math.floor(h / 24)}d ${h % 24}h`;
-}
+import {formatDuration} from '../engine/model/duration-text.js';
+
+export {formatDuration};
 
 /** Where a task is in its life, display order: live first, then waiting work by score, then history. */
 const statusRank: Record<TaskStatus, number> = {running: 0, paused: 1, queued: 2, retry_wait: 3, failed: 4, cancelled: 5, succeeded: 6};

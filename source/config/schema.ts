@@ -1,64 +1,8 @@
 import {z} from 'zod';
+import {breakerSchema, commandSchema, feedbackSchema, hookRunSchema, hooksSchema, rateLimitSchema, type CommandSetting, type HooksConfig, type RateLimitConfig} from './checks-schema.js';
+import {duration, size, timeLimit} from './durations.js';
 
-const durationUnits: Record<string, number> = {
-	ms: 1,
-	s: 1000,
-	m: 60_000,
-	h: 3_600_000,
-	d: 86_400_000,
-};
-
-/** Parses `500ms`, `30s`, `5m`, `1h`, `7d` (or a bare number of milliseconds) into milliseconds. */
-export function parseDuration(value: string | number): number | undefined {
-	if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
-	const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/.exec(value);
-	if (!match) return undefined;
-	return Math.round(Number(match[1]) * durationUnits[match[2]!]!);
-}
-
-const sizeUnits: Record<string, number> = {b: 1, kb: 1024, k: 1024, mb: 1024 ** 2, m: 1024 ** 2, gb: 1024 ** 3, g: 1024 ** 3};
-
-/** Parses `512KB`, `10MB`, `1GB` (or a bare number of bytes) into bytes. */
-export function parseSize(value: string | number): number | undefined {
-	if (typeof value === 'number') return Number.isInteger(value) && value >= 0 ? value : undefined;
-	const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value);
-	if (!match) return undefined;
-	const unit = sizeUnits[(match[2] || 'b').toLowerCase()];
-	return unit === undefined ? undefined : Math.round(Number(match[1]) * unit);
-}
-
-/** A size as messages show it: `512 B`, `336 KB`, `12.4 MB`, `3.2 GB`. */
-export function formatBytes(bytes: number): string {
-	if (bytes < 1024) return `${bytes} B`;
-	if (bytes < 1024 ** 2) return `${Math.round(bytes / 1024)} KB`;
-	if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
-	return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
-}
-
-const durationExpected = 'expected a duration such as 30s, 5m or 1h';
-const sizeExpected = 'expected a size such as 512KB or 10MB';
-
-/** A string-or-number field parsed by `parse`; the error says what was expected and what was found. */
-const measured = (parse: (value: string | number) => number | undefined, expected: string, max = Number.MAX_SAFE_INTEGER) =>
-	z.union([z.string(), z.number()], {error: expected}).transform((value, ctx) => {
-		const parsed = parse(value);
-		if (parsed !== undefined && parsed > max) {
-			ctx.addIssue({code: 'custom', message: `expected at most ${max} ms (about 24 days), found ${JSON.stringify(value)}`});
-			return z.NEVER;
-		}
-		if (parsed === undefined) {
-			ctx.addIssue({code: 'custom', message: `${expected}, found ${JSON.stringify(value)}`});
-			return z.NEVER;
-		}
-		return parsed;
-	});
-
-/** Node timers cannot wait longer than 2^31−1 ms: a longer one fires at once. */
-export const maxDurationMs = 2 ** 31 - 1;
-export const duration = measured(parseDuration, durationExpected, maxDurationMs);
-/** A time limit: leaving it out means no limit, so 0 is not one. */
-export const timeLimit = duration.refine(ms => ms > 0, 'expected a duration above 0 (leave timeout out for no limit)');
-export const size = measured(parseSize, sizeExpected);
+export {duration, formatBytes, maxDurationMs, parseDuration, parseSize, size, timeLimit} from './durations.js';
 
 const positiveInt = z.number().int().min(1);
 
@@ -77,6 +21,11 @@ export const agentProfileSchema = z.strictObject({
 	shell: z.boolean().optional(),
 	/** This agent's tasks run in a git worktree of their own (or not), whatever workspace.mode says. */
 	workspace: workspaceModeSchema.optional(),
+	/** Run after the agent exits 0; the attempt succeeds only when it exits 0 too. */
+	verify: commandSchema.optional(),
+	verifyTimeout: timeLimit.optional(),
+	rateLimit: rateLimitSchema.optional(),
+	hooks: hooksSchema.optional(),
 });
 export type AgentProfileInput = z.infer<typeof agentProfileSchema>;
 
@@ -92,6 +41,10 @@ export type AgentProfile = {
 	promptVia: 'arg' | 'stdin';
 	shell: boolean;
 	workspace?: z.infer<typeof workspaceModeSchema>;
+	verify?: CommandSetting;
+	verifyTimeout?: number;
+	rateLimit?: RateLimitConfig;
+	hooks?: HooksConfig;
 };
 
 export const retrySchema = z.strictObject({
@@ -101,6 +54,7 @@ export const retrySchema = z.strictObject({
 	max: duration.default(300_000),
 	jitter: z.number().min(0).max(1).default(0.2),
 	nonRetryableExitCodes: z.array(z.number().int()).default([]),
+	...feedbackSchema,
 });
 export type RetryPolicy = z.infer<typeof retrySchema>;
 
@@ -132,6 +86,8 @@ export const taskTemplateSchema = z.strictObject({
 	/** Globs of the files the task changes; a trigger's tasks touch `{file}` unless this says otherwise. */
 	touches: z.array(z.string().min(1)).optional(),
 	exclusive: z.boolean().optional(),
+	verify: commandSchema.optional(),
+	verifyTimeout: timeLimit.optional(),
 });
 
 const intakeName = z.string().regex(/^[A-Za-z0-9][\w.-]{0,63}$/, 'expected a name of letters, digits, ".", "_" or "-"');
@@ -149,6 +105,7 @@ export const triggerSchema = z.strictObject({
 	cooldown: duration.default(60_000),
 	/** `{file}`, `{files}` and `{event}` in its prompt and title are filled in. */
 	task: taskTemplateSchema,
+	hooks: hooksSchema.optional(),
 });
 export type TriggerConfig = z.infer<typeof triggerSchema>;
 
@@ -179,6 +136,7 @@ export const pollSchema = z.strictObject({
 		.prefault({}),
 	/** Fixed fields for every task from this source (the map's fields win). */
 	task: taskTemplateSchema.partial().default({}),
+	hooks: hooksSchema.optional(),
 });
 export type PollConfig = z.infer<typeof pollSchema>;
 
@@ -276,6 +234,10 @@ export const configSchema = z.strictObject({
 	intake: intakeSchema.prefault({}),
 	health: healthSchema.prefault({}),
 	workspace: workspaceSchema.prefault({}),
+	/** The verify command's time limit, unless its agent or task says otherwise. */
+	verifyTimeout: timeLimit.default(600_000),
+	breaker: breakerSchema.prefault({}),
+	hooks: hooksSchema.extend(hookRunSchema.shape).prefault({}),
 });
 
 export type ParsedConfig = z.infer<typeof configSchema>;

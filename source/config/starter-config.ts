@@ -45,6 +45,46 @@ const settingSections: Section[] = [
 			'  max: 5m                        # the longest wait',
 			'  jitter: 0.2                    # up to this fraction of each wait is random',
 			'  nonRetryableExitCodes: []      # exit codes that fail the task at once',
+			'  feedback: "{prompt}\\n\\n---\\nAttempt {previous} of this task did not succeed. {feedback}\\nFix the cause, then finish the task."',
+			'                                 # what a retry\'s prompt says of the failure before it ("" turns it off)',
+			'  feedbackBytes: 8KB             # the failure\'s output is cut to this, keeping its start, its end and failing lines',
+		],
+	},
+	{
+		doc: [
+			'A check after the agent: with `verify` on an agent profile, a task or a trigger\'s task, an attempt',
+			'whose agent exits 0 succeeds only if verify exits 0 too (e.g. verify: [npm, test]); otherwise it is',
+			'retried, told what verify printed. Placeholders: {file} {files} {id} {title} {workspace}.',
+		],
+		body: ['verifyTimeout: 10m                # verify\'s time limit, unless its profile or task says'],
+	},
+	{
+		doc: [
+			'Circuit breakers: after `failures` tasks of one key failed for good within `window`, that key\'s new',
+			'tasks are held for `cooldown`; then one tries, and its success closes the breaker.',
+			'`orch breaker reset KEY` closes one by hand.',
+		],
+		body: [
+			'breaker:',
+			'  key: source                    # the trigger\'s file or the poll item; or project, or agent',
+			'  failures: 3                    # 0 turns breakers off',
+			'  window: 1h',
+			'  cooldown: 15m',
+		],
+	},
+	{
+		doc: [
+			'Result hooks: onSuccess, onFailure (failed for good), onFinish (either way), onBreaker. Each gets the',
+			'task and its last attempt as JSON on stdin, and ORCH_TASK_ID ORCH_STATUS ORCH_SOURCE_KIND ORCH_SOURCE_ID',
+			'ORCH_LOG ORCH_RESULT ORCH_BRANCH in its environment; placeholders {id} {title} {status} {sourceId}',
+			'{branch}. A list runs without a shell. A failing hook is retried, shown, and never changes the task.',
+			'Agent profiles and intake sources (triggers, poll) may have `hooks:` of their own.',
+		],
+		body: [
+			'hooks:',
+			'  timeout: 30s                   # per try',
+			'  retries: 2                     # tries after a failed one, waiting backoff, then twice that',
+			'  backoff: 2s',
 		],
 	},
 	{
@@ -115,6 +155,20 @@ const settingSections: Section[] = [
 			'  # author: "Ada <ada@example.com>"  # of orch\'s commits (default: git\'s user, else orch <orch@localhost>)',
 			'  message: "{title} ({id})"      # of orch\'s commits',
 		],
+	},
+	{
+		doc: [
+			'Three hooks to copy, under `hooks:` (or an agent\'s, or an intake source\'s):',
+			'  onFinish: [notify-send, "orch: {id} {status}", "{title}"]   # a desktop notification',
+			'  onFailure:                     # a Slack message (SLACK_WEBHOOK set in orch\'s environment)',
+			'    shell: true',
+			'    command: |',
+			'      jq \'{text: "orch: \\(.task.id) failed: \\(.task.reason)"}\' |',
+			'        curl -sf -H \'Content-Type: application/json\' -d @- "$SLACK_WEBHOOK"',
+			'  # under a poll source of GitHub issues (intake.poll[].hooks): the result as a comment on the issue',
+			'  onFinish: {shell: true, command: \'gh issue comment "$ORCH_SOURCE_ID" --body "orch $ORCH_STATUS: $ORCH_RESULT"\'}',
+		],
+		body: [],
 	},
 	{
 		doc: ['Health checks (the Health pane): state file, disk, agents on PATH, event loop, load, stalled tasks.'],

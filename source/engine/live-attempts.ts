@@ -3,6 +3,7 @@
 // reported back (spawned, stage-done) as inputs. An attempt is held from its first stage to `attempt-over`.
 import type {Effect, Input, StageResult, StageSpec} from './core/io.js';
 import type {OutputBuffer} from './output/output-buffer.js';
+import {readOutput} from './output/read-output.js';
 import type {RunHandle, Runner, RunResult, RunSpec} from './run/run-port.js';
 import type {WorkspacePort} from './workspace-port.js';
 
@@ -16,11 +17,22 @@ function notRun(spec: StageSpec, why?: string): StageResult {
 	switch (spec.stage) {
 		case 'setup':
 		case 'agent':
+		case 'verify':
 			return {stage: spec.stage, exit: {exitCode: null, signal: null, ...(why === undefined ? {} : {spawnError: why})}};
 		case 'prepare':
 		case 'finish':
 			return {stage: spec.stage, result: {ok: false, error: why ?? 'stopped before it began'}};
 	}
+}
+
+/** Lines of an agent's output its stage reports: the feedback of a failure, and rate-limit patterns, read them. */
+const agentTailLines = 60;
+
+/** What a process stage reports: its exit, and what the core decides with (the agent's last lines, the verify output). */
+function processResult(stage: 'setup' | 'agent' | 'verify', exit: RunResult, handle: RunHandle, spec: RunSpec): StageResult {
+	if (stage === 'agent') return {stage, exit, tail: handle.output.tail(agentTailLines).join('\n')};
+	if (stage === 'verify') return {stage, exit, output: readOutput(spec.logPath)};
+	return {stage, exit};
 }
 
 export class LiveAttempts {
@@ -43,6 +55,7 @@ export class LiveAttempts {
 		switch (spec.stage) {
 			case 'setup':
 			case 'agent':
+			case 'verify':
 				return this.#runProcess(effect, spec.stage, spec.run, entry);
 			case 'prepare':
 				return this.#runGit(effect, async port => ({stage: 'prepare', result: await port.prepare(spec.prepare)}));
@@ -94,7 +107,7 @@ export class LiveAttempts {
 		await this.#live.get(attemptId)?.ended;
 	}
 
-	#runProcess(effect: RunStage, stage: 'setup' | 'agent', spec: RunSpec, entry: Live): void {
+	#runProcess(effect: RunStage, stage: 'setup' | 'agent' | 'verify', spec: RunSpec, entry: Live): void {
 		const {taskId, attemptId} = effect;
 		const handle = this.runner.start(spec);
 		entry.handle = handle;
@@ -106,7 +119,7 @@ export class LiveAttempts {
 			const cleaning = handle.whenClean().finally(() => this.#cleaning.delete(cleaning));
 			this.#cleaning.add(cleaning);
 			entry.running = false;
-			this.#done(taskId, attemptId, {stage, exit});
+			this.#done(taskId, attemptId, processResult(stage, exit, handle, spec));
 		});
 	}
 

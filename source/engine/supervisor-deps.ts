@@ -9,6 +9,7 @@ import type {OutputBuffer} from './output/output-buffer.js';
 import type {Task} from './model/types.js';
 import type {Reap} from './run/recovery.js';
 import type {Runner} from './run/run-port.js';
+import type {HookPort} from './hook-port.js';
 import type {WorkspacePort} from './workspace-port.js';
 
 /**
@@ -40,6 +41,8 @@ export type SupervisorDeps = {
 	checkHealth?: () => void;
 	/** Git worktrees for tasks that run in one (without it, such a task's attempt fails at `prepare`). */
 	workspace?: WorkspacePort;
+	/** Runs result hooks (without it, a configured hook is recorded as failed). */
+	hooks?: HookPort;
 };
 
 /** What the supervisor offers: the interpreter (supervisor.ts) is the one implementation. */

@@ -15,6 +15,7 @@ import {readTotals} from './model/totals.js';
 import type {OutputBuffer} from './output/output-buffer.js';
 import type {Supervisor, SupervisorDeps} from './supervisor-deps.js';
 import {carryOutWorktree, WorktreeAnswers, type Answer} from './worktree-effects.js';
+import {carryOutHook} from './hook-effects.js';
 
 export type {StatePort, Supervisor, SupervisorDeps} from './supervisor-deps.js';
 
@@ -207,7 +208,8 @@ class Interpreter implements Supervisor {
 					else void this.#archive(effect.tasks);
 					break;
 				case 'stopped':
-					await this.#attempts.allClean();
+					// Hooks still running are stopped; their records say so at the next start.
+					await Promise.all([this.#attempts.allClean(), this.#deps.hooks?.stop()]);
 					this.#stopped?.resolve();
 					break;
 				default:
@@ -253,6 +255,8 @@ class Interpreter implements Supervisor {
 				return this.#attempts.over(effect.attemptId);
 			case 'worktree-settled':
 				return this.#worktreeAnswers.settle(effect.taskId, effect.message);
+			case 'hook':
+				return carryOutHook(effect.spec, this.#deps.hooks, input => this.#report(input));
 		}
 	}
 

@@ -188,6 +188,8 @@ export function itemToTask(item: PollItem, index: number, config: Pick<PollConfi
 		workspace: fixed.workspace,
 		touches: touches.value,
 		exclusive: fixed.exclusive,
+		verify: fixed.verify,
+		verifyTimeout: fixed.verifyTimeout,
 	};
 	for (const [key, value] of Object.entries(chosen)) if (value !== undefined) (task as Record<string, unknown>)[key] = value;
 	return ok({index, itemId, key: intakeKey(source)!, task});

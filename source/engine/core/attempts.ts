@@ -2,6 +2,7 @@
 // suspending and resuming it. Its stages and their order are in stages.ts.
 import type {AttemptEnd} from '../model/transition.js';
 import type {StopReason, Task} from '../model/types.js';
+import {verifyTimeoutOf} from './checks.js';
 import type {Input, TimerId} from './io.js';
 import type {Turn} from './turn.js';
 
@@ -9,11 +10,12 @@ export const timeoutTimer = (attemptId: string): TimerId => `timeout:${attemptId
 
 /**
  * The time limit in ms of the live attempt's stage, if it has one: the setup command's, or for the agent
- * the task's own, else its agent's. The git stages have none.
+ * the task's own, else its agent's; verify's (checks.ts). The git stages have none.
  */
 export function timeLimitOf(turn: Turn, task: Task): number | undefined {
 	const stage = task.attempts.find(candidate => candidate.id === task.current)?.stage ?? 'agent';
 	if (stage === 'setup') return turn.config.workspace.setupTimeout;
+	if (stage === 'verify') return verifyTimeoutOf(turn.config, task);
 	return stage === 'agent' ? task.timeoutMs ?? turn.config.agents[task.agent]?.timeout : undefined;
 }
 

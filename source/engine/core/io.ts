@@ -4,6 +4,7 @@ import type {Action, ActionResult} from '../model/actions.js';
 import type {EngineEvent} from '../model/events.js';
 import type {HealthCheck} from '../model/snapshot.js';
 import type {Attempt, StopReason, Task} from '../model/types.js';
+import type {HookResult, HookSpec} from '../hook-port.js';
 import type {RunResult, RunSpec} from '../run/run-port.js';
 import type {FinishResult, FinishSpec, MergeResult, MergeSpec, PrepareResult, PrepareSpec, RecoverSpec, RemoveResult, RemoveSpec} from '../workspace-port.js';
 import type {CoreState} from './state.js';
@@ -18,19 +19,24 @@ export type StageSpec =
 	| {stage: 'prepare'; prepare: PrepareSpec}
 	| {stage: 'setup'; run: RunSpec}
 	| {stage: 'agent'; run: RunSpec}
+	| {stage: 'verify'; run: RunSpec}
 	| {stage: 'finish'; finish: FinishSpec};
 
 export type StageResult =
 	| {stage: 'prepare'; result: PrepareResult}
 	| {stage: 'setup'; exit: RunResult}
-	| {stage: 'agent'; exit: RunResult}
+	/** `tail`: the last lines the agent printed (for the feedback of a failure, and rate-limit patterns). */
+	| {stage: 'agent'; exit: RunResult; tail?: string}
+	/** `output`: what the verify command printed (its log, up to a bound). */
+	| {stage: 'verify'; exit: RunResult; output?: string}
 	| {stage: 'finish'; result: FinishResult};
 
 /**
  * `wake`: the earliest backoff ends; `grace`: shutdown stops waiting; `timeout:<attemptId>`: the time
- * limit of an attempt's stage; `cleanup`: a finished task's worktree has been kept long enough.
+ * limit of an attempt's stage; `cleanup`: a finished task's worktree has been kept long enough;
+ * `release`: an open breaker's cooldown or an agent's rate-limit pause is over.
  */
-export type TimerId = 'wake' | 'heartbeat' | 'grace' | 'cleanup' | `timeout:${string}`;
+export type TimerId = 'wake' | 'heartbeat' | 'grace' | 'cleanup' | 'release' | `timeout:${string}`;
 
 export type Input =
 	/** From a person or a script: keys, CLI, socket. */
@@ -55,7 +61,9 @@ export type Input =
 	/** A merge effect is over. */
 	| {kind: 'merged'; taskId: string; result: MergeResult}
 	/** A remove effect is over; `ms`: how long it took. */
-	| {kind: 'removed'; taskId: string; result: RemoveResult; ms: number};
+	| {kind: 'removed'; taskId: string; result: RemoveResult; ms: number}
+	/** A hook effect is over. */
+	| {kind: 'hook-done'; spec: Pick<HookSpec, 'taskId' | 'hook' | 'from'>; result: HookResult};
 
 export type Effect =
 	/** The persisted state changed: written within ~25 ms, together with other changes. */
@@ -67,6 +75,8 @@ export type Effect =
 	| {kind: 'attempt-over'; attemptId: string}
 	/** Merges a finished task's branch (one at a time); `merged` comes back. */
 	| {kind: 'merge'; taskId: string; spec: MergeSpec}
+	/** Runs a result hook, apart from everything else; `hook-done` comes back. */
+	| {kind: 'hook'; spec: HookSpec}
 	/** Removes a finished task's worktree (and its branch when that loses nothing); `removed` comes back. */
 	| {kind: 'remove'; taskId: string; spec: RemoveSpec}
 	/** The merge or removal of this task's worktree settled: replies waiting for it (`afterWorktreeOf`) are given this message. */

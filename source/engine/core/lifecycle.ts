@@ -40,6 +40,7 @@ export function reaped(turn: Turn): void {
 	}
 	if (orphans.length > 0) turn.emit({event: 'supervisor.recovered', count: orphans.length});
 	recoverMerges(turn);
+	settleStoppedHooks(turn);
 	if (turn.state.phase !== 'starting') return;
 	const {pid, heartbeatMs} = turn.state.options;
 	turn.set({phase: 'running', meta: {...turn.state.meta, lastStartedAt: turn.now, ...heartbeatFields(turn.now, pid, heartbeatMs)}});
@@ -48,6 +49,15 @@ export function reaped(turn: Turn): void {
 	turn.emit({event: 'supervisor.started', pid, concurrency: turn.state.concurrency});
 	if (turn.state.dispatchPaused) turn.emit({event: 'warning', message: 'dispatching is paused (it was when orch last ran): run `orch resume` to start tasks'});
 	archive(turn, true);
+}
+
+/** Hooks a supervisor was running when it stopped or died were stopped with it. */
+function settleStoppedHooks(turn: Turn): void {
+	for (const task of turn.state.tasks.toArray()) {
+		for (const hook of task.hooks ?? []) {
+			if (hook.state === 'running') turn.apply(task.id, {type: 'hook', record: {...hook, state: 'failed', error: 'orch stopped while it ran'}});
+		}
+	}
 }
 
 /** Stamps the heartbeat that `orch status` reads to tell a stuck supervisor from a working one. */

@@ -4,8 +4,9 @@ import type {Task} from '../model/types.js';
 import {launch} from './stages.js';
 import type {Effect} from './io.js';
 import {archive, finishStop} from './lifecycle.js';
+import {afterSettled, armRelease, holdsOf, startedThrough} from './settled.js';
 import {tendWorktrees} from './worktrees.js';
-import {rankContext, type CoreState} from './state.js';
+import {isActive, rankContext, type CoreState} from './state.js';
 import type {Turn} from './turn.js';
 
 /** Moves retry_wait tasks whose backoff is over back to the queue. */
@@ -35,31 +36,39 @@ const agentLimits = (state: CoreState): Record<string, number | undefined> =>
 function startRunnable(turn: Turn): Effect[] {
 	const {state} = turn;
 	if (state.dispatchPaused) return [];
-	const {tasks, table, waits} = state.tasks.pick(rankContext(state, turn.now), {global: state.concurrency, perAgent: agentLimits(state)});
+	const {tasks, table, waits} = state.tasks.pick(rankContext(state, turn.now), {global: state.concurrency, perAgent: agentLimits(state)}, holdsOf(turn));
 	turn.set({tasks: table});
-	// Why a task a lock holds back waits: said once, not at every pick.
+	// Why a task a lock, a breaker or a rate limit holds back waits: said once, not at every pick.
 	for (const {task, note} of waits) if (task.reason !== note) turn.apply(task.id, {type: 'note', reason: note});
-	return tasks.flatMap((task: Task) => launch(turn, turn.task(task.id)));
+	return tasks.flatMap((task: Task) => {
+		startedThrough(turn, task);
+		return launch(turn, turn.task(task.id));
+	});
 }
 
 /**
- * Nothing running, nothing in backoff, nothing runnable, no merge or worktree removal under way (the
- * pump has started every one that is due). Dispatching paused with work queued is not idle.
+ * Nothing running, nothing in backoff, nothing runnable, no merge, worktree removal or hook under way
+ * (the pump has started every one that is due). Dispatching paused with work queued is not idle, nor
+ * is a task a breaker or a rate limit holds.
  */
 function isIdle(turn: Turn): boolean {
-	const {tasks, merging, removing} = turn.state;
-	if (tasks.liveCount > 0 || tasks.waitingCount > 0 || merging !== undefined || removing.size > 0) return false;
+	const {tasks, merging, removing, hooksRunning} = turn.state;
+	if (tasks.liveCount > 0 || tasks.waitingCount > 0 || merging !== undefined || removing.size > 0 || hooksRunning > 0) return false;
 	const {tasks: runnable, table} = tasks.candidates(rankContext(turn.state, turn.now), 1);
 	turn.set({tasks: table});
+	// A task a breaker or a rate limit holds is still a candidate: it waits for its release.
 	return runnable.length === 0;
 }
 
 export function pump(turn: Turn): void {
 	let starts: Effect[] = [];
+	if (isActive(turn.state)) afterSettled(turn);
 	if (turn.state.phase === 'running') {
 		wakeDue(turn);
 		starts = startRunnable(turn);
+		afterSettled(turn);
 		armWake(turn);
+		armRelease(turn);
 		tendWorktrees(turn);
 		archive(turn, false);
 	}

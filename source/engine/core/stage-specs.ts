@@ -4,9 +4,10 @@ import path from 'node:path';
 import type {AgentProfile, Config} from '../../config/schema.js';
 import type {Task} from '../model/types.js';
 import {branchOf, commitMessage, type Work} from '../model/work.js';
-import {buildCommandLine} from '../run/command-line.js';
+import {buildCommandLine, shellReferences} from '../run/command-line.js';
 import type {RunSpec} from '../run/run-port.js';
 import type {FinishSpec, PrepareSpec} from '../workspace-port.js';
+import {promptOf, verifyOf, verifyValues} from './checks.js';
 import type {Turn} from './turn.js';
 
 /** Whether the task runs in a worktree of its own: its own choice, else its agent's, else workspace.mode. */
@@ -15,6 +16,22 @@ export const usesWorktree = (config: Config, task: Task, profile: AgentProfile |
 
 /** The setup command's log: beside the attempt's own (`3.log` → `3.setup.log`). */
 export const setupLogOf = (task: Task): string => task.attempts.at(-1)!.logPath.replace(/\.log$/, '.setup.log');
+
+/** The verify command's log: `3.log` → `3.verify.log`. */
+export const verifyLogOf = (task: Task): string => task.attempts.at(-1)!.logPath.replace(/\.log$/, '.verify.log');
+
+/** Where a verify command run through a shell finds each placeholder's value. */
+const verifyPlaceholderEnv = {id: 'ORCH_TASK_ID', title: 'ORCH_TITLE', file: 'ORCH_FILE', files: 'ORCH_FILES', workspace: 'ORCH_WORKSPACE'};
+
+/** argv with `{id}`, `{title}`, `{workspace}`, `{file}`, `{files}` filled in; `{files}` alone stands for one argument per file. */
+function fillArgv(argv: readonly string[], values: ReturnType<typeof verifyValues>): string[] {
+	const one = (arg: string) =>
+		arg.replace(/\{(id|title|workspace|file|files)\}/g, (_match, name: string) => {
+			const value = values[name as keyof typeof values];
+			return Array.isArray(value) ? value.join(' ') : value ?? '';
+		});
+	return argv.flatMap(arg => (arg === '{files}' ? values.files : [one(arg)]));
+}
 
 /** The task's worktree and branch: as recorded, or where they go on its first start. */
 export function placeOf(config: Config, task: Task): Pick<Work, 'repo' | 'path' | 'branch'> {
@@ -59,9 +76,17 @@ export function setupSpec(turn: Turn, task: Task, attemptId: string): RunSpec {
 	return {...spec, command: turn.config.workspace.setup!, args: [], env: workEnv(work), cwd: work.path, shell: true, logPath: setupLogOf(task)};
 }
 
+/** Where the agent runs (and its verify command): its profile's folder, mapped into the worktree when it has one. */
+function agentCwd(turn: Turn, task: Task): string | undefined {
+	const profile = turn.config.agents[task.agent];
+	const {work} = task;
+	return work ? workCwd(work, profile?.cwd ?? turn.config.projectDir) : profile?.cwd ?? turn.config.projectDir;
+}
+
 export function agentSpec(turn: Turn, task: Task, attemptId: string): RunSpec {
 	const profile = turn.config.agents[task.agent]!;
-	const line = buildCommandLine(profile, task);
+	// A retry is told what went wrong the time before.
+	const line = buildCommandLine(profile, {...task, prompt: promptOf(turn.config, task)});
 	const {work} = task;
 	return {
 		...common(turn, task, attemptId),
@@ -72,6 +97,32 @@ export function agentSpec(turn: Turn, task: Task, attemptId: string): RunSpec {
 		shell: line.shell,
 		stdin: line.stdin,
 		logPath: task.attempts.at(-1)!.logPath,
+	};
+}
+
+/**
+ * The verify command, in the folder the agent ran in, with its placeholders filled in: `{files}` standing
+ * alone is one argument per file. Through a shell only when it says so, with the values in its
+ * environment. Its processes carry an id of their own, as setup's do.
+ */
+export function verifySpec(turn: Turn, task: Task, attemptId: string): RunSpec {
+	const command = verifyOf(turn.config, task)!;
+	const values = verifyValues(task);
+	const {work} = task;
+	const env: Record<string, string> = {...(work ? workEnv(work) : {}), ORCH_TASK_ID: task.id, ORCH_TITLE: task.title, ORCH_FILES: values.files.join('\n')};
+	if (values.file !== undefined) env.ORCH_FILE = values.file;
+	const line =
+		'sh' in command
+			? {command: shellReferences(command.sh, verifyPlaceholderEnv), args: []}
+			: (([program, ...args]) => ({command: program!, args}))(fillArgv(command.argv, values));
+	return {
+		...common(turn, task, attemptId),
+		attemptId: `${attemptId}.verify`,
+		...line,
+		env: {...env, ORCH_WORKSPACE: values.workspace},
+		cwd: agentCwd(turn, task),
+		shell: 'sh' in command,
+		logPath: verifyLogOf(task),
 	};
 }
 

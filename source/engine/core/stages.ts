@@ -1,12 +1,13 @@
-// The stages of an attempt: which it runs (prepare → setup → agent → finish with a worktree, the agent
-// alone without), what each is given, and what follows the end of each.
+// The stages of an attempt: which it runs (prepare → setup → agent → verify → finish with a worktree, the
+// agent and its verify command without), what each is given, and what follows the end of each.
 import path from 'node:path';
 import type {AttemptEnd} from '../model/transition.js';
 import type {StageName, Task} from '../model/types.js';
 import type {Effect, Input, StageSpec} from './io.js';
 import {ended, timeLimitOf, timeoutTimer} from './attempts.js';
 import {hexOf} from './rng.js';
-import {agentSpec, finishSpec, prepareSpec, setupLogOf, setupSpec, usesWorktree} from './stage-specs.js';
+import {agentFailed, agentWorked, rateLimited, verifyFailed, verifyOf} from './checks.js';
+import {agentSpec, finishSpec, prepareSpec, setupLogOf, setupSpec, usesWorktree, verifySpec} from './stage-specs.js';
 import {finished, prepared} from './work-results.js';
 import type {Turn} from './turn.js';
 
@@ -21,6 +22,8 @@ function specOf(turn: Turn, task: Task, attemptId: string, stage: StageName): St
 			return {stage, run: setupSpec(turn, task, attemptId)};
 		case 'agent':
 			return {stage, run: agentSpec(turn, task, attemptId)};
+		case 'verify':
+			return {stage, run: verifySpec(turn, task, attemptId)};
 		case 'finish':
 			return {stage, finish: finishSpec(turn, task)};
 	}
@@ -30,7 +33,7 @@ function specOf(turn: Turn, task: Task, attemptId: string, stage: StageName): St
 function stageEffects(turn: Turn, task: Task, stage: StageName): Effect[] {
 	const attemptId = task.current!;
 	const effects: Effect[] = [{kind: 'run-stage', taskId: task.id, attemptId, spec: specOf(turn, task, attemptId, stage)}];
-	if (stage !== 'setup' && stage !== 'agent') return effects;
+	if (stage === 'prepare' || stage === 'finish') return effects;
 	// Paused during a git stage: the process starts stopped, and its clock with it.
 	if (task.suspendedAt !== undefined) return [...effects, {kind: 'suspend', attemptId}];
 	const limit = timeLimitOf(turn, task);
@@ -63,6 +66,7 @@ export function launch(turn: Turn, queued: Task): Effect[] {
 function advance(turn: Turn, task: Task, stage: StageName, tookMs: number | undefined): void {
 	const done = task.attempts.at(-1)!.stage;
 	const after = turn.apply(task.id, {type: 'stage', attemptId: task.current!, stage});
+	if (stage === 'verify') turn.emit({event: 'task.verify.started', task: task.id, attemptId: task.current, attempt: task.attempts.length});
 	// The last stage's time limit is over; the next one's, if it has one, is armed anew.
 	turn.disarm(timeoutTimer(task.current!));
 	turn.emit({event: 'task.stage', task: task.id, attemptId: task.current, stage, ended: done, durationMs: tookMs});
@@ -95,9 +99,26 @@ export function stageDone(turn: Turn, input: Extract<Input, {kind: 'stage-done'}
 			const how = result.exit.spawnError ?? (result.exit.signal === null ? `exited with code ${result.exit.exitCode}` : `was killed by ${result.exit.signal}`);
 			return end({...result.exit, spawnError: undefined, failure: {outcome: 'setup_failed', error: `workspace.setup ${how} (its log: ${setupLogOf(task)})`}});
 		}
-		case 'agent':
-			if (task.stopping !== undefined || !exitedWell(result.exit) || task.work === undefined) return end(result.exit);
-			return advance(turn, task, 'finish', took);
+		case 'agent': {
+			const tail = result.tail ?? '';
+			if (task.stopping === 'timeout') return end(agentFailed(turn, task, result.exit, tail));
+			if (task.stopping !== undefined) return end(result.exit);
+			if (!exitedWell(result.exit)) return end(rateLimited(turn, task, result.exit, tail) ?? agentFailed(turn, task, result.exit, tail));
+			agentWorked(turn, task);
+			if (verifyOf(turn.config, task) !== undefined) return advance(turn, task, 'verify', took);
+			return task.work === undefined ? end(result.exit) : advance(turn, task, 'finish', took);
+		}
+		case 'verify': {
+			// Killed, cancelled or shut down while it checked: that, not the check, is how the attempt ends.
+			if (task.stopping !== undefined && task.stopping !== 'timeout') return end(result.exit);
+			if (task.stopping === undefined && exitedWell(result.exit)) {
+				turn.emit({event: 'task.verify.passed', task: task.id, attemptId, durationMs: took});
+				return task.work === undefined ? end(result.exit) : advance(turn, task, 'finish', took);
+			}
+			const failed = verifyFailed(turn, task, result.exit, result.output ?? '');
+			turn.emit({event: 'task.verify.failed', task: task.id, attemptId, exitCode: result.exit.exitCode, signal: result.exit.signal, reason: failed.failure!.error, durationMs: took});
+			return end(failed);
+		}
 		case 'finish':
 			if (!result.result.ok) return end({...notRun, failure: {outcome: 'failed', error: `the agent succeeded, but its result could not be committed: ${result.result.error}`}});
 			finished(turn, task, result.result);

@@ -55,6 +55,10 @@ export type CoreState = {
 	readonly removing: ReadonlySet<string>;
 	/** When the cleanup timer is armed for (the earliest end of a worktree's keep), if it is. */
 	readonly cleanupAt?: number;
+	/** When the release timer is armed for (a breaker's cooldown or an agent's pause over), if it is. */
+	readonly releaseAt?: number;
+	/** Result hooks under way: whenIdle() waits for them. */
+	readonly hooksRunning: number;
 	/** The random generator's state (rng.ts). */
 	readonly seed: number;
 	/** Bumped by every change views can see. */
@@ -78,6 +82,7 @@ export function createCoreState(data: StateData, config: Config, options: CoreOp
 		archiving: false,
 		awaitingIdle: false,
 		removing: new Set(),
+		hooksRunning: 0,
 		seed: seed >>> 0,
 		version: 0,
 	};
@@ -100,14 +105,15 @@ export const isActive = (state: Pick<CoreState, 'phase'>): boolean => state.phas
 
 /**
  * Fields that are bookkeeping, not something a view shows: changing only them is no new version. Of the
- * meta, views show only the archived totals (the heartbeat every few seconds is for `orch status` readers).
+ * meta, views show only the archived totals, the breakers and the rate-limit pauses (the heartbeat every few seconds is for `orch status` readers).
  */
-const bookkeeping = new Set<keyof CoreState>(['tasks', 'meta', 'seed', 'wakeAt', 'awaitingIdle', 'archiving', 'merging', 'removing', 'cleanupAt', 'version']);
+const bookkeeping = new Set<keyof CoreState>(['tasks', 'meta', 'seed', 'wakeAt', 'releaseAt', 'awaitingIdle', 'archiving', 'merging', 'removing', 'cleanupAt', 'hooksRunning', 'version']);
 
 /** Whether `after` differs from `before` in anything a view can see (the task table's order cache is not). */
 export function visiblyChanged(before: CoreState, after: CoreState): boolean {
 	if (before === after) return false;
 	if (!before.tasks.sameTasks(after.tasks) || before.meta.totals !== after.meta.totals) return true;
+	if (before.meta.breakers !== after.meta.breakers || before.meta.rateLimits !== after.meta.rateLimits) return true;
 	for (const key of Object.keys(after) as Array<keyof CoreState>) {
 		if (!bookkeeping.has(key) && before[key] !== after[key]) return true;
 	}

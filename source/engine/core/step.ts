@@ -3,6 +3,7 @@
 import {spawned, timeoutFired} from './attempts.js';
 import type {Input, Step} from './io.js';
 import {archived, archiveFailed, heartbeat, reaped, shutdown, start, stopAll} from './lifecycle.js';
+import {hookDone} from './hook-specs.js';
 import {onAction} from './on-action.js';
 import {pump} from './pump.js';
 import {visiblyChanged, type CoreState} from './state.js';
@@ -33,6 +34,7 @@ function handle(turn: Turn, input: Input): void {
 			if (input.timer === 'heartbeat') return heartbeat(turn);
 			if (input.timer === 'grace') return stopAll(turn);
 			if (input.timer === 'cleanup') return turn.set({cleanupAt: undefined}); // the pump removes what is due
+			if (input.timer === 'release') return turn.set({releaseAt: undefined}); // the pump starts what is let go
 			return timeoutFired(turn, input.timer.slice('timeout:'.length));
 		case 'archived':
 			return archived(turn, input.taskIds);
@@ -44,6 +46,8 @@ function handle(turn: Turn, input: Input): void {
 			return mergeSettled(turn, input.taskId, input.result);
 		case 'removed':
 			return removed(turn, input.taskId, input.result, input.ms);
+		case 'hook-done':
+			return hookDone(turn, input);
 	}
 }
 

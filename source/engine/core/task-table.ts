@@ -130,17 +130,24 @@ export class TaskTable implements TaskLookup {
 
 	/**
 	 * The queued tasks that can start now within `limits`, best first, and the table with the order it
-	 * ranked (the same table when the cached order was still good).
+	 * ranked (the same table when the cached order was still good); `hold` says why a task may not start
+	 * now (a breaker, a rate limit), and the ones held back or waiting for a lock come with a note.
 	 */
-	pick(ctx: RankContext, limits: PoolLimits): {tasks: Task[]; table: TaskTable; waits: Array<{task: Task; note: string}>} {
+	pick(ctx: RankContext, limits: PoolLimits, hold?: (task: Task) => string | undefined): {tasks: Task[]; table: TaskTable; waits: Array<{task: Task; note: string}>} {
 		const free = limits.global - this.liveCount;
 		if (free <= 0) return {tasks: [], table: this, waits: []};
 		const perAgent = Object.values(limits.perAgent).some(limit => limit !== undefined);
-		// Without locks or per-agent limits the first free candidates are the answer; with them, skipped ones need more.
-		if (this.parts.claimants.size === 0 && !perAgent) return {...this.candidates(ctx, free), waits: []};
-		const {tasks, table} = this.candidates(ctx);
+		// Without locks, holds or per-agent limits the first free candidates are the answer; with them, skipped ones need more.
+		if (this.parts.claimants.size === 0 && !perAgent && hold === undefined) return {...this.candidates(ctx, free), waits: []};
+		const {tasks: candidates, table} = this.candidates(ctx);
+		const held: Array<{task: Task; note: string}> = [];
+		const tasks = hold === undefined ? candidates : candidates.filter(task => {
+			const note = hold(task);
+			if (note !== undefined) held.push({task, note});
+			return note === undefined;
+		});
 		const {open, waits} = this.parts.claimants.size === 0 ? {open: tasks, waits: []} : this.unlocked(tasks);
-		return {tasks: assignSlots(open, this.liveTasks(), limits), table, waits};
+		return {tasks: assignSlots(open, this.liveTasks(), limits), table, waits: [...held, ...waits]};
 	}
 
 	/**

@@ -4,13 +4,15 @@
 import {UnknownTaskError} from '../../errors.js';
 import type {EngineEvent} from '../model/events.js';
 import {transition, type TaskEvent} from '../model/transition.js';
-import type {Task} from '../model/types.js';
+import {isFinal, type Task} from '../model/types.js';
 import type {Effect, Step, TimerId} from './io.js';
 import {nextRandom} from './rng.js';
 import {isActive, type CoreState} from './state.js';
 
 export class Turn {
 	readonly effects: Effect[] = [];
+	/** Tasks that reached a final status in this step: their breakers and hooks follow (settled.ts). */
+	readonly settled: string[] = [];
 
 	constructor(
 		public state: CoreState,
@@ -53,6 +55,7 @@ export class Turn {
 		if (after === before) return before;
 		this.put(after);
 		if (after.status === 'failed' && before.status !== 'failed' && isActive(this.state)) this.set({failedThisRun: this.state.failedThisRun + 1});
+		if (isFinal(after) && !isFinal(before)) this.settled.push(id);
 		this.do({kind: 'persist'});
 		return after;
 	}

@@ -1,5 +1,6 @@
 // The one Action union. The CLI, the control socket and the TUI keymap all speak it.
 import {z} from 'zod';
+import {commandSchema} from '../../config/checks-schema.js';
 import {parseDuration, timeLimit} from '../../config/schema.js';
 import type {TaskSource} from './types.js';
 
@@ -36,6 +37,8 @@ export const newTaskSchema = z.strictObject({
 	workspace: z.enum(['none', 'worktree']).optional(),
 	touches: z.union([z.array(z.string().min(1)), z.string().min(1)]).optional(),
 	exclusive: z.boolean().optional(),
+	verify: commandSchema.optional(),
+	verifyTimeout: timeLimit.optional(),
 });
 export type NewTask = z.input<typeof newTaskSchema>;
 

@@ -23,6 +23,18 @@ export type EngineEvent = {
 		| 'task.merge'
 		/** A finished task's worktree was removed, or kept (`reason` says why). */
 		| 'task.worktree'
+		/** The verify command of an attempt started, or did not pass (`reason` says how). */
+		| 'task.verify.started'
+		| 'task.verify.failed'
+		| 'task.verify.passed'
+		/** A result hook ran (`hook`, `from`), or failed for good (`message` says why). */
+		| 'hook.done'
+		| 'hook.failed'
+		/** A breaker (`key`) opened or closed. */
+		| 'breaker.opened'
+		| 'breaker.closed'
+		/** An agent's attempt hit a rate limit: its dispatching pauses (`message`). */
+		| 'agent.rate_limited'
 		| 'dispatch.paused'
 		| 'dispatch.resumed'
 		| 'concurrency.changed'
@@ -45,4 +57,8 @@ export type EngineEvent = {
 	branch?: string;
 	merge?: MergeState;
 	files?: string[];
+	agent?: string;
+	hook?: string;
+	from?: string;
+	key?: string;
 };

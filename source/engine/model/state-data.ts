@@ -1,4 +1,5 @@
 // The persisted shape of the supervisor's state: what a store adapter keeps, whatever its backend.
+import type {Breakers, RateLimitPauses} from './breakers.js';
 import type {Totals} from './totals.js';
 import type {Task} from './types.js';
 
@@ -22,6 +23,9 @@ export type StateData = {
 		heartbeatPid?: number;
 		heartbeatMs?: number;
 		totals?: Totals;
+		/** Circuit breakers by key, and agents paused by a rate limit (model/breakers.ts). */
+		breakers?: Breakers;
+		rateLimits?: RateLimitPauses;
 		[k: string]: unknown;
 	};
 	/** Intake items that became tasks (model/intake-ledger.ts); absent in files from before intake. */

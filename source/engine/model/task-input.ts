@@ -37,6 +37,8 @@ const expectations: Record<string, string> = {
 	workspace: 'worktree or none',
 	touches: 'a glob or a list of globs of the files the task changes',
 	exclusive: 'true or false',
+	verify: 'a command: a list such as [npm, test], or {command: "npm test | tail", shell: true}',
+	verifyTimeout: 'a duration such as 30s, 10m or 1h',
 	source: 'a source orch knows (kind cli, tui, inbox, trigger or poll)',
 };
 

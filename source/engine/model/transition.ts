@@ -2,7 +2,7 @@
 import type {RetryPolicy} from '../../config/schema.js';
 import {InvalidActionError} from '../../errors.js';
 import {backoffDelay, mayRetry} from './retry.js';
-import type {Attempt, AttemptOutcome, StageName, StopReason, Task} from './types.js';
+import type {Attempt, AttemptOutcome, HookRecord, StageName, StopReason, Task} from './types.js';
 import {isFinal, isLive} from './types.js';
 import type {Work} from './work.js';
 
@@ -11,8 +11,13 @@ export type AttemptEnd = {
 	exitCode: number | null;
 	signal: string | null;
 	spawnError?: string;
-	/** The stage failed without a failing exit: its git or its setup command (`setup_failed`), its commit (`failed`). */
-	failure?: {outcome: 'setup_failed' | 'failed'; error: string};
+	/**
+	 * Why the attempt failed beyond its exit: its git or setup command (`setup_failed`), its commit
+	 * (`failed`), its verify command (`verify_failed`), a rate limit (`rate_limited`).
+	 */
+	failure?: {outcome: 'setup_failed' | 'failed' | 'verify_failed' | 'rate_limited'; error: string};
+	/** What the next attempt is told of this one's failure. */
+	feedback?: string;
 };
 
 export type TaskEvent =
@@ -26,6 +31,8 @@ export type TaskEvent =
 	| {type: 'work'; work: Work | undefined}
 	/** A note on the task: why it waits, what became of its merge. */
 	| {type: 'note'; reason: string}
+	/** A result hook started or settled: its record replaces the one of the same hook and place. */
+	| {type: 'hook'; record: HookRecord}
 	/** On start-up: the attempt belongs to a supervisor that died. */
 	| {type: 'recover'}
 	/** retry_wait is over. */
@@ -53,8 +60,9 @@ function refuse(task: Task, action: string, allowed: string): never {
 /** The outcome of an attempt that ended, from how it ended and why (if) the supervisor stopped it. */
 export function outcomeOf(stopping: StopReason | undefined, exit: AttemptEnd, stage?: StageName): AttemptOutcome {
 	if (exit.spawnError !== undefined) return 'spawn_error';
-	// A setup command that timed out failed as setup: the agent never ran.
+	// A setup command that timed out failed as setup: the agent never ran; a verify command, as verify.
 	if (stopping === 'timeout' && stage === 'setup') return 'setup_failed';
+	if (stopping === 'timeout' && stage === 'verify') return 'verify_failed';
 	switch (stopping) {
 		case 'timeout':
 			return 'timed_out';
@@ -103,8 +111,12 @@ function settle(task: Task, outcome: AttemptOutcome, detail: string | undefined,
 			}
 			return {...base, status: 'queued', budgetUsed, interruptions, reason: 'requeued after the supervisor died'};
 		}
+		case 'rate_limited':
+			// Not the task's fault: the attempt does not use up the budget; the agent's pause holds it.
+			return {...base, status: 'queued', budgetUsed: Math.max(0, task.budgetUsed - 1), reason: detail};
 		case 'failed':
 		case 'setup_failed':
+		case 'verify_failed':
 		case 'timed_out': {
 			const what = outcome === 'timed_out' ? 'timed out' : detail ?? `exited with code ${exitCode}`;
 			const maxAttempts = task.maxAttempts ?? ctx.retry.attempts;
@@ -135,8 +147,10 @@ function exited(task: Task, end: AttemptEnd, ctx: TransitionContext): Task {
 	const attempt = task.attempts.find(candidate => candidate.id === task.current)!;
 	const outcome = outcomeOf(task.stopping, end, attempt.stage);
 	const timedOut = outcome === 'timed_out' || (outcome === 'setup_failed' && task.stopping === 'timeout');
-	const error = end.spawnError ?? (timedOut ? `${attempt.stage === 'setup' ? 'setup ' : ''}timed out` : outcome === end.failure?.outcome ? end.failure.error : undefined);
-	const patch = {endedAt: ctx.now, exitCode: end.exitCode, signal: end.signal, outcome, error, ...stageEnded(attempt, ctx.now)};
+	const own = outcome === end.failure?.outcome ? end.failure.error : undefined;
+	const error = end.spawnError ?? own ?? (timedOut ? `${attempt.stage === 'setup' ? 'setup ' : ''}timed out` : undefined);
+	const feedback = end.feedback === undefined ? {} : {feedback: end.feedback};
+	const patch = {endedAt: ctx.now, exitCode: end.exitCode, signal: end.signal, outcome, error, ...feedback, ...stageEnded(attempt, ctx.now)};
 	return settle({...task, attempts: endAttempt(task, patch)}, outcome, error, end.exitCode, ctx);
 }
 
@@ -172,6 +186,11 @@ export function transition(task: Task, event: TaskEvent, ctx: TransitionContext)
 			return {...task, work: event.work, updatedAt: now};
 		case 'note':
 			return task.reason === event.reason ? task : {...task, reason: event.reason, updatedAt: now};
+		case 'hook': {
+			const {record} = event;
+			const others = (task.hooks ?? []).filter(hook => hook.hook !== record.hook || hook.from !== record.from);
+			return {...task, hooks: [...others, record], updatedAt: now};
+		}
 		case 'recover': {
 			if (!isLive(task)) return task;
 			const ended = {...task, attempts: endAttempt(task, {endedAt: now, outcome: 'interrupted' as const, error: 'the supervisor died'})};

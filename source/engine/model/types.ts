@@ -1,5 +1,6 @@
 // The data model shared by the engine, the store, the control protocol and the UI.
 // Plain JSON-serialisable objects only: tasks are persisted as they are.
+import type {CommandSetting, HookName} from '../../config/checks-schema.js';
 import type {Work, WorkspaceMode} from './work.js';
 
 export const taskStatuses = [
@@ -24,14 +25,19 @@ export const attemptOutcomes = [
 	'spawn_error',
 	/** The workspace could not be made ready: git (prepare) or the setup command failed. */
 	'setup_failed',
+	/** The agent exited 0, but the verify command after it did not. */
+	'verify_failed',
+	/** The agent was rate-limited: its dispatching pauses, and the attempt does not count. */
+	'rate_limited',
 ] as const;
 export type AttemptOutcome = (typeof attemptOutcomes)[number];
 
 /**
  * The stages of an attempt, in order: `prepare` makes the task's worktree, `setup` runs workspace.setup
- * in it, `agent` runs the agent, `finish` commits its result. Without a workspace, only `agent` runs.
+ * in it, `agent` runs the agent, `verify` checks its work, `finish` commits its result. Without a
+ * workspace, only `agent` and `verify` run.
  */
-export const stageNames = ['prepare', 'setup', 'agent', 'finish'] as const;
+export const stageNames = ['prepare', 'setup', 'agent', 'verify', 'finish'] as const;
 export type StageName = (typeof stageNames)[number];
 
 /** Why the supervisor is stopping a live attempt; decides the attempt's outcome. */
@@ -67,6 +73,8 @@ export type Attempt = {
 	stageAt?: number;
 	/** Milliseconds each stage that ended took. */
 	stageMs?: Partial<Record<StageName, number>>;
+	/** What the next attempt is told of this one's failure (cut to retry.feedbackBytes). */
+	feedback?: string;
 };
 
 export type Task = {
@@ -117,7 +125,15 @@ export type Task = {
 	exclusive?: boolean;
 	/** The task's git worktree and branch, once it has one. */
 	work?: Work;
+	/** Its own verify command (else its agent's): run after the agent exits 0. */
+	verify?: CommandSetting;
+	verifyTimeoutMs?: number;
+	/** The result hooks run for it, as they settle. */
+	hooks?: HookRecord[];
 };
+
+/** A result hook run for a task: which, from where, and how it went. */
+export type HookRecord = {hook: HookName; from: string; state: 'running' | 'ok' | 'failed'; tries?: number; ms?: number; error?: string; at: number};
 
 /** Tasks by id: a Map, or the core's immutable task table. */
 export type TaskLookup = {

@@ -27,10 +27,11 @@ const placeholderPattern = /\{(prompt|title|id|file)\}/g;
 /**
  * Replaces each placeholder in a shell command line with a reference to its environment variable that
  * expands to exactly the value wherever the placeholder stands: `"${VAR}"` outside quotes, `${VAR}`
- * inside double quotes, and `'"${VAR}"'` inside single quotes (closing and reopening them).
+ * inside double quotes, and `'"${VAR}"'` inside single quotes (closing and reopening them). `names`:
+ * placeholder → variable (the agent's placeholders by default).
  */
-export function shellReferences(line: string): string {
-	const placeholderAt = /\{(prompt|title|id|file)\}/y;
+export function shellReferences(line: string, names: Readonly<Record<string, string>> = placeholderEnv): string {
+	const placeholderAt = new RegExp(`\\{(${Object.keys(names).join('|')})\\}`, 'y');
 	let out = '';
 	let quote: '' | "'" | '"' = '';
 	for (let i = 0; i < line.length; i++) {
@@ -38,7 +39,7 @@ export function shellReferences(line: string): string {
 		placeholderAt.lastIndex = i;
 		const placeholder = placeholderAt.exec(line);
 		if (placeholder) {
-			const name = placeholderEnv[placeholder[1] as Placeholder];
+			const name = names[placeholder[1]!]!;
 			out += quote === '"' ? `\${${name}}` : quote === "'" ? `'"\${${name}}"'` : `"\${${name}}"`;
 			i += placeholder[0].length - 1;
 			continue;

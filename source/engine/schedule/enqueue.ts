@@ -81,6 +81,8 @@ export function prepareTasks(raw: readonly unknown[], ctx: EnqueueContext): Task
 			...(value.workspace === undefined ? {} : {workspace: value.workspace}),
 			...(touches === undefined || touches.length === 0 ? {} : {touches}),
 			...(value.exclusive ? {exclusive: true} : {}),
+			...(value.verify === undefined ? {} : {verify: value.verify}),
+			...(value.verifyTimeout === undefined ? {} : {verifyTimeoutMs: value.verifyTimeout}),
 		});
 	});
 	for (const [index, task] of tasks.entries()) {

@@ -30,6 +30,8 @@ const outcomeLooks: Record<AttemptOutcome, {icon: string; word: string; tone: De
 	interrupted: {icon: '↻', word: 'interrupted', tone: 'retry_wait'},
 	spawn_error: {icon: '✗', word: 'spawn error', tone: 'failed'},
 	setup_failed: {icon: '✗', word: 'setup failed', tone: 'failed'},
+	verify_failed: {icon: '✗', word: 'verify failed', tone: 'failed'},
+	rate_limited: {icon: '↻', word: 'rate-limited', tone: 'retry_wait'},
 };
 
 export function describeSource(source: TaskSource): string {
