@@ -34,6 +34,7 @@ Commands
   merge <id>       merge a finished task's branch (--squash, --rebase); exit 1 if it did not land
   diff <id>        show a task's changes: its worktree while it runs, its branch once finished
   clean            remove finished tasks' worktrees and leftovers (--dry-run, --force)
+  breaker          list circuit breakers and rate-limited agents; breaker reset <key> closes one
   init             write a commented starter .orchestratorrc
   doctor           check config, agents, state folder, lock, tmux and git once (exit 1 if one fails)
 
@@ -56,6 +57,7 @@ const commands: Record<string, () => Promise<CommandRun>> = {
 	merge: async () => (await import('./commands/merge.js')).run,
 	diff: async () => (await import('./commands/diff.js')).run,
 	clean: async () => (await import('./commands/clean.js')).run,
+	breaker: async () => (await import('./commands/breaker.js')).run,
 	retry: control('retry'),
 	kill: control('kill'),
 	cancel: control('cancel'),

@@ -1,9 +1,9 @@
 // Plain-text formatting for command output. Pure.
 import type {HealthCheck, HealthState, TaskView} from '../engine/model/snapshot.js';
 import type {Totals} from '../engine/model/totals.js';
-import type {TaskStatus} from '../engine/model/types.js';
+import {isFinal, type TaskStatus} from '../engine/model/types.js';
 import type {Spread, Stats} from '../stats/compute-stats.js';
-import {workNote} from '../engine/model/work-note.js';
+import {hookNote, workNote} from '../engine/model/work-note.js';
 
 import {formatDuration} from '../engine/model/duration-text.js';
 
@@ -27,6 +27,7 @@ export function taskNote(task: TaskView, now: number): string {
 	if (task.waitingOn) return `waiting on ${task.waitingOn.join(', ')}`;
 	if (task.status === 'retry_wait' && task.notBefore !== undefined) return `retry in ${formatDuration(task.notBefore - now)}`;
 	if (task.status === 'running' && task.lastLine) return task.lastLine;
+	if (task.reason && isFinal(task)) return [task.reason, hookNote(task)].filter(Boolean).join(' · ');
 	return task.reason || workNote(task);
 }
 
@@ -83,6 +84,8 @@ export function statsText(stats: Stats, health: readonly HealthCheck[], started:
 		['queue wait', spreadText(stats.wait)],
 	);
 	if (stats.utilisation !== undefined) lines.push(['pool', `${Math.round(stats.utilisation * 100)}% of slot time busy since start`]);
+	const {verifyFailed, hooksFailed, breakerOpenings} = stats.checks;
+	lines.push(['checks', `${verifyFailed} verify failed · ${breakerOpenings} breaker openings · ${hooksFailed} hooks failed`]);
 	for (const agent of stats.perAgent) {
 		lines.push([`agent ${agent.agent}`, `${agent.finished} finished · duration ${spreadText(agent.duration)} · wait ${spreadText(agent.wait)}`]);
 	}

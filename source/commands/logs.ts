@@ -79,6 +79,7 @@ async function follow(ctx: CommandContext, config: Config, id: string, n: number
 		const now = tick % endCheckEvery === 0 ? attemptOf(await findTask(ctx, config, id), attempt.n) : undefined;
 		if (now?.endedAt !== undefined) {
 			await copyFrom(ctx, attempt.logPath, offset);
+			await copyVerify(ctx, now);
 			ctx.stderr.write(`orch: ${id} attempt ${attempt.n} ended: ${now.outcome ?? 'unknown'}${now.exitCode === undefined || now.exitCode === null ? '' : ` (exit ${now.exitCode})`}${now.signal ? ` (${now.signal})` : ''}\n`);
 			return 0;
 		}
@@ -114,6 +115,14 @@ export const run: CommandRun = async ctx => {
 		for (const line of lines) ctx.stdout.write(`${line}\n`);
 	} else {
 		await copyFrom(ctx, attempt.logPath, 0);
+		await copyVerify(ctx, attempt);
 	}
 	return 0;
 };
+
+/** After the agent's log, the verify command's, when it ran (a heading line to stderr, so stdout stays the output). */
+async function copyVerify(ctx: CommandContext, attempt: Attempt): Promise<void> {
+	if (attempt.stageMs?.verify === undefined) return;
+	ctx.stderr.write(`orch: verify of attempt ${attempt.n}:\n`);
+	await copyFrom(ctx, attempt.logPath.replace(/\.log$/, '.verify.log'), 0);
+}

@@ -6,7 +6,7 @@ import type {Config} from '../config/schema.js';
 import {askControl, type Asked} from '../control/client.js';
 import {judgeLiveness, readHeartbeat, type SupervisorLiveness} from '../engine/model/heartbeat.js';
 import {buildSnapshot} from '../engine/build-snapshot.js';
-import {configFacts, type Snapshot} from '../engine/model/snapshot.js';
+import {checkFacts, configFacts, type Snapshot} from '../engine/model/snapshot.js';
 import {emptyTotals, readTotals} from '../engine/model/totals.js';
 import type {Task} from '../engine/model/types.js';
 import {readLock} from '../store/lock.js';
@@ -38,6 +38,7 @@ export function snapshotFromState(config: Config, data: StateData, now: number):
 		...configFacts(config),
 		health: [],
 		archived: {allTime: readTotals(data.meta), session: emptyTotals()},
+		...checkFacts(data.meta),
 	});
 }
 

@@ -89,8 +89,21 @@ export function resolveAgents(agents: Record<string, AgentProfileInput>, baseDir
 			...(workspace === undefined ? {} : {workspace}),
 			promptVia,
 			shell: input.shell ?? base?.shell ?? false,
+			// Checked results: without these the profile's verify, rate limit and hooks never applied
+			// (tests/integration/checked-results-verify.test.ts, "the feedback of a check that prints a lot").
+			...pick(input, base, ['verify', 'verifyTimeout', 'rateLimit', 'hooks']),
 		};
 	}
 
 	return resolved;
+}
+
+/** The fields of `keys` the profile sets, else its preset's. */
+function pick<K extends 'verify' | 'verifyTimeout' | 'rateLimit' | 'hooks'>(input: AgentProfileInput, base: AgentProfile | undefined, keys: readonly K[]): Partial<Pick<AgentProfile, K>> {
+	const picked: Partial<Pick<AgentProfile, K>> = {};
+	for (const key of keys) {
+		const value = input[key] ?? base?.[key];
+		if (value !== undefined) picked[key] = value as AgentProfile[K];
+	}
+	return picked;
 }

@@ -1,5 +1,6 @@
 // Builds the immutable snapshot views read from tasks: the derived fields (score, waiting, blocked) on top.
 import type {OutputBuffer} from './output/output-buffer.js';
+import {breakerCheck} from './model/breakers.js';
 import {emptyCounts, type Snapshot, type TaskView} from './model/snapshot.js';
 import {isFinal, type Task, type TaskLookup} from './model/types.js';
 import {score} from './schedule/priority.js';
@@ -8,7 +9,7 @@ import {dependencyState, dependentCounts, type RankContext} from './schedule/que
 /** What a snapshot is built from: its plain facts as they are, the tasks to derive views from. */
 export type SnapshotInput = Pick<
 	Snapshot,
-	'version' | 'dispatchPaused' | 'concurrency' | 'running' | 'stopping' | 'startedAt' | 'failedThisRun' | 'defaultAttempts' | 'defaultAgent' | 'agents' | 'health' | 'stateDir' | 'archived'
+	'version' | 'dispatchPaused' | 'concurrency' | 'running' | 'stopping' | 'startedAt' | 'failedThisRun' | 'defaultAttempts' | 'defaultAgent' | 'agents' | 'health' | 'stateDir' | 'archived' | 'breakers' | 'rateLimits' | 'breakerOpenings'
 > & {
 	tasks: TaskLookup;
 	now: number;
@@ -60,5 +61,8 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
 		counts[task.status]++;
 		if (task.current !== undefined) busy++;
 	}
-	return {...facts, takenAt: now, pid: process.pid, busy, counts, tasks: views, ...(archived === undefined ? {} : {archived})};
+	// Breakers and rate-limited agents are a health check of their own, as fresh as the snapshot.
+	const held = breakerCheck(facts.breakers ?? {}, facts.rateLimits ?? {}, now);
+	const health = held === undefined ? facts.health : [...facts.health, held];
+	return {...facts, health, takenAt: now, pid: process.pid, busy, counts, tasks: views, ...(archived === undefined ? {} : {archived})};
 }

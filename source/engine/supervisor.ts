@@ -10,7 +10,7 @@ import {stateTagOf} from './run/recovery.js';
 import type {Action, ActionResult} from './model/actions.js';
 import type {EngineEvent} from './model/events.js';
 import {heartbeatInterval} from './model/heartbeat.js';
-import {configFacts, type HealthCheck, type Snapshot} from './model/snapshot.js';
+import {checkFacts, configFacts, type HealthCheck, type Snapshot} from './model/snapshot.js';
 import {readTotals} from './model/totals.js';
 import type {OutputBuffer} from './output/output-buffer.js';
 import type {Supervisor, SupervisorDeps} from './supervisor-deps.js';
@@ -116,6 +116,7 @@ class Interpreter implements Supervisor {
 			...configFacts(config),
 			health: state.health,
 			archived: {allTime: readTotals(state.meta), session: state.archivedThisRun},
+			...checkFacts(state.meta),
 		});
 		return this.#snapshot;
 	}

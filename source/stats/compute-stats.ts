@@ -45,7 +45,19 @@ export type Stats = {
 	utilisation?: number;
 	/** ms since the supervisor started; undefined when it has not. */
 	uptime?: number;
+	/** Attempts whose verify command failed and result hooks that failed (live tasks), breaker openings ever. */
+	checks: {verifyFailed: number; hooksFailed: number; breakerOpenings: number};
 };
+
+function checkCounts(tasks: readonly TaskView[], breakerOpenings: number): Stats['checks'] {
+	let verifyFailed = 0;
+	let hooksFailed = 0;
+	for (const task of tasks) {
+		for (const attempt of task.attempts) if (attempt.outcome === 'verify_failed') verifyFailed++;
+		for (const hook of task.hooks ?? []) if (hook.state === 'failed') hooksFailed++;
+	}
+	return {verifyFailed, hooksFailed, breakerOpenings};
+}
 
 export const seriesMinutes = 30;
 
@@ -103,5 +115,6 @@ export function computeStats(snapshot: Snapshot, now: number): Stats {
 		perAgent: byAgent(tasks),
 		utilisation: startedAt === undefined ? undefined : utilisation(tasks, startedAt, now, snapshot.concurrency),
 		uptime: uptimeOf(snapshot, now),
+		checks: checkCounts(tasks, snapshot.breakerOpenings ?? 0),
 	};
 }

@@ -4,6 +4,7 @@ import type {Key} from 'ink';
 import type {Action} from '../engine/model/actions.js';
 import type {TaskView} from '../engine/model/snapshot.js';
 import type {PaneId} from './layout.js';
+import {heldByBreaker} from '../engine/model/breakers.js';
 import {mergeAction, mergeQuestion, removeAction, removeQuestion} from './work-keys.js';
 
 /** What a key asks the UI to do; `action` commands go to the engine through dispatch. */
@@ -103,6 +104,18 @@ export const bindings: readonly Binding[] = [
 	{keys: ['M'], show: 'M', label: 'merge the branch (worktree)', command: 'action', panes: ['queue', 'logs'], action: mergeAction, confirm: mergeQuestion},
 	{keys: ['X'], show: 'X', label: 'remove the worktree', command: 'action', panes: ['queue', 'logs'], action: removeAction, confirm: removeQuestion},
 	{keys: ['D'], show: 'D', label: 'show the diff in $PAGER (worktree)', command: 'diff', panes: ['queue', 'logs']},
+	{
+		keys: ['B'],
+		show: 'B',
+		label: 'reset the breaker holding the task',
+		command: 'action',
+		panes: ['queue', 'logs'],
+		action: task => {
+			const key = heldByBreaker(task.reason);
+			return key === undefined ? `${task.id} is not held by a breaker (orch breaker lists them)` : {type: 'reset_breaker', key};
+		},
+		confirm: task => `Close the breaker for ${heldByBreaker(task.reason) ?? ''}? Its held tasks may run at once.`,
+	},
 	{keys: ['P'], show: 'P', label: 'pause/resume dispatching', command: 'togglePauseDispatch', footer: true},
 	{keys: ['+', '='], show: '+', label: 'priority +1', command: 'action', panes: ['queue'], action: task => ({type: 'set_priority', id: task.id, priority: task.priority + 1})},
 	{keys: ['-', '_'], show: '-', label: 'priority -1', command: 'action', panes: ['queue'], action: task => ({type: 'set_priority', id: task.id, priority: task.priority - 1})},

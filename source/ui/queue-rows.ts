@@ -1,7 +1,7 @@
 // What the queue pane lists, in which order, and what each row says. Pure: the pane only lays it out.
 import type {Snapshot, TaskView} from '../engine/model/snapshot.js';
 import {isFinal} from '../engine/model/types.js';
-import {workNote} from '../engine/model/work-note.js';
+import {hookNote, workNote} from '../engine/model/work-note.js';
 import {compactNumber, displayStatus, shortDuration, statusIcons, statusWords, type DisplayStatus} from './format.js';
 
 /** Which clock the row's time shows. */
@@ -80,7 +80,7 @@ export function rowNote(task: TaskView): string {
 			return workNote(task);
 		case 'failed':
 		case 'cancelled':
-			return task.reason ?? workNote(task);
+			return [task.reason, hookNote(task)].filter(Boolean).join(' · ') || workNote(task);
 		default:
 			return task.reason ?? '';
 	}

@@ -21,6 +21,13 @@ export function verifyTimeoutOf(config: Config, task: Task): number {
 /** A command as a person reads it: `node check.js src/a.js`. */
 export const commandText = (command: CommandSetting): string => ('sh' in command ? command.sh : command.argv.join(' '));
 
+/** How a verify command ended, as a queue's note says it: `verify ✗ (exit 1)`, `verify ✗ (timed out after 10m)`. */
+function verifyNote(exit: RunResult, timedOutAfter: number | undefined): string {
+	if (timedOutAfter !== undefined) return `verify ✗ (timed out after ${formatMs(timedOutAfter)})`;
+	if (exit.spawnError !== undefined) return `verify ✗ (could not start: ${exit.spawnError})`;
+	return exit.signal === null ? `verify ✗ (exit ${exit.exitCode})` : `verify ✗ (killed by ${exit.signal})`;
+}
+
 /** How a process ended, in words: `exited with code 1`, `was killed by SIGKILL`, `timed out after 10m`. */
 function howItEnded(exit: RunResult, timedOutAfter: number | undefined): string {
 	if (timedOutAfter !== undefined) return `timed out after ${formatMs(timedOutAfter)}`;
@@ -31,12 +38,13 @@ function howItEnded(exit: RunResult, timedOutAfter: number | undefined): string 
 /** The end of an attempt whose verify command did not pass, with what the next attempt is told. */
 export function verifyFailed(turn: Turn, task: Task, exit: RunResult, output: string): AttemptEnd {
 	const command = commandText(verifyOf(turn.config, task)!);
-	const how = howItEnded(exit, task.stopping === 'timeout' ? verifyTimeoutOf(turn.config, task) : undefined);
+	const limit = task.stopping === 'timeout' ? verifyTimeoutOf(turn.config, task) : undefined;
+	const how = howItEnded(exit, limit);
 	const text = output.trim() === '' ? 'It printed nothing.' : `Its output:\n\n${cutOutput(output, turn.config.retry.feedbackBytes)}`;
 	return {
 		exitCode: exit.exitCode,
 		signal: exit.signal,
-		failure: {outcome: 'verify_failed', error: `verify ${how}`},
+		failure: {outcome: 'verify_failed', error: verifyNote(exit, limit)},
 		feedback: `The check \`${command}\` ${how}. ${text}`,
 	};
 }

@@ -6,6 +6,7 @@ import {isLive} from '../model/types.js';
 import {prepareTasks} from '../schedule/enqueue.js';
 import {resume, stopAttempt, suspend} from './attempts.js';
 import {isActive} from './state.js';
+import {breakersOf, resetBreaker} from './settled.js';
 import type {Turn} from './turn.js';
 import {mergeByHand, removeByHand} from './worktrees.js';
 
@@ -94,6 +95,13 @@ export function onAction(turn: Turn, action: Action): void {
 			return mergeByHand(turn, action.id, action.mode);
 		case 'remove_worktree':
 			return removeByHand(turn, action.id, action.force);
+		case 'reset_breaker': {
+			if (!resetBreaker(turn, action.key)) {
+				const known = Object.keys(breakersOf(turn.state));
+				throw new InvalidActionError(`no breaker for "${action.key}"; ${known.length === 0 ? 'there are none' : `the breakers are: ${known.join(', ')}`} (orch breaker lists them)`);
+			}
+			return reply(turn, `breaker for ${action.key} closed; its tasks may run`);
+		}
 		case 'check_health':
 			if (!turn.state.options.healthChecks) return reply(turn, 'no health checks run here');
 			turn.do({kind: 'check-health'});

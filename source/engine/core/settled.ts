@@ -36,6 +36,7 @@ function tendBreaker(turn: Turn, task: Task): void {
 		const {breaker, opened} = breakerFailed(before, turn.now, config);
 		setBreaker(turn, key, breaker);
 		if (!opened) return;
+		turn.set({meta: {...turn.state.meta, breakerOpenings: ((turn.state.meta.breakerOpenings as number | undefined) ?? 0) + 1}});
 		const message = `breaker open for ${key}: ${breaker.failures.length} failures; next try ${clockOf(breaker.retryAt!)}`;
 		turn.emit({event: 'breaker.opened', key, task: task.id, count: breaker.failures.length, message});
 		runHooks(turn, task, ['onBreaker'], {key, breaker});
@@ -71,7 +72,7 @@ export function holdsOf(turn: Turn): ((task: Task) => string | undefined) | unde
 	const anyBreaker = Object.values(breakers).some(breaker => breaker.state !== 'closed');
 	const anyPause = Object.values(pauses).some(pause => pause.until > now);
 	if (!anyBreaker && !anyPause) return undefined;
-	const given = new Set<string>();
+	const given = new Map<string, string>();
 	return task => {
 		const pause = pauses[task.agent];
 		if (pause && pause.until > now) return `held: agent ${task.agent} is rate-limited until ${clockOf(pause.until)}`;

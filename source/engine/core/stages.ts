@@ -66,10 +66,10 @@ export function launch(turn: Turn, queued: Task): Effect[] {
 function advance(turn: Turn, task: Task, stage: StageName, tookMs: number | undefined): void {
 	const done = task.attempts.at(-1)!.stage;
 	const after = turn.apply(task.id, {type: 'stage', attemptId: task.current!, stage});
-	if (stage === 'verify') turn.emit({event: 'task.verify.started', task: task.id, attemptId: task.current, attempt: task.attempts.length});
 	// The last stage's time limit is over; the next one's, if it has one, is armed anew.
 	turn.disarm(timeoutTimer(task.current!));
 	turn.emit({event: 'task.stage', task: task.id, attemptId: task.current, stage, ended: done, durationMs: tookMs});
+	if (stage === 'verify') turn.emit({event: 'task.verify.started', task: task.id, attemptId: task.current, attempt: task.attempts.length});
 	for (const effect of stageEffects(turn, after, stage)) turn.do(effect);
 }
 

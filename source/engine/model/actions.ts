@@ -67,6 +67,8 @@ export const actionSchema = z.discriminatedUnion('type', [
 	z.strictObject({type: z.literal('merge'), id: z.string(), mode: z.enum(['merge', 'squash', 'rebase']).optional()}),
 	/** Removes a finished task's worktree, and its branch when that loses nothing; with `force`, whatever they hold. */
 	z.strictObject({type: z.literal('remove_worktree'), id: z.string(), force: z.boolean().default(false)}),
+	/** Closes a circuit breaker (its key: a file, `<poll source>#<item>`, a project, `agent <name>`), forgetting its failures. */
+	z.strictObject({type: z.literal('reset_breaker'), key: z.string().min(1)}),
 ]);
 
 /** Enqueue carries raw task objects: each is validated by the supervisor so errors name the task's index and field. */

@@ -3,6 +3,7 @@
 // that key failed for good within `window`; while it is open its tasks are held, other keys go on; after
 // `cooldown` one task goes through (half-open) and its success closes it, its failure opens it again.
 import type {BreakerConfig, RateLimitConfig} from '../../config/checks-schema.js';
+import type {HealthCheck} from './snapshot.js';
 import type {Task} from './types.js';
 
 export type Breaker = {
@@ -67,19 +68,22 @@ const windowText = (ms: number): string =>
 
 /**
  * Why the breaker holds this task back, or nothing when it may go: open and cooling down; half-open
- * with another task trying; `given` is the set of keys a task already went through for in this pick.
+ * with another task trying; `given`: the keys a task already went through for in this pick, and that task.
  */
-export function breakerHold(breaker: Breaker | undefined, key: string, task: Pick<Task, 'id'>, now: number, config: BreakerConfig, given: Set<string>): string | undefined {
+export function breakerHold(breaker: Breaker | undefined, key: string, task: Pick<Task, 'id'>, now: number, config: BreakerConfig, given: Map<string, string>): string | undefined {
 	if (!breaker || breaker.state === 'closed') return undefined;
 	if (breaker.state === 'open' && (breaker.retryAt ?? 0) > now) {
 		return `held: breaker open for ${key}: ${breaker.failures.length} failures in ${windowText(config.window)}; next try ${clockOf(breaker.retryAt!)}`;
 	}
-	const trying = breaker.state === 'half-open' ? breaker.probe : undefined;
-	if ((trying !== undefined && trying !== task.id) || (trying === undefined && given.has(key))) {
-		return `held: breaker half-open for ${key}; ${trying ?? 'another task'} is trying`;
-	}
-	given.add(key);
+	const trying = (breaker.state === 'half-open' ? breaker.probe : undefined) ?? given.get(key);
+	if (trying !== undefined && trying !== task.id) return `held: breaker half-open for ${key}; ${trying} is trying`;
+	given.set(key, task.id);
 	return undefined;
+}
+
+/** The breaker key a hold note (breakerHold's) names, for a key that resets the breaker holding a task. */
+export function heldByBreaker(reason: string | undefined): string | undefined {
+	return /^held: breaker (?:open|half-open) for (.+?)(?:: \d+ failures? in |; )/.exec(reason ?? '')?.[1];
 }
 
 /** Whether this ending of an agent is a rate limit: an exit code or an output line the profile names. */
@@ -93,6 +97,21 @@ export function isRateLimited(limit: RateLimitConfig | undefined, exitCode: numb
 export function rateLimitPause(before: RateLimitPause | undefined, now: number, limit: RateLimitConfig): RateLimitPause {
 	const hits = (before !== undefined && before.until >= now - limit.max ? before.hits : 0) + 1;
 	return {until: now + Math.min(limit.max, limit.backoff * 2 ** (hits - 1)), hits};
+}
+
+/**
+ * The Health pane's `breakers` check: warn while a breaker is open or half-open or an agent is paused by
+ * a rate limit (which and until when); none when every breaker is closed.
+ */
+export function breakerCheck(breakers: Breakers, pauses: RateLimitPauses, now: number): HealthCheck | undefined {
+	const parts: string[] = [];
+	for (const [key, breaker] of Object.entries(breakers)) {
+		if (breaker.state === 'open') parts.push(`open ${key} (next try ${clockOf(breaker.retryAt ?? now)})`);
+		if (breaker.state === 'half-open') parts.push(`half-open ${key}`);
+	}
+	for (const [agent, pause] of Object.entries(pauses)) if (pause.until > now) parts.push(`agent ${agent} rate-limited until ${clockOf(pause.until)}`);
+	if (parts.length === 0) return undefined;
+	return {name: 'breakers', state: 'warn', detail: `${parts.join('; ')} · orch breaker reset KEY`, checkedAt: now};
 }
 
 /** The earliest moment something held may go (a breaker's retry, an agent's pause over), if any. */

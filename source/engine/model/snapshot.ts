@@ -1,5 +1,6 @@
 // The immutable picture of the supervisor that views (TUI, socket clients, `orch ls`) read.
 import type {AgentProfile, Config} from '../../config/schema.js';
+import type {Breakers, RateLimitPauses} from './breakers.js';
 import type {ArchivedTotals} from './totals.js';
 import {taskStatuses, type Factor, type Task, type TaskStatus} from './types.js';
 
@@ -50,7 +51,19 @@ export type Snapshot = {
 	stateDir: string;
 	/** Totals of tasks that left the live state for the archive (stats add them to the live tasks'). */
 	archived?: ArchivedTotals;
+	/** Circuit breakers that are not closed or have failures to count, and agents paused by a rate limit. */
+	breakers?: Breakers;
+	rateLimits?: RateLimitPauses;
+	/** How often a breaker opened, ever. */
+	breakerOpenings?: number;
 };
+
+/** The breakers and rate-limit pauses the state's meta holds, for a snapshot. */
+export const checkFacts = (meta: {breakers?: unknown; rateLimits?: unknown; breakerOpenings?: unknown}): Pick<Snapshot, 'breakers' | 'rateLimits' | 'breakerOpenings'> => ({
+	...(typeof meta.breakerOpenings === 'number' ? {breakerOpenings: meta.breakerOpenings} : {}),
+	...(meta.breakers === undefined ? {} : {breakers: meta.breakers as Breakers}),
+	...(meta.rateLimits === undefined ? {} : {rateLimits: meta.rateLimits as RateLimitPauses}),
+});
 
 
 /** The parts of the config every snapshot carries, so views (attached ones too) need no config of their own. */

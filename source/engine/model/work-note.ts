@@ -5,7 +5,7 @@ import {currentAttempt, isFinal, type StageName, type Task} from './types.js';
 import type {Work} from './work.js';
 
 /** The stages around the agent, as a row says them; the agent's own stage has its output to show instead. */
-export const stageWords: Readonly<Partial<Record<StageName, string>>> = {prepare: 'preparing worktree', setup: 'running setup', finish: 'committing'};
+export const stageWords: Readonly<Partial<Record<StageName, string>>> = {prepare: 'preparing worktree', setup: 'running setup', verify: 'verifying', finish: 'committing'};
 
 /** `3 files, +10 −2` (`files: false`: `+10 −2`). */
 export function diffStatText(diff: DiffStat, files = true): string {
@@ -51,8 +51,15 @@ export function branchNote(work: Work | undefined): string {
 	return `${commits}${work.diff ? `, ${diffStatText(work.diff, false)}` : ''} (orch merge)`;
 }
 
-/** The note a task's workspace adds to its row: its git stage while it runs, its branch once it finished. */
+/** What the task's result hooks came to, when one failed or runs: `hook ✗ onFinish`, `hook …`. */
+export function hookNote(task: Pick<Task, 'hooks'>): string {
+	const failed = (task.hooks ?? []).filter(hook => hook.state === 'failed');
+	if (failed.length > 0) return `hook ✗ ${fewNames([...new Set(failed.map(hook => hook.hook))])}`;
+	return (task.hooks ?? []).some(hook => hook.state === 'running') ? 'hook …' : '';
+}
+
+/** The note a task's workspace adds to its row: its git stage while it runs, its branch once it finished; and its hooks. */
 export function workNote(task: Task): string {
 	if (task.current !== undefined) return stageNote(task);
-	return isFinal(task) ? branchNote(task.work) : '';
+	return isFinal(task) ? [branchNote(task.work), hookNote(task)].filter(Boolean).join(' · ') : '';
 }

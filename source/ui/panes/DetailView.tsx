@@ -2,6 +2,7 @@ import {Box} from 'ink';
 import {buildCommandLine} from '../../engine/run/command-line.js';
 import type {Snapshot, TaskView} from '../../engine/model/snapshot.js';
 import type {Attempt, AttemptOutcome, TaskSource} from '../../engine/model/types.js';
+import {feedbackSection, hookSection, verifyLines} from '../check-lines.js';
 import type {DetailLine, DetailTone} from '../detail-line.js';
 import {stagePart, stageTimes, workLines} from '../detail-work.js';
 import {displayStatus, shortDuration, statusColor, statusLabel, wrap} from '../format.js';
@@ -144,6 +145,13 @@ export function detailLines(task: TaskView, snapshot: Snapshot, width: number, p
 	if (task.attempts.length === 0) lines.push({text: '  none yet', tone: 'dim'});
 	for (const attempt of task.attempts) lines.push(...attemptLines(attempt, task, now));
 
+	const agentVerify = snapshot.agents.find(agent => agent.name === task.agent)?.verify;
+	for (const section of [verifyLines(task, agentVerify), feedbackSection(task), hookSection(task)]) {
+		if (section.length === 0) continue;
+		blank();
+		lines.push(...section);
+	}
+
 	const work = workLines(task);
 	if (work.length > 0) {
 		blank();
@@ -151,7 +159,7 @@ export function detailLines(task: TaskView, snapshot: Snapshot, width: number, p
 		for (const line of work) lines.push(...indented(line.text, line.tone));
 	}
 
-	const logs = [...new Set(task.attempts.map(attempt => attempt.logPath))];
+	const logs = [...new Set(task.attempts.flatMap(attempt => [attempt.logPath, ...(attempt.stageMs?.verify === undefined ? [] : [attempt.logPath.replace(/\.log$/, '.verify.log')])]))];
 	if (logs.length > 0) {
 		blank();
 		lines.push({text: 'Logs', tone: 'heading'});

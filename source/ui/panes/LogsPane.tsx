@@ -1,6 +1,7 @@
 import {useEffect, useMemo} from 'react';
 import type {TaskView} from '../../engine/model/snapshot.js';
 import {pickAttempt, type Attempt} from '../../engine/model/types.js';
+import {readLogTail} from '../../engine/output/log-tail.js';
 import {oneLine, shortDuration} from '../format.js';
 import {useLogWindow, type LogRow, type LogWindow} from '../hooks/use-log-window.js';
 import {Line, type Span} from '../line.js';
@@ -49,7 +50,11 @@ export function LogsPane({task, attemptN, width, height, focused, scroll: kept, 
 	const inner = frameInner(width, height);
 	const attempt = task ? pickAttempt(task, attemptN) : undefined;
 	const outcome = attempt ? outcomeLine(attempt) : undefined;
-	const extra = useMemo(() => (outcome === undefined ? [] : [outcome]), [outcome]);
+	// The verify command's output follows the agent's, once it ran; the file does not change after.
+	const verifyDone = attempt?.stageMs?.verify !== undefined;
+	const verifying = attempt?.endedAt === undefined && attempt?.stage === 'verify';
+	const verify = useMemo(() => (attempt === undefined ? [] : verifyLogLines(attempt, verifyDone, verifying)), [attempt?.logPath, verifyDone, verifying]);
+	const extra = useMemo(() => [...verify, ...(outcome === undefined ? [] : [outcome])], [verify, outcome]);
 	const path = attempt?.logPath;
 	const scroll = scrollIn(kept, path);
 	const live = attempt !== undefined && attempt.endedAt === undefined;
@@ -74,7 +79,7 @@ export function LogsPane({task, attemptN, width, height, focused, scroll: kept, 
 				{window.fileLines === 0 && inner.height > 1 ? notice('no output') : null}
 				{rows.map((row, index) => (
 					// By position: a row that shows another line keeps its place in the layout and only redraws.
-					<Line key={index} width={inner.width} spans={rowSpan(row, attempt.outcome)} />
+					<Line key={index} width={inner.width} spans={rowSpan(row, attempt.outcome, outcome)} />
 				))}
 			</>
 		);
@@ -87,8 +92,19 @@ export function LogsPane({task, attemptN, width, height, focused, scroll: kept, 
 	);
 }
 
-/** A log row as drawn: the outcome line in its colour, the supervisor's own lines dim. */
-function rowSpan(row: LogRow, outcome: Attempt['outcome']): Span {
-	if (row.kind === 'extra') return {text: row.text, bold: true, color: outcomeColors[outcome ?? ''] ?? 'red'};
-	return {text: row.text, dim: row.kind === 'orch'};
+/** A log row as drawn: the outcome line in its colour, the supervisor's own lines and the verify heading dim. */
+function rowSpan(row: LogRow, outcome: Attempt['outcome'], outcomeText: string | undefined): Span {
+	if (row.kind === 'extra' && row.text === outcomeText) return {text: row.text, bold: true, color: outcomeColors[outcome ?? ''] ?? 'red'};
+	return {text: row.text, dim: row.kind === 'orch' || (row.kind === 'extra' && row.text.startsWith('— verify'))};
+}
+
+/** Lines of the verify command's log shown after the agent's. */
+const verifyTailLines = 500;
+
+/** The verify command's output as lines after the agent's log: a heading and its last lines; `verifying…` while it runs. */
+export function verifyLogLines(attempt: Attempt, done: boolean, running: boolean): string[] {
+	if (running) return ['— verifying…'];
+	if (!done) return [];
+	const lines = readLogTail(attempt.logPath.replace(/\.log$/, '.verify.log'), verifyTailLines);
+	return [`— verify${lines.length === 0 ? ': no output' : ':'}`, ...lines];
 }

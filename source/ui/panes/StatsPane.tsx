@@ -45,6 +45,10 @@ export function statsLines(stats: Stats, valueWidth = 0): StatsLine[] {
 		{label: 'pool', value: stats.utilisation === undefined ? '–' : `${percent(stats.utilisation)} busy`},
 		{label: 'retries', value: `${compactNumber(stats.allTime.retries)} · ${compactNumber(stats.allTime.interruptions)} interrupted`},
 	];
+	const {verifyFailed, hooksFailed, breakerOpenings} = stats.checks;
+	if (verifyFailed + hooksFailed + breakerOpenings > 0) {
+		lines.push({label: 'checks', value: `verify ✗${compactNumber(verifyFailed)} · breaker opened ${compactNumber(breakerOpenings)} · hook ✗${compactNumber(hooksFailed)}`});
+	}
 	// The sparkline needs a few cells to say anything; narrower panes go without.
 	const sparkWidth = Math.min(stats.series.length, valueWidth);
 	if (sparkWidth >= 8) lines.push({label: `per min`, value: sparkline(stats.series, sparkWidth), color: 'cyan'});
