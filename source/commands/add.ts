@@ -28,6 +28,9 @@ Options
   --touches GLOBS  files the task will change, as globs (src/api/**), comma separated or repeated:
                    tasks whose globs overlap never run at once
   --exclusive      run alone: no other task runs while it does
+  --verify CMD     a check run after the agent exits 0 (split at spaces, no shell, e.g. "npm test");
+                   the attempt succeeds only if it exits 0 too, else it is retried, told the output
+  --verify-shell   run --verify through /bin/sh (pipes, quotes)
   --from FILE      add many tasks: one JSON object per line, a JSON array, or one object; - reads stdin
   --json           print {"ids": [...]} instead of one id per line
   --config, -c FILE    config file
@@ -106,6 +109,8 @@ export const run: CommandRun = async ctx => {
 		workspace: {type: 'string'},
 		touches: {type: 'string', isMultiple: true},
 		exclusive: {type: 'boolean'},
+		verify: {type: 'string'},
+		verifyShell: {type: 'boolean'},
 		from: {type: 'string'},
 		json: {type: 'boolean'},
 	});
@@ -133,6 +138,7 @@ export const run: CommandRun = async ctx => {
 			workspace: flags.workspace,
 			touches: touchesOf(flags.touches),
 			exclusive: flags.exclusive === true ? true : undefined,
+			verify: flags.verify === undefined ? undefined : {command: flags.verify, shell: flags.verifyShell === true},
 		};
 		const given = Object.fromEntries(Object.entries(task).filter(([, value]) => value !== undefined));
 		checkTask(given, {at: 'orch add'});

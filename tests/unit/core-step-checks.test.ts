@@ -52,7 +52,8 @@ describe('step: verify after the agent', () => {
 		expect(task.status).toBe('retry_wait');
 		expect(task.reason).toMatch(/^verify ✗ \(exit 1\); attempt 2 of 3 after backoff$/);
 		expect(task.attempts[0]).toMatchObject({outcome: 'verify_failed', error: 'verify ✗ (exit 1)'});
-		expect(task.attempts[0]!.feedback).toBe('The check `node check.js {file} {files}` exited with code 1. Its output:\n\nBROKEN: line 3\n');
+		// The check as it ran, placeholders filled in: the agent can run it again.
+		expect(task.attempts[0]!.feedback).toBe('The check `node check.js src/a.js src/a.js` exited with code 1. Its output:\n\nBROKEN: line 3\n');
 		expect(events(effects).find(event => event.event === 'task.verify.failed')).toMatchObject({task: 't1', exitCode: 1, reason: 'verify ✗ (exit 1)'});
 	});
 

@@ -37,7 +37,9 @@ function howItEnded(exit: RunResult, timedOutAfter: number | undefined): string 
 
 /** The end of an attempt whose verify command did not pass, with what the next attempt is told. */
 export function verifyFailed(turn: Turn, task: Task, exit: RunResult, output: string): AttemptEnd {
-	const command = commandText(verifyOf(turn.config, task)!);
+	// As it ran, placeholders filled in (tests/integration/checked-results-verify.test.ts, "When a file is written broken").
+	const setting = verifyOf(turn.config, task)!;
+	const command = 'sh' in setting ? setting.sh : fillArgv(setting.argv, verifyValues(task)).join(' ');
 	const limit = task.stopping === 'timeout' ? verifyTimeoutOf(turn.config, task) : undefined;
 	const how = howItEnded(exit, limit);
 	const text = output.trim() === '' ? 'It printed nothing.' : `Its output:\n\n${cutOutput(output, turn.config.retry.feedbackBytes)}`;
@@ -82,11 +84,26 @@ export function agentWorked(turn: Turn, task: Task): void {
 
 /** The prompt an attempt's agent is given: the task's, with what went wrong in the attempt before when there is something. */
 export function promptOf(config: Config, task: Task): string {
-	const previous: Attempt | undefined = task.attempts.at(-2);
+	// A rate-limited or interrupted attempt did no work to speak of: the one before it still does
+	// (tests/integration/checked-results-verify.test.ts, "feedback across an attempt that did not run the task").
+	const previous: Attempt | undefined = task.attempts
+		.slice(0, -1)
+		.reverse()
+		.find(attempt => attempt.outcome !== 'rate_limited' && attempt.outcome !== 'interrupted');
 	const template = config.retry.feedback;
 	if (previous?.feedback === undefined || template === '') return task.prompt;
 	const values: Record<string, string> = {prompt: task.prompt, feedback: previous.feedback, previous: String(previous.n)};
 	return template.replace(/\{(prompt|feedback|previous)\}/g, (_match, name: string) => values[name]!);
+}
+
+/** argv with `{id}`, `{title}`, `{workspace}`, `{file}`, `{files}` filled in; `{files}` alone stands for one argument per file. */
+export function fillArgv(argv: readonly string[], values: ReturnType<typeof verifyValues>): string[] {
+	const one = (arg: string) =>
+		arg.replace(/\{(id|title|workspace|file|files)\}/g, (_match, name: string) => {
+			const value = values[name as keyof typeof values];
+			return Array.isArray(value) ? value.join(' ') : value ?? '';
+		});
+	return argv.flatMap(arg => (arg === '{files}' ? values.files : [one(arg)]));
 }
 
 /** Values for a verify command's placeholders: `{file}` is a trigger's file, `{files}` the files the task touches. */

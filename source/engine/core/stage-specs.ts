@@ -7,7 +7,7 @@ import {branchOf, commitMessage, type Work} from '../model/work.js';
 import {buildCommandLine, shellReferences} from '../run/command-line.js';
 import type {RunSpec} from '../run/run-port.js';
 import type {FinishSpec, PrepareSpec} from '../workspace-port.js';
-import {promptOf, verifyOf, verifyValues} from './checks.js';
+import {fillArgv, promptOf, verifyOf, verifyValues} from './checks.js';
 import type {Turn} from './turn.js';
 
 /** Whether the task runs in a worktree of its own: its own choice, else its agent's, else workspace.mode. */
@@ -22,16 +22,6 @@ export const verifyLogOf = (task: Task): string => task.attempts.at(-1)!.logPath
 
 /** Where a verify command run through a shell finds each placeholder's value. */
 const verifyPlaceholderEnv = {id: 'ORCH_TASK_ID', title: 'ORCH_TITLE', file: 'ORCH_FILE', files: 'ORCH_FILES', workspace: 'ORCH_WORKSPACE'};
-
-/** argv with `{id}`, `{title}`, `{workspace}`, `{file}`, `{files}` filled in; `{files}` alone stands for one argument per file. */
-function fillArgv(argv: readonly string[], values: ReturnType<typeof verifyValues>): string[] {
-	const one = (arg: string) =>
-		arg.replace(/\{(id|title|workspace|file|files)\}/g, (_match, name: string) => {
-			const value = values[name as keyof typeof values];
-			return Array.isArray(value) ? value.join(' ') : value ?? '';
-		});
-	return argv.flatMap(arg => (arg === '{files}' ? values.files : [one(arg)]));
-}
 
 /** The task's worktree and branch: as recorded, or where they go on its first start. */
 export function placeOf(config: Config, task: Task): Pick<Work, 'repo' | 'path' | 'branch'> {
