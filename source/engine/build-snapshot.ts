@@ -1,6 +1,6 @@
 // Builds the immutable snapshot views read from tasks: the derived fields (score, waiting, blocked) on top.
 import type {OutputBuffer} from './output/output-buffer.js';
-import {breakerCheck} from './model/breakers.js';
+import {breakerCheck} from './model/breaker-check.js';
 import {emptyCounts, type Snapshot, type TaskView} from './model/snapshot.js';
 import {isFinal, type Task, type TaskLookup} from './model/types.js';
 import {score} from './schedule/priority.js';

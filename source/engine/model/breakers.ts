@@ -3,7 +3,6 @@
 // that key failed for good within `window`; while it is open its tasks are held, other keys go on; after
 // `cooldown` one task goes through (half-open) and its success closes it, its failure opens it again.
 import type {BreakerConfig, RateLimitConfig} from '../../config/checks-schema.js';
-import type {HealthCheck} from './snapshot.js';
 import type {Task} from './types.js';
 
 export type Breaker = {
@@ -97,21 +96,6 @@ export function isRateLimited(limit: RateLimitConfig | undefined, exitCode: numb
 export function rateLimitPause(before: RateLimitPause | undefined, now: number, limit: RateLimitConfig): RateLimitPause {
 	const hits = (before !== undefined && before.until >= now - limit.max ? before.hits : 0) + 1;
 	return {until: now + Math.min(limit.max, limit.backoff * 2 ** (hits - 1)), hits};
-}
-
-/**
- * The Health pane's `breakers` check: warn while a breaker is open or half-open or an agent is paused by
- * a rate limit (which and until when); none when every breaker is closed.
- */
-export function breakerCheck(breakers: Breakers, pauses: RateLimitPauses, now: number): HealthCheck | undefined {
-	const parts: string[] = [];
-	for (const [key, breaker] of Object.entries(breakers)) {
-		if (breaker.state === 'open') parts.push(`open ${key} (next try ${clockOf(breaker.retryAt ?? now)})`);
-		if (breaker.state === 'half-open') parts.push(`half-open ${key}`);
-	}
-	for (const [agent, pause] of Object.entries(pauses)) if (pause.until > now) parts.push(`agent ${agent} rate-limited until ${clockOf(pause.until)}`);
-	if (parts.length === 0) return undefined;
-	return {name: 'breakers', state: 'warn', detail: `${parts.join('; ')} · orch breaker reset KEY`, checkedAt: now};
 }
 
 /** The earliest moment something held may go (a breaker's retry, an agent's pause over), if any. */
