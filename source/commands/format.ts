@@ -4,6 +4,8 @@ import type {Totals} from '../engine/model/totals.js';
 import {isFinal, type TaskStatus} from '../engine/model/types.js';
 import type {Spread, Stats} from '../stats/compute-stats.js';
 import {hookNote, workNote} from '../engine/model/work-note.js';
+import {usdText} from '../engine/model/spend.js';
+import type {SpendStats, Spent} from '../stats/spend-stats.js';
 
 import {formatDuration} from '../engine/model/duration-text.js';
 
@@ -69,6 +71,18 @@ const spreadText = (spread: Spread): string =>
 const outcomesText = (totals: Totals, rate: number | undefined): string =>
 	`✓${totals.succeeded} ✗${totals.failed} ⊘${totals.cancelled}${rate === undefined ? '' : ` (${Math.round(rate * 100)}% succeeded)`}`;
 
+const spentText = (spent: Spent): string => `${spent.estimated ? '~' : ''}${usdText(spent.usd)} · ${spent.tokens.toLocaleString('en-US')} tokens`;
+
+/** What the agents spent: in all, per agent, per project, per day (the last 7). */
+function spendLines(spend: SpendStats): Array<[string, string]> {
+	if (spend.total.usd === 0 && spend.total.tokens === 0) return [];
+	const lines: Array<[string, string]> = [['spent', spentText(spend.total)]];
+	for (const [agent, spent] of Object.entries(spend.perAgent)) lines.push([`  agent ${agent}`, spentText(spent)]);
+	for (const [project, spent] of Object.entries(spend.perProject)) lines.push([`  project ${project}`, spentText(spent)]);
+	for (const day of spend.perDay.slice(-7)) lines.push([`  ${day.day}`, spentText(day)]);
+	return lines;
+}
+
 /** The health and stats part of `orch status`, as `label  value` lines; `started` says whether since-start figures mean anything. */
 export function statsText(stats: Stats, health: readonly HealthCheck[], started: boolean): string[] {
 	const lines: Array<[string, string]> = [];
@@ -86,6 +100,7 @@ export function statsText(stats: Stats, health: readonly HealthCheck[], started:
 	if (stats.utilisation !== undefined) lines.push(['pool', `${Math.round(stats.utilisation * 100)}% of slot time busy since start`]);
 	const {verifyFailed, hooksFailed, breakerOpenings} = stats.checks;
 	lines.push(['checks', `${verifyFailed} verify failed · ${breakerOpenings} breaker openings · ${hooksFailed} hooks failed`]);
+	lines.push(...spendLines(stats.spend));
 	for (const agent of stats.perAgent) {
 		lines.push([`agent ${agent.agent}`, `${agent.finished} finished · duration ${spreadText(agent.duration)} · wait ${spreadText(agent.wait)}`]);
 	}

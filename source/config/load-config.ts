@@ -146,7 +146,10 @@ export async function loadConfig({cwd, file: given, overrides = {}}: LoadConfigO
 	const config = applyOverrides(
 		{
 			...parsed,
+			concurrency: typeof parsed.concurrency === 'number' ? parsed.concurrency : parsed.concurrency.max,
+			adaptiveSlots: typeof parsed.concurrency === 'object' && parsed.concurrency.adaptive,
 			agents: resolveAgents(parsed.agents, baseDir),
+			declaredAgents: Object.keys(parsed.agents),
 			stateDir: path.resolve(baseDir, parsed.stateDir),
 			workspace: {...parsed.workspace, root: ''},
 			projectDir: baseDir,

@@ -1,5 +1,6 @@
 import {z} from 'zod';
 import {breakerSchema, commandSchema, feedbackSchema, hookRunSchema, hooksSchema, rateLimitSchema, type CommandSetting, type HooksConfig, type RateLimitConfig} from './checks-schema.js';
+import {agentFacetsSchema, assignSchema, budgetSchema, concurrencySchema, type AgentFacets} from './agents-schema.js';
 import {duration, size, timeLimit} from './durations.js';
 
 export {duration, formatBytes, maxDurationMs, parseDuration, parseSize, size, timeLimit} from './durations.js';
@@ -26,6 +27,7 @@ export const agentProfileSchema = z.strictObject({
 	verifyTimeout: timeLimit.optional(),
 	rateLimit: rateLimitSchema.optional(),
 	hooks: hooksSchema.optional(),
+	...agentFacetsSchema,
 });
 export type AgentProfileInput = z.infer<typeof agentProfileSchema>;
 
@@ -45,7 +47,7 @@ export type AgentProfile = {
 	verifyTimeout?: number;
 	rateLimit?: RateLimitConfig;
 	hooks?: HooksConfig;
-};
+} & AgentFacets;
 
 export const retrySchema = z.strictObject({
 	attempts: positiveInt.default(3),
@@ -55,6 +57,8 @@ export const retrySchema = z.strictObject({
 	jitter: z.number().min(0).max(1).default(0.2),
 	nonRetryableExitCodes: z.array(z.number().int()).default([]),
 	...feedbackSchema,
+	/** A retry continues the last attempt's agent session (profiles with resumeArgs), told only the feedback. */
+	resume: z.boolean().default(false),
 });
 export type RetryPolicy = z.infer<typeof retrySchema>;
 
@@ -200,7 +204,7 @@ export const workspaceSchema = z.strictObject({
 });
 
 export const configSchema = z.strictObject({
-	concurrency: positiveInt.default(4),
+	concurrency: concurrencySchema.default(4),
 	defaultAgent: z.string().default('demo'),
 	agents: z.record(z.string().min(1, 'expected a profile name'), agentProfileSchema).default({}),
 	retry: retrySchema.prefault({}),
@@ -237,6 +241,11 @@ export const configSchema = z.strictObject({
 	/** The verify command's time limit, unless its agent or task says otherwise. */
 	verifyTimeout: timeLimit.default(600_000),
 	breaker: breakerSchema.prefault({}),
+	budget: budgetSchema.prefault({}),
+	/** How an agent is chosen for a task that names none: see schedule/assign.ts. */
+	assign: assignSchema.default('first'),
+	/** `assign: best` trusts an agent's record only after this many finished tasks. */
+	assignMinRuns: z.number().int().min(1).default(5),
 	hooks: hooksSchema.extend(hookRunSchema.shape).prefault({}),
 });
 
@@ -245,7 +254,13 @@ export type ParsedConfig = z.infer<typeof configSchema>;
 export type WorkspaceConfig = Omit<ParsedConfig['workspace'], 'root'> & {root: string};
 
 /** The config the engine runs with: parsed, profiles resolved, paths absolute. */
-export type Config = Omit<ParsedConfig, 'agents' | 'stateDir' | 'workspace'> & {
+export type Config = Omit<ParsedConfig, 'agents' | 'stateDir' | 'workspace' | 'concurrency'> & {
+	/** Slots: the most agents at once. */
+	concurrency: number;
+	/** The slots in use follow the machine's load (`concurrency: {max, adaptive: true}`). */
+	adaptiveSlots: boolean;
+	/** The profiles the config file names (presets it does not name are not among the agents orch chooses from). */
+	declaredAgents: string[];
 	agents: Record<string, AgentProfile>;
 	stateDir: string;
 	workspace: WorkspaceConfig;

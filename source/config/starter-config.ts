@@ -48,6 +48,7 @@ const settingSections: Section[] = [
 			'  feedback: "{prompt}\\n\\n---\\nAttempt {previous} of this task did not succeed. {feedback}\\nFix the cause, then finish the task."',
 			'                                 # what a retry\'s prompt says of the failure before it ("" turns it off)',
 			'  feedbackBytes: 8KB             # the failure\'s output is cut to this, keeping its start, its end and failing lines',
+			'  resume: false                  # true: a retry continues the last attempt\'s agent session (claude, codex), told only what went wrong',
 		],
 	},
 	{
@@ -57,6 +58,22 @@ const settingSections: Section[] = [
 			'retried, told what verify printed. Placeholders: {file} {files} {id} {title} {workspace}.',
 		],
 		body: ['verifyTimeout: 10m                # verify\'s time limit, unless its profile or task says'],
+	},
+	{
+		doc: [
+			'Budgets, from the cost and tokens the agents\' streams report (claude, codex, gemini presets; other',
+			'profiles estimate cost from tokens with `pricing: {input: 3, output: 15}`, dollars per million tokens).',
+			'perTask stops an attempt that passes it (over_budget, not retried); perDay pauses dispatching until the next day.',
+		],
+		body: ['budget: {}                       # e.g. {perTask: {usd: 2}, perDay: {usd: 20, tokens: 5000000}}'],
+	},
+	{
+		doc: [
+			'How the agent of a task that names none is chosen: first (defaultAgent), round-robin, least-busy,',
+			'capability (the most specialised profile with what the task `needs`), best (success rate, then cost per',
+			'success, then run time, once an agent has assignMinRuns finished tasks). Profiles declare `capabilities`.',
+		],
+		body: ['assign: first', 'assignMinRuns: 5'],
 	},
 	{
 		doc: [

@@ -1,15 +1,15 @@
 // Builds the immutable snapshot views read from tasks: the derived fields (score, waiting, blocked) on top.
 import type {OutputBuffer} from './output/output-buffer.js';
 import {breakerCheck} from './model/breaker-check.js';
-import {emptyCounts, type Snapshot, type TaskView} from './model/snapshot.js';
-import {isFinal, type Task, type TaskLookup} from './model/types.js';
+import {emptyCounts, type HealthCheck, type Snapshot, type TaskView} from './model/snapshot.js';
+import {currentAttempt, isFinal, type Task, type TaskLookup} from './model/types.js';
 import {score} from './schedule/priority.js';
 import {dependencyState, dependentCounts, type RankContext} from './schedule/queue.js';
 
 /** What a snapshot is built from: its plain facts as they are, the tasks to derive views from. */
 export type SnapshotInput = Pick<
 	Snapshot,
-	'version' | 'dispatchPaused' | 'concurrency' | 'running' | 'stopping' | 'startedAt' | 'failedThisRun' | 'defaultAttempts' | 'defaultAgent' | 'agents' | 'health' | 'stateDir' | 'archived' | 'breakers' | 'rateLimits' | 'breakerOpenings'
+	'version' | 'dispatchPaused' | 'concurrency' | 'running' | 'stopping' | 'startedAt' | 'failedThisRun' | 'defaultAttempts' | 'defaultAgent' | 'agents' | 'health' | 'stateDir' | 'archived' | 'breakers' | 'rateLimits' | 'breakerOpenings' | 'spend' | 'budgetHeld'
 > & {
 	tasks: TaskLookup;
 	now: number;
@@ -40,6 +40,8 @@ function viewOf(task: Task, tasks: TaskLookup, ctx: RankContext & {dependents: n
 	}
 	const output = task.current === undefined ? undefined : liveOutput?.(task.id);
 	if (output) view.lastLine = output.tail(1)[0];
+	const question = task.current === undefined ? undefined : currentAttempt(task)?.facts?.question;
+	if (question !== undefined) view.needsYou = question;
 	if (shareable) sharedViews.set(task, {view, dependents: ctx.dependents, until: ctx.now + scoreFreshMs});
 	return view;
 }
@@ -63,6 +65,7 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
 	}
 	// Breakers and rate-limited agents are a health check of their own, as fresh as the snapshot.
 	const held = breakerCheck(facts.breakers ?? {}, facts.rateLimits ?? {}, now);
-	const health = held === undefined ? facts.health : [...facts.health, held];
+	const budget: HealthCheck[] = facts.budgetHeld === undefined ? [] : [{name: 'budget', state: 'warn', detail: facts.budgetHeld, checkedAt: now}];
+	const health = held === undefined && budget.length === 0 ? facts.health : [...facts.health, ...(held ? [held] : []), ...budget];
 	return {...facts, health, takenAt: now, pid: process.pid, busy, counts, tasks: views, ...(archived === undefined ? {} : {archived})};
 }

@@ -4,6 +4,8 @@
 import type {Effect, Input, StageResult, StageSpec} from './core/io.js';
 import type {OutputBuffer} from './output/output-buffer.js';
 import {readOutput} from './output/read-output.js';
+import {StreamWatch, type StreamSpec} from './output/streams/stream-watch.js';
+import type {AgentFacts} from './output/streams/stream-types.js';
 import type {RunHandle, Runner, RunResult, RunSpec} from './run/run-port.js';
 import type {WorkspacePort} from './workspace-port.js';
 
@@ -25,12 +27,17 @@ function notRun(spec: StageSpec, why?: string): StageResult {
 	}
 }
 
+/** How often at most a running agent's facts go to the core. */
+const factsEveryMs = 250;
+
+type Watched = {watch: StreamWatch; onLine: (line: string) => void; end: () => void};
+
 /** Lines of an agent's output its stage reports: the feedback of a failure, and rate-limit patterns, read them. */
 const agentTailLines = 60;
 
 /** What a process stage reports: its exit, and what the core decides with (the agent's last lines, the verify output). */
-function processResult(stage: 'setup' | 'agent' | 'verify', exit: RunResult, handle: RunHandle, spec: RunSpec): StageResult {
-	if (stage === 'agent') return {stage, exit, tail: handle.output.tail(agentTailLines).join('\n')};
+function processResult(stage: 'setup' | 'agent' | 'verify', exit: RunResult, handle: RunHandle, spec: RunSpec, facts: AgentFacts | undefined): StageResult {
+	if (stage === 'agent') return {stage, exit, tail: handle.output.tail(agentTailLines).join('\n'), ...(facts === undefined ? {} : {facts})};
 	if (stage === 'verify') return {stage, exit, output: readOutput(spec.logPath)};
 	return {stage, exit};
 }
@@ -54,9 +61,10 @@ export class LiveAttempts {
 		if (entry.stopRequested) return this.#done(taskId, attemptId, notRun(spec));
 		switch (spec.stage) {
 			case 'setup':
-			case 'agent':
 			case 'verify':
 				return this.#runProcess(effect, spec.stage, spec.run, entry);
+			case 'agent':
+				return this.#runProcess(effect, spec.stage, spec.run, entry, spec.stream === undefined ? undefined : this.#watch(effect, spec.stream));
 			case 'prepare':
 				return this.#runGit(effect, async port => ({stage: 'prepare', result: await port.prepare(spec.prepare)}));
 			case 'finish':
@@ -107,9 +115,30 @@ export class LiveAttempts {
 		await this.#live.get(attemptId)?.ended;
 	}
 
-	#runProcess(effect: RunStage, stage: 'setup' | 'agent' | 'verify', spec: RunSpec, entry: Live): void {
+	/** Reads the agent's output as it comes: its facts go to the core a few times a second, a setup failure at once. */
+	#watch(effect: RunStage, spec: StreamSpec): Watched {
 		const {taskId, attemptId} = effect;
-		const handle = this.runner.start(spec);
+		const watch = new StreamWatch(spec);
+		let timer: NodeJS.Timeout | undefined;
+		let failed = false;
+		const send = () => {
+			timer = undefined;
+			this.report({kind: 'facts', taskId, attemptId, facts: watch.facts});
+		};
+		const onLine = (line: string) => {
+			const verdict = watch.line(line);
+			if (verdict.setupFailure !== undefined && !failed) {
+				failed = true;
+				this.report({kind: 'setup-failure', taskId, attemptId, message: verdict.setupFailure});
+			}
+			if (verdict.changed) timer ??= setTimeout(send, factsEveryMs);
+		};
+		return {watch, onLine, end: () => clearTimeout(timer)};
+	}
+
+	#runProcess(effect: RunStage, stage: 'setup' | 'agent' | 'verify', spec: RunSpec, entry: Live, watched?: Watched): void {
+		const {taskId, attemptId} = effect;
+		const handle = this.runner.start(spec, watched?.onLine);
 		entry.handle = handle;
 		entry.running = true;
 		void handle.started.then(() => {
@@ -119,7 +148,8 @@ export class LiveAttempts {
 			const cleaning = handle.whenClean().finally(() => this.#cleaning.delete(cleaning));
 			this.#cleaning.add(cleaning);
 			entry.running = false;
-			this.#done(taskId, attemptId, processResult(stage, exit, handle, spec));
+			watched?.end();
+			this.#done(taskId, attemptId, processResult(stage, exit, handle, spec, watched?.watch.facts));
 		});
 	}
 

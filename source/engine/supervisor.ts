@@ -117,6 +117,7 @@ class Interpreter implements Supervisor {
 			health: state.health,
 			archived: {allTime: readTotals(state.meta), session: state.archivedThisRun},
 			...checkFacts(state.meta),
+			...(state.budgetHeld === undefined ? {} : {budgetHeld: state.budgetHeld}),
 		});
 		return this.#snapshot;
 	}

@@ -8,6 +8,7 @@
 import {emptyCounts, type Snapshot, type TaskView} from '../engine/model/snapshot.js';
 import {addTotals, emptyTotals, sumTotals, type Totals} from '../engine/model/totals.js';
 import {isFinal, type TaskStatus} from '../engine/model/types.js';
+import {spendStats, type SpendStats} from './spend-stats.js';
 import {attemptDurations, perMinuteSeries, queueWait, spread, throughput, utilisation, type Spread} from './figures.js';
 
 export type {Spread} from './figures.js';
@@ -47,6 +48,8 @@ export type Stats = {
 	uptime?: number;
 	/** Attempts whose verify command failed and result hooks that failed (live tasks), breaker openings ever. */
 	checks: {verifyFailed: number; hooksFailed: number; breakerOpenings: number};
+	/** Tokens and cost the agents' streams reported. */
+	spend: SpendStats;
 };
 
 function checkCounts(tasks: readonly TaskView[], breakerOpenings: number): Stats['checks'] {
@@ -116,5 +119,6 @@ export function computeStats(snapshot: Snapshot, now: number): Stats {
 		utilisation: startedAt === undefined ? undefined : utilisation(tasks, startedAt, now, snapshot.concurrency),
 		uptime: uptimeOf(snapshot, now),
 		checks: checkCounts(tasks, snapshot.breakerOpenings ?? 0),
+		spend: spendStats(tasks),
 	};
 }

@@ -5,7 +5,7 @@ import type {TaskStatus} from '../engine/model/types.js';
 import {color, type ColorName} from './theme.js';
 
 /** A stored status, or one derived for queued tasks: `blocked` (cannot run) and `waiting` (on dependencies). */
-export type DisplayStatus = TaskStatus | 'blocked' | 'waiting';
+export type DisplayStatus = TaskStatus | 'blocked' | 'waiting' | 'needs_you';
 
 // Every icon is one cell wide in any terminal (no emoji presentation), so columns line up.
 export const statusIcons: Record<DisplayStatus, string> = {
@@ -18,6 +18,7 @@ export const statusIcons: Record<DisplayStatus, string> = {
 	cancelled: '⊘',
 	blocked: '⧗',
 	waiting: '◌',
+	needs_you: '?',
 };
 
 export const statusWords: Record<DisplayStatus, string> = {
@@ -30,6 +31,7 @@ export const statusWords: Record<DisplayStatus, string> = {
 	cancelled: 'cancelled',
 	blocked: 'blocked',
 	waiting: 'waiting',
+	needs_you: 'needs you',
 };
 
 const statusColorNames: Record<DisplayStatus, ColorName | undefined> = {
@@ -42,6 +44,7 @@ const statusColorNames: Record<DisplayStatus, ColorName | undefined> = {
 	cancelled: 'gray',
 	blocked: 'yellow',
 	waiting: 'gray',
+	needs_you: 'yellow',
 };
 
 /** The colour that goes with a status (always beside its icon or word), or undefined under NO_COLOR. */
@@ -50,7 +53,8 @@ export const statusColor = (status: DisplayStatus): ColorName | undefined => {
 	return name === undefined ? undefined : color(name);
 };
 
-export function displayStatus(task: Pick<TaskView, 'status' | 'blocked' | 'waitingOn'>): DisplayStatus {
+export function displayStatus(task: Pick<TaskView, 'status' | 'blocked' | 'waitingOn' | 'needsYou'>): DisplayStatus {
+	if (task.status === 'running' && task.needsYou !== undefined) return 'needs_you';
 	if (task.status !== 'queued') return task.status;
 	if (task.blocked !== undefined) return 'blocked';
 	if (task.waitingOn !== undefined && task.waitingOn.length > 0) return 'waiting';

@@ -1,5 +1,6 @@
 // What the queue pane lists, in which order, and what each row says. Pure: the pane only lays it out.
 import type {Snapshot, TaskView} from '../engine/model/snapshot.js';
+import {costText} from '../engine/model/spend.js';
 import {isFinal} from '../engine/model/types.js';
 import {hookNote, workNote} from '../engine/model/work-note.js';
 import {compactNumber, displayStatus, shortDuration, statusIcons, statusWords, type DisplayStatus} from './format.js';
@@ -68,6 +69,13 @@ function rowTime(task: TaskView, now: number): {time: string; timeKind: RowTime}
  * of a running one, the last failure, else what became of a finished task's branch.
  */
 export function rowNote(task: TaskView): string {
+	const note = bareNote(task);
+	const cost = costText(task);
+	return cost === '' ? note : note === '' ? cost : `${cost} · ${note}`;
+}
+
+function bareNote(task: TaskView): string {
+	if (task.needsYou !== undefined) return `needs you: ${task.needsYou}`;
 	if (task.blocked !== undefined) return task.blocked;
 	if (task.waitingOn !== undefined && task.waitingOn.length > 0) return `waiting on ${task.waitingOn.join(', ')}`;
 	if (task.stopping !== undefined) return `stopping (${task.stopping})`;

@@ -23,7 +23,7 @@ describe('config errors', () => {
 			text: 'concurrency: four\n',
 			at: '1:14',
 			field: 'concurrency',
-			expected: 'a number',
+			expected: 'a whole number of at least 1 (or {max: 8, adaptive: true})',
 			found: '"four"',
 		},
 		{

@@ -59,9 +59,9 @@ export function ended(turn: Turn, taskId: string, attemptId: string, exit: Attem
 }
 
 /** Starts stopping a live attempt; its end comes back as `stage-done`. */
-export function stopAttempt(turn: Turn, live: Task, reason: StopReason): void {
+export function stopAttempt(turn: Turn, live: Task, reason: StopReason, detail?: string): void {
 	const attemptId = live.current!;
-	turn.apply(live.id, {type: 'stop', reason});
+	turn.apply(live.id, {type: 'stop', reason, ...(detail === undefined ? {} : {detail})});
 	turn.emit({event: 'task.stopping', task: live.id, attemptId, reason});
 	turn.disarm(timeoutTimer(attemptId));
 	// A stopped (SIGSTOP) group would hold SIGTERM pending: let it run so it can exit.

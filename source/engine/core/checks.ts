@@ -82,18 +82,27 @@ export function agentWorked(turn: Turn, task: Task): void {
 	turn.set({meta: {...turn.state.meta, rateLimits: rest}});
 }
 
-/** The prompt an attempt's agent is given: the task's, with what went wrong in the attempt before when there is something. */
-export function promptOf(config: Config, task: Task): string {
-	// A rate-limited or interrupted attempt did no work to speak of: the one before it still does
-	// (tests/integration/checked-results-verify.test.ts, "feedback across an attempt that did not run the task").
-	const previous: Attempt | undefined = task.attempts
+/**
+ * The attempt before the live one that did the task's work: a rate-limited or interrupted one did none
+ * to speak of (tests/integration/checked-results-verify.test.ts, "feedback across an attempt that did not run the task").
+ */
+export const previousAttempt = (task: Task): Attempt | undefined =>
+	task.attempts
 		.slice(0, -1)
 		.reverse()
 		.find(attempt => attempt.outcome !== 'rate_limited' && attempt.outcome !== 'interrupted');
+
+/**
+ * The prompt an attempt's agent is given: the task's, with what went wrong in the attempt before when
+ * there is something; `resuming`: only what went wrong (the session has the task already).
+ */
+export function promptOf(config: Config, task: Task, resuming = false): string {
+	const previous = previousAttempt(task);
 	const template = config.retry.feedback;
 	if (previous?.feedback === undefined || template === '') return task.prompt;
-	const values: Record<string, string> = {prompt: task.prompt, feedback: previous.feedback, previous: String(previous.n)};
-	return template.replace(/\{(prompt|feedback|previous)\}/g, (_match, name: string) => values[name]!);
+	const values: Record<string, string> = {prompt: resuming ? '' : task.prompt, feedback: previous.feedback, previous: String(previous.n)};
+	const text = template.replace(/\{(prompt|feedback|previous)\}/g, (_match, name: string) => values[name]!);
+	return resuming ? text.replace(/^\s*(---\s*)?/, '') : text;
 }
 
 /** argv with `{id}`, `{title}`, `{workspace}`, `{file}`, `{files}` filled in; `{files}` alone stands for one argument per file. */

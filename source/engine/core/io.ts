@@ -5,6 +5,8 @@ import type {EngineEvent} from '../model/events.js';
 import type {HealthCheck} from '../model/snapshot.js';
 import type {Attempt, StopReason, Task} from '../model/types.js';
 import type {HookResult, HookSpec} from '../hook-port.js';
+import type {StreamSpec} from '../output/streams/stream-watch.js';
+import type {AgentFacts} from '../output/streams/stream-types.js';
 import type {RunResult, RunSpec} from '../run/run-port.js';
 import type {FinishResult, FinishSpec, MergeResult, MergeSpec, PrepareResult, PrepareSpec, RecoverSpec, RemoveResult, RemoveSpec} from '../workspace-port.js';
 import type {CoreState} from './state.js';
@@ -18,7 +20,8 @@ export type {StageName} from '../model/types.js';
 export type StageSpec =
 	| {stage: 'prepare'; prepare: PrepareSpec}
 	| {stage: 'setup'; run: RunSpec}
-	| {stage: 'agent'; run: RunSpec}
+	/** `stream`: how its output is read for facts, a person needed, a CLI not set up. */
+	| {stage: 'agent'; run: RunSpec; stream?: StreamSpec}
 	| {stage: 'verify'; run: RunSpec}
 	| {stage: 'finish'; finish: FinishSpec};
 
@@ -26,7 +29,7 @@ export type StageResult =
 	| {stage: 'prepare'; result: PrepareResult}
 	| {stage: 'setup'; exit: RunResult}
 	/** `tail`: the last lines the agent printed (for the feedback of a failure, and rate-limit patterns). */
-	| {stage: 'agent'; exit: RunResult; tail?: string}
+	| {stage: 'agent'; exit: RunResult; tail?: string; facts?: AgentFacts}
 	/** `output`: what the verify command printed (its log, up to a bound). */
 	| {stage: 'verify'; exit: RunResult; output?: string}
 	| {stage: 'finish'; result: FinishResult};
@@ -62,6 +65,10 @@ export type Input =
 	| {kind: 'merged'; taskId: string; result: MergeResult}
 	/** A remove effect is over; `ms`: how long it took. */
 	| {kind: 'removed'; taskId: string; result: RemoveResult; ms: number}
+	/** What a running agent's stream reported so far (at most a few times a second). */
+	| {kind: 'facts'; taskId: string; attemptId: string; facts: AgentFacts}
+	/** A running agent's output matched one of its profile's setupFailures. */
+	| {kind: 'setup-failure'; taskId: string; attemptId: string; message: string}
 	/** A hook effect is over. */
 	| {kind: 'hook-done'; spec: Pick<HookSpec, 'taskId' | 'hook' | 'from'>; result: HookResult};
 

@@ -4,6 +4,8 @@ import type {Task} from '../model/types.js';
 import {launch} from './stages.js';
 import type {Effect} from './io.js';
 import {archive, finishStop} from './lifecycle.js';
+import {assignAgent} from './assign-agents.js';
+import {dayBudgetHold} from './facts.js';
 import {afterSettled, armRelease, holdsOf, startedThrough} from './settled.js';
 import {tendWorktrees} from './worktrees.js';
 import {isActive, rankContext, type CoreState} from './state.js';
@@ -32,17 +34,29 @@ function armWake(turn: Turn): void {
 const agentLimits = (state: CoreState): Record<string, number | undefined> =>
 	Object.fromEntries(Object.entries(state.config.agents).map(([name, profile]) => [name, profile.concurrency]));
 
+/** Whether the day's budget holds dispatching now: said once when it starts, let go the next day. */
+function holdForBudget(turn: Turn): boolean {
+	const held = dayBudgetHold(turn);
+	if (held !== turn.state.budgetHeld) {
+		turn.set({budgetHeld: held});
+		if (held !== undefined) turn.emit({event: 'budget.spent', message: held});
+	}
+	return held !== undefined;
+}
+
 /** Starts the best runnable tasks the pool has room for; returns the effects that start them. */
 function startRunnable(turn: Turn): Effect[] {
 	const {state} = turn;
-	if (state.dispatchPaused) return [];
+	if (state.dispatchPaused || holdForBudget(turn)) return [];
 	const {tasks, table, waits} = state.tasks.pick(rankContext(state, turn.now), {global: state.concurrency, perAgent: agentLimits(state)}, holdsOf(turn));
 	turn.set({tasks: table});
 	// Why a task a lock, a breaker or a rate limit holds back waits: said once, not at every pick.
 	for (const {task, note} of waits) if (task.reason !== note) turn.apply(task.id, {type: 'note', reason: note});
-	return tasks.flatMap((task: Task) => {
+	return tasks.flatMap((picked: Task) => {
+		const task = assignAgent(turn, turn.task(picked.id));
+		if (task === undefined) return [];
 		startedThrough(turn, task);
-		return launch(turn, turn.task(task.id));
+		return launch(turn, task);
 	});
 }
 

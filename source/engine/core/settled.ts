@@ -12,6 +12,7 @@ import {
 	type Breakers,
 	type RateLimitPauses,
 } from '../model/breakers.js';
+import {nextDayAt} from '../model/spend.js';
 import type {Task} from '../model/types.js';
 import {runHooks} from './hook-specs.js';
 import type {CoreState} from './state.js';
@@ -92,7 +93,9 @@ export function startedThrough(turn: Turn, task: Task): void {
 
 /** The release timer follows the earliest end of a breaker's cooldown or an agent's pause. */
 export function armRelease(turn: Turn): void {
-	const at = nextRelease(breakersOf(turn.state), pausesOf(turn.state), turn.now);
+	const released = nextRelease(breakersOf(turn.state), pausesOf(turn.state), turn.now);
+	// The day's budget lets go at the start of the next day.
+	const at = turn.state.budgetHeld === undefined ? released : Math.min(released ?? Infinity, nextDayAt(turn.now));
 	if (at === turn.state.releaseAt) return;
 	turn.set({releaseAt: at});
 	if (at === undefined) turn.disarm('release');

@@ -7,6 +7,7 @@ import {branchOf, commitMessage, type Work} from '../model/work.js';
 import {buildCommandLine, shellReferences} from '../run/command-line.js';
 import type {RunSpec} from '../run/run-port.js';
 import type {FinishSpec, PrepareSpec} from '../workspace-port.js';
+import {resumedProfile} from './agent-stream.js';
 import {fillArgv, promptOf, verifyOf, verifyValues} from './checks.js';
 import type {Turn} from './turn.js';
 
@@ -74,9 +75,11 @@ function agentCwd(turn: Turn, task: Task): string | undefined {
 }
 
 export function agentSpec(turn: Turn, task: Task, attemptId: string): RunSpec {
-	const profile = turn.config.agents[task.agent]!;
-	// A retry is told what went wrong the time before.
-	const line = buildCommandLine(profile, {...task, prompt: promptOf(turn.config, task)});
+	const configured = turn.config.agents[task.agent]!;
+	// A retry is told what went wrong the time before; one that continues the agent's session, only that.
+	const session = task.attempts.at(-1)?.resumed;
+	const profile = session === undefined ? configured : resumedProfile(configured, session);
+	const line = buildCommandLine(profile, {...task, prompt: promptOf(turn.config, task, session !== undefined)});
 	const {work} = task;
 	return {
 		...common(turn, task, attemptId),

@@ -6,7 +6,10 @@ import type {StageName, Task} from '../model/types.js';
 import type {Effect, Input, StageSpec} from './io.js';
 import {ended, timeLimitOf, timeoutTimer} from './attempts.js';
 import {hexOf} from './rng.js';
+import {setupFailureIn} from '../output/streams/stream-watch.js';
+import {resumeOf, streamSpecOf} from './agent-stream.js';
 import {agentFailed, agentWorked, rateLimited, verifyFailed, verifyOf} from './checks.js';
+import {recordFacts} from './facts.js';
 import {agentSpec, finishSpec, prepareSpec, setupLogOf, setupSpec, usesWorktree, verifySpec} from './stage-specs.js';
 import {finished, prepared} from './work-results.js';
 import type {Turn} from './turn.js';
@@ -20,8 +23,10 @@ function specOf(turn: Turn, task: Task, attemptId: string, stage: StageName): St
 			return {stage, prepare: prepareSpec(turn, task)};
 		case 'setup':
 			return {stage, run: setupSpec(turn, task, attemptId)};
-		case 'agent':
-			return {stage, run: agentSpec(turn, task, attemptId)};
+		case 'agent': {
+			const stream = streamSpecOf(turn.config.agents[task.agent]);
+			return {stage, run: agentSpec(turn, task, attemptId), ...(stream === undefined ? {} : {stream})};
+		}
 		case 'verify':
 			return {stage, run: verifySpec(turn, task, attemptId)};
 		case 'finish':
@@ -30,8 +35,12 @@ function specOf(turn: Turn, task: Task, attemptId: string, stage: StageName): St
 }
 
 /** The effects that run a stage of the live attempt: the stage, its time limit, and a suspend for a task paused meanwhile. */
-function stageEffects(turn: Turn, task: Task, stage: StageName): Effect[] {
+function stageEffects(turn: Turn, given: Task, stage: StageName): Effect[] {
+	let task = given;
 	const attemptId = task.current!;
+	// A retry that continues the last attempt's agent session says which.
+	const session = stage === 'agent' ? resumeOf(turn.config, task) : undefined;
+	if (session !== undefined) task = turn.apply(task.id, {type: 'resumed', attemptId, session});
 	const effects: Effect[] = [{kind: 'run-stage', taskId: task.id, attemptId, spec: specOf(turn, task, attemptId, stage)}];
 	if (stage === 'prepare' || stage === 'finish') return effects;
 	// Paused during a git stage: the process starts stopped, and its clock with it.
@@ -82,7 +91,7 @@ const stageTook = (task: Task, now: number): number | undefined => {
 /** What follows a stage of an attempt: the next stage, or (after the last, or a failure, or a stop) its end. */
 export function stageDone(turn: Turn, input: Extract<Input, {kind: 'stage-done'}>): void {
 	const {taskId, attemptId, result} = input;
-	const task = turn.state.tasks.get(taskId);
+	let task = turn.state.tasks.get(taskId);
 	if (task?.current !== attemptId) return; // fencing: not the live attempt
 	const took = stageTook(task, turn.now);
 	const end = (how: AttemptEnd) => ended(turn, taskId, attemptId, how);
@@ -101,8 +110,11 @@ export function stageDone(turn: Turn, input: Extract<Input, {kind: 'stage-done'}
 		}
 		case 'agent': {
 			const tail = result.tail ?? '';
+			if (result.facts !== undefined) task = recordFacts(turn, task, attemptId, result.facts);
 			if (task.stopping === 'timeout') return end(agentFailed(turn, task, result.exit, tail));
 			if (task.stopping !== undefined) return end(result.exit);
+			const notSetUp = exitedWell(result.exit) ? undefined : setupFailureIn(streamSpecOf(turn.config.agents[task.agent]) ?? {}, tail);
+			if (notSetUp !== undefined) return end({...result.exit, failure: {outcome: 'setup_failed', error: notSetUp, final: true}});
 			if (!exitedWell(result.exit)) return end(rateLimited(turn, task, result.exit, tail) ?? agentFailed(turn, task, result.exit, tail));
 			agentWorked(turn, task);
 			if (verifyOf(turn.config, task) !== undefined) return advance(turn, task, 'verify', took);

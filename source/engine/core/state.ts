@@ -57,6 +57,10 @@ export type CoreState = {
 	readonly cleanupAt?: number;
 	/** When the release timer is armed for (a breaker's cooldown or an agent's pause over), if it is. */
 	readonly releaseAt?: number;
+	/** The agent config.assign chose last (round-robin goes on after it). */
+	readonly lastAssigned?: string;
+	/** Why the day's budget holds dispatching, while it does. */
+	readonly budgetHeld?: string;
 	/** Result hooks under way: whenIdle() waits for them. */
 	readonly hooksRunning: number;
 	/** The random generator's state (rng.ts). */
@@ -107,13 +111,13 @@ export const isActive = (state: Pick<CoreState, 'phase'>): boolean => state.phas
  * Fields that are bookkeeping, not something a view shows: changing only them is no new version. Of the
  * meta, views show only the archived totals, the breakers and the rate-limit pauses (the heartbeat every few seconds is for `orch status` readers).
  */
-const bookkeeping = new Set<keyof CoreState>(['tasks', 'meta', 'seed', 'wakeAt', 'releaseAt', 'awaitingIdle', 'archiving', 'merging', 'removing', 'cleanupAt', 'hooksRunning', 'version']);
+const bookkeeping = new Set<keyof CoreState>(['tasks', 'meta', 'seed', 'wakeAt', 'releaseAt', 'awaitingIdle', 'archiving', 'merging', 'removing', 'cleanupAt', 'hooksRunning', 'lastAssigned', 'version']);
 
 /** Whether `after` differs from `before` in anything a view can see (the task table's order cache is not). */
 export function visiblyChanged(before: CoreState, after: CoreState): boolean {
 	if (before === after) return false;
 	if (!before.tasks.sameTasks(after.tasks) || before.meta.totals !== after.meta.totals) return true;
-	if (before.meta.breakers !== after.meta.breakers || before.meta.rateLimits !== after.meta.rateLimits) return true;
+	if (before.meta.breakers !== after.meta.breakers || before.meta.rateLimits !== after.meta.rateLimits || before.meta.spend !== after.meta.spend) return true;
 	for (const key of Object.keys(after) as Array<keyof CoreState>) {
 		if (!bookkeeping.has(key) && before[key] !== after[key]) return true;
 	}

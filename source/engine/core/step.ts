@@ -3,6 +3,7 @@
 import {spawned, timeoutFired} from './attempts.js';
 import type {Input, Step} from './io.js';
 import {archived, archiveFailed, heartbeat, reaped, shutdown, start, stopAll} from './lifecycle.js';
+import {recordFacts, setupFailed} from './facts.js';
 import {hookDone} from './hook-specs.js';
 import {onAction} from './on-action.js';
 import {pump} from './pump.js';
@@ -48,6 +49,13 @@ function handle(turn: Turn, input: Input): void {
 			return removed(turn, input.taskId, input.result, input.ms);
 		case 'hook-done':
 			return hookDone(turn, input);
+		case 'facts': {
+			const task = turn.state.tasks.get(input.taskId);
+			if (task) recordFacts(turn, task, input.attemptId, input.facts);
+			return;
+		}
+		case 'setup-failure':
+			return setupFailed(turn, input.taskId, input.attemptId, input.message);
 	}
 }
 

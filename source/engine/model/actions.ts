@@ -39,6 +39,8 @@ export const newTaskSchema = z.strictObject({
 	exclusive: z.boolean().optional(),
 	verify: commandSchema.optional(),
 	verifyTimeout: timeLimit.optional(),
+	/** Capabilities its agent must have: orch chooses among the profiles that have them (config.assign). */
+	needs: z.union([z.array(z.string().min(1)), z.string().min(1)]).optional(),
 });
 export type NewTask = z.input<typeof newTaskSchema>;
 

@@ -35,6 +35,10 @@ export type EngineEvent = {
 		| 'breaker.closed'
 		/** An agent's attempt hit a rate limit: its dispatching pauses (`message`). */
 		| 'agent.rate_limited'
+		/** A running agent waits on a person (`message`: its question, or what it was denied). */
+		| 'task.needs_you'
+		/** The day's budget is spent: dispatching waits for the next day (`message`). */
+		| 'budget.spent'
 		| 'dispatch.paused'
 		| 'dispatch.resumed'
 		| 'concurrency.changed'

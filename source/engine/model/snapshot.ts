@@ -1,6 +1,7 @@
 // The immutable picture of the supervisor that views (TUI, socket clients, `orch ls`) read.
 import type {AgentProfile, Config} from '../../config/schema.js';
 import type {Breakers, RateLimitPauses} from './breakers.js';
+import type {DaySpend} from './spend.js';
 import type {ArchivedTotals} from './totals.js';
 import {taskStatuses, type Factor, type Task, type TaskStatus} from './types.js';
 
@@ -14,6 +15,8 @@ export type TaskView = Task & {
 	blocked?: string;
 	/** The newest output line of a live attempt. */
 	lastLine?: string;
+	/** Derived: its running agent waits on a person (its question, or what it was denied). */
+	needsYou?: string;
 };
 
 export type HealthState = 'ok' | 'warn' | 'fail';
@@ -56,10 +59,16 @@ export type Snapshot = {
 	rateLimits?: RateLimitPauses;
 	/** How often a breaker opened, ever. */
 	breakerOpenings?: number;
+	/** What agents spent today, and why the day's budget holds dispatching, when it does. */
+	spend?: DaySpend;
+	budgetHeld?: string;
+	/** With adaptive slots: the load per core they follow. */
+	load?: number;
 };
 
 /** The breakers and rate-limit pauses the state's meta holds, for a snapshot. */
-export const checkFacts = (meta: {breakers?: unknown; rateLimits?: unknown; breakerOpenings?: unknown}): Pick<Snapshot, 'breakers' | 'rateLimits' | 'breakerOpenings'> => ({
+export const checkFacts = (meta: {breakers?: unknown; rateLimits?: unknown; breakerOpenings?: unknown; spend?: unknown}): Pick<Snapshot, 'breakers' | 'rateLimits' | 'breakerOpenings' | 'spend'> => ({
+	...(meta.spend === undefined ? {} : {spend: meta.spend as DaySpend}),
 	...(typeof meta.breakerOpenings === 'number' ? {breakerOpenings: meta.breakerOpenings} : {}),
 	...(meta.breakers === undefined ? {} : {breakers: meta.breakers as Breakers}),
 	...(meta.rateLimits === undefined ? {} : {rateLimits: meta.rateLimits as RateLimitPauses}),

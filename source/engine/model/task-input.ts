@@ -39,6 +39,7 @@ const expectations: Record<string, string> = {
 	exclusive: 'true or false',
 	verify: 'a command: a list such as [npm, test], or {command: "npm test | tail", shell: true}',
 	verifyTimeout: 'a duration such as 30s, 10m or 1h',
+	needs: 'a capability or a list of capabilities (python, docker)',
 	source: 'a source orch knows (kind cli, tui, inbox, trigger or poll)',
 };
 

@@ -4,6 +4,7 @@ import {InvalidActionError} from '../../errors.js';
 import {backoffDelay, mayRetry} from './retry.js';
 import type {Attempt, AttemptOutcome, HookRecord, StageName, StopReason, Task} from './types.js';
 import {isFinal, isLive} from './types.js';
+import type {AgentFacts} from '../output/streams/stream-types.js';
 import type {Work} from './work.js';
 
 /** How an attempt ended: its process's exit, and, when a stage failed for a reason of its own, that. */
@@ -15,7 +16,7 @@ export type AttemptEnd = {
 	 * Why the attempt failed beyond its exit: its git or setup command (`setup_failed`), its commit
 	 * (`failed`), its verify command (`verify_failed`), a rate limit (`rate_limited`).
 	 */
-	failure?: {outcome: 'setup_failed' | 'failed' | 'verify_failed' | 'rate_limited'; error: string};
+	failure?: {outcome: 'setup_failed' | 'failed' | 'verify_failed' | 'rate_limited'; error: string; final?: boolean};
 	/** What the next attempt is told of this one's failure. */
 	feedback?: string;
 };
@@ -23,7 +24,14 @@ export type AttemptEnd = {
 export type TaskEvent =
 	| {type: 'start'; attemptId: string; logPath: string; stage?: StageName}
 	| {type: 'spawned'; attemptId: string; pid?: number; pgid?: number; procStart?: number}
-	| {type: 'stop'; reason: StopReason}
+	/** `detail`: why, in words, for the attempt's error (a budget passed, the CLI not set up). */
+	| {type: 'stop'; reason: StopReason; detail?: string}
+	/** What the agent's stream reported so far (the live attempt's). */
+	| {type: 'facts'; attemptId: string; facts: AgentFacts}
+	/** The live attempt continues this agent session (retry.resume). */
+	| {type: 'resumed'; attemptId: string; session: string}
+	/** The agent chosen for it, and why (config.assign). */
+	| {type: 'assign'; agent: string; why: string}
 	| ({type: 'exited'; attemptId: string} & AttemptEnd)
 	/** The live attempt goes on to its next stage. */
 	| {type: 'stage'; attemptId: string; stage: StageName}
@@ -64,6 +72,10 @@ export function outcomeOf(stopping: StopReason | undefined, exit: AttemptEnd, st
 	if (stopping === 'timeout' && stage === 'setup') return 'setup_failed';
 	if (stopping === 'timeout' && stage === 'verify') return 'verify_failed';
 	switch (stopping) {
+		case 'budget':
+			return 'over_budget';
+		case 'setup':
+			return 'setup_failed';
 		case 'timeout':
 			return 'timed_out';
 		case 'kill':
@@ -90,11 +102,15 @@ function endAttempt(task: Task, patch: Partial<Attempt>): Attempt[] {
 /** Fields cleared whenever the live attempt ends. */
 const detached = {current: undefined, stopping: undefined, suspendedAt: undefined, suspendedMs: undefined};
 
-function settle(task: Task, outcome: AttemptOutcome, detail: string | undefined, exitCode: number | null | undefined, ctx: TransitionContext): Task {
+function settle(task: Task, outcome: AttemptOutcome, detail: string | undefined, exitCode: number | null | undefined, ctx: TransitionContext, notRetried = false): Task {
 	const {now} = ctx;
 	const base = {...task, ...detached, updatedAt: now, notBefore: undefined};
 	const final = (status: Task['status'], reason?: string): Task => ({...base, status, reason, finishedAt: now});
+	// Its agent is not set up (not logged in, no key): another attempt would fail the same way.
+	if (notRetried || task.stopping === 'setup') return final('failed', detail);
 	switch (outcome) {
+		case 'over_budget':
+			return final('failed', detail ?? 'over budget');
 		case 'succeeded':
 			return final('succeeded');
 		case 'killed':
@@ -148,10 +164,11 @@ function exited(task: Task, end: AttemptEnd, ctx: TransitionContext): Task {
 	const outcome = outcomeOf(task.stopping, end, attempt.stage);
 	const timedOut = outcome === 'timed_out' || (outcome === 'setup_failed' && task.stopping === 'timeout');
 	const own = outcome === end.failure?.outcome ? end.failure.error : undefined;
-	const error = end.spawnError ?? own ?? (timedOut ? `${attempt.stage === 'setup' ? 'setup ' : ''}timed out` : undefined);
+	const said = task.stopping === 'setup' || task.stopping === 'budget' ? attempt.error : undefined;
+	const error = end.spawnError ?? own ?? said ?? (timedOut ? `${attempt.stage === 'setup' ? 'setup ' : ''}timed out` : undefined);
 	const feedback = end.feedback === undefined ? {} : {feedback: end.feedback};
 	const patch = {endedAt: ctx.now, exitCode: end.exitCode, signal: end.signal, outcome, error, ...feedback, ...stageEnded(attempt, ctx.now)};
-	return settle({...task, attempts: endAttempt(task, patch)}, outcome, error, end.exitCode, ctx);
+	return settle({...task, attempts: endAttempt(task, patch)}, outcome, error, end.exitCode, ctx, end.failure?.final === true);
 }
 
 /** The live attempt goes on to `stage`. Each stage has its own time limit: the time suspended so far belonged to the last one. */
@@ -175,7 +192,16 @@ export function transition(task: Task, event: TaskEvent, ctx: TransitionContext)
 			if (!isLive(task)) refuse(task, event.reason === 'cancel' ? 'cancel' : 'kill', 'running or paused-while-running');
 			// A person's cancel outranks an earlier reason; otherwise the first reason stands.
 			const stopping = task.stopping === undefined || event.reason === 'cancel' ? event.reason : task.stopping;
-			return {...task, stopping, updatedAt: now};
+			const attempts = event.detail === undefined || stopping !== event.reason ? task.attempts : endAttempt(task, {error: event.detail});
+			return {...task, stopping, attempts, updatedAt: now};
+		}
+		case 'facts':
+			return event.attemptId === task.current ? {...task, attempts: endAttempt(task, {facts: event.facts}), updatedAt: now} : task;
+		case 'resumed':
+			return event.attemptId === task.current ? {...task, attempts: endAttempt(task, {resumed: event.session})} : task;
+		case 'assign': {
+			if (task.status !== 'queued' || isLive(task)) return task;
+			return {...task, agent: event.agent, assigned: event.why, updatedAt: now};
 		}
 		case 'exited':
 			// Fencing: a late event for an earlier attempt changes nothing.

@@ -1,6 +1,7 @@
 // The data model shared by the engine, the store, the control protocol and the UI.
 // Plain JSON-serialisable objects only: tasks are persisted as they are.
 import type {CommandSetting, HookName} from '../../config/checks-schema.js';
+import type {AgentFacts} from '../output/streams/stream-types.js';
 import type {Work, WorkspaceMode} from './work.js';
 
 export const taskStatuses = [
@@ -29,6 +30,8 @@ export const attemptOutcomes = [
 	'verify_failed',
 	/** The agent was rate-limited: its dispatching pauses, and the attempt does not count. */
 	'rate_limited',
+	/** Its running cost or tokens passed budget.perTask: stopped, not retried. */
+	'over_budget',
 ] as const;
 export type AttemptOutcome = (typeof attemptOutcomes)[number];
 
@@ -41,7 +44,8 @@ export const stageNames = ['prepare', 'setup', 'agent', 'verify', 'finish'] as c
 export type StageName = (typeof stageNames)[number];
 
 /** Why the supervisor is stopping a live attempt; decides the attempt's outcome. */
-export type StopReason = 'timeout' | 'kill' | 'cancel' | 'shutdown';
+/** `budget`: past budget.perTask; `setup`: the agent's output says its CLI is not set up. */
+export type StopReason = 'timeout' | 'kill' | 'cancel' | 'shutdown' | 'budget' | 'setup';
 
 export type TaskSource =
 	| {kind: 'cli'}
@@ -75,6 +79,10 @@ export type Attempt = {
 	stageMs?: Partial<Record<StageName, number>>;
 	/** What the next attempt is told of this one's failure (cut to retry.feedbackBytes). */
 	feedback?: string;
+	/** What the agent's structured stream reported: session, tokens, cost, result, who waits on a person. */
+	facts?: AgentFacts;
+	/** The agent session this attempt continued (retry.resume). */
+	resumed?: string;
 };
 
 export type Task = {
@@ -130,6 +138,12 @@ export type Task = {
 	verifyTimeoutMs?: number;
 	/** The result hooks run for it, as they settle. */
 	hooks?: HookRecord[];
+	/** What its agent must be able to do: the agent is chosen among the profiles with these capabilities. */
+	needs?: string[];
+	/** orch chooses its agent at each start (it named none and needs something, or config.assign says how). */
+	autoAgent?: true;
+	/** Why orch chose the agent it has. */
+	assigned?: string;
 };
 
 /** A result hook run for a task: which, from where, and how it went. */

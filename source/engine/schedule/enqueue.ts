@@ -11,7 +11,7 @@ export type EnqueueContext = {
 	now: number;
 	/** The next free sequence number; ids default to `t<seq>`. */
 	seq: number;
-	config: Pick<Config, 'agents' | 'defaultAgent' | 'repo' | 'projectDir'>;
+	config: Pick<Config, 'agents' | 'defaultAgent' | 'repo' | 'projectDir' | 'assign'>;
 	existing: TaskLookup;
 	/** Ids that are taken although not in `existing` (archived tasks). */
 	isTaken?: (id: string) => boolean;
@@ -47,6 +47,7 @@ export function prepareTasks(raw: readonly unknown[], ctx: EnqueueContext): Task
 			);
 		}
 		const due = value.due === undefined ? undefined : parseDue(value.due, ctx.now);
+		const needs = value.needs === undefined ? undefined : [...new Set(typeof value.needs === 'string' ? [value.needs] : value.needs)];
 		const touches = value.touches === undefined ? undefined : [...new Set(typeof value.touches === 'string' ? [value.touches] : value.touches)];
 		const taken = (candidate: string) => ctx.existing.has(candidate) || batchIds.has(candidate) || ctx.isTaken?.(candidate) === true;
 		let taskSeq = seq++;
@@ -83,6 +84,9 @@ export function prepareTasks(raw: readonly unknown[], ctx: EnqueueContext): Task
 			...(value.exclusive ? {exclusive: true} : {}),
 			...(value.verify === undefined ? {} : {verify: value.verify}),
 			...(value.verifyTimeout === undefined ? {} : {verifyTimeoutMs: value.verifyTimeout}),
+			...(needs === undefined ? {} : {needs}),
+			// No agent named: orch chooses one at each start when the task needs something or config.assign says how.
+			...(value.agent === undefined && (needs !== undefined || ctx.config.assign !== 'first') ? {autoAgent: true as const} : {}),
 		});
 	});
 	for (const [index, task] of tasks.entries()) {

@@ -11,8 +11,12 @@ export function useBellAndTitle(view: SupervisorView, snapshot: Snapshot, effect
 	useEffect(
 		() =>
 			view.onEvent(event => {
-				if (event.event !== 'task.status' || event.status !== 'failed' || event.task === undefined || rung.current.has(`${event.task}#${event.attempt ?? 0}`)) return;
-				rung.current.add(`${event.task}#${event.attempt ?? 0}`);
+				// A task that fails, or whose agent waits on a person, rings once.
+				const failed = event.event === 'task.status' && event.status === 'failed';
+				if ((!failed && event.event !== 'task.needs_you') || event.task === undefined) return;
+				const key = `${event.event}:${event.task}#${event.attempt ?? event.attemptId ?? 0}`;
+				if (rung.current.has(key)) return;
+				rung.current.add(key);
 				effects.bell();
 			}),
 		[view, effects],

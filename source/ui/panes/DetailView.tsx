@@ -33,6 +33,7 @@ const outcomeLooks: Record<AttemptOutcome, {icon: string; word: string; tone: De
 	setup_failed: {icon: '✗', word: 'setup failed', tone: 'failed'},
 	verify_failed: {icon: '✗', word: 'verify failed', tone: 'failed'},
 	rate_limited: {icon: '↻', word: 'rate-limited', tone: 'retry_wait'},
+	over_budget: {icon: '✗', word: 'over budget', tone: 'failed'},
 };
 
 export function describeSource(source: TaskSource): string {

@@ -1,6 +1,6 @@
 import type {Snapshot} from '../../engine/model/snapshot.js';
 import type {TaskStatus} from '../../engine/model/types.js';
-import {cellWidth, shortDuration, statusColor, statusIcons} from '../format.js';
+import {cellWidth, shortDuration, statusColor, statusIcons, type DisplayStatus} from '../format.js';
 import {Line, type Span} from '../line.js';
 import {color, type ColorName} from '../theme.js';
 
@@ -21,7 +21,7 @@ export type HeaderPart = {
 	gap: string;
 	color?: ColorName;
 	/** Coloured as its status instead. */
-	status?: TaskStatus;
+	status?: DisplayStatus;
 	bold?: boolean;
 };
 
@@ -51,7 +51,10 @@ export function headerParts(snapshot: Snapshot, attached: boolean, now: number):
 		{text: `${stateLooks[state].icon} ${state}`, keep: 8, gap: ' ', color: stateLooks[state].color},
 	];
 	if (attached) parts.push({text: '⇄ attached', keep: 7, gap: '  ', color: 'magenta'});
-	parts.push({text: `slots ${snapshot.busy}/${snapshot.concurrency}`, keep: 6, gap: '  '});
+	parts.push({text: `slots ${snapshot.busy}/${snapshot.concurrency}${snapshot.load === undefined ? '' : ` (load ${snapshot.load.toFixed(1)})`}`, keep: 6, gap: '  '});
+	const waitingOnYou = snapshot.tasks.filter(task => task.needsYou !== undefined).length;
+	if (waitingOnYou > 0) parts.push({text: `${statusIcons.needs_you}${waitingOnYou} need you`, keep: 8, gap: '  ', status: 'needs_you'});
+	if (snapshot.budgetHeld !== undefined) parts.push({text: 'budget spent', keep: 7, gap: '  ', color: 'yellow'});
 	const counted = countOrder.filter(status => snapshot.counts[status] > 0);
 	counted.forEach((status, index) => {
 		// Later statuses (history) give way before live and waiting work.

@@ -1,0 +1,47 @@
+// What an agent's structured output stream says, whatever the CLI: the lines to show a person and the
+// facts of the attempt (session, turns, tokens, cost, result, errors, who is waiting on a person).
+
+/** How a profile's stdout is read: plain text, or one of the agent CLIs' JSON-lines streams. */
+export const streamFormats = ['text', 'claude-stream', 'codex-json', 'gemini-stream'] as const;
+export type StreamFormat = (typeof streamFormats)[number];
+
+export type Usage = {input: number; output: number; cached: number};
+
+/** What an attempt's stream reported, so far or in all. */
+export type AgentFacts = {
+	/** The agent's own session id (what `--resume` takes). */
+	session?: string;
+	model?: string;
+	turns?: number;
+	usage?: Usage;
+	/** In US dollars: the stream's own figure, or an estimate from `pricing` (then `costEstimated`). */
+	costUsd?: number;
+	costEstimated?: boolean;
+	/** The agent's final message. */
+	result?: string;
+	/** The stream said the run failed (a `result` with is_error, an `error` event). */
+	isError?: boolean;
+	/** Tools the agent was not allowed to use. */
+	denials?: string[];
+	/** A question the agent asked a person, or why it waits on one. */
+	question?: string;
+};
+
+/**
+ * What one line of the stream changes. `usage`: tokens of one more message (added to the running
+ * total); `totalUsage`: the run's totals (they replace it, as a final `result` gives them). An empty
+ * `result` or `question` clears it (the stream went on, so the earlier one was not the last word).
+ */
+export type FactsUpdate = Omit<AgentFacts, 'usage' | 'denials' | 'turns'> & {
+	usage?: Usage;
+	totalUsage?: Usage;
+	turns?: number;
+	/** One more turn. */
+	turn?: boolean;
+	denials?: string[];
+	/** More of the final message, to add to the end of `result` (a stream that sends it in pieces). */
+	resultDelta?: string;
+};
+
+/** One line of a stream, read: what a person is shown for it (zero or more lines), and what it tells. */
+export type LineMeaning = {show: string[]; facts?: FactsUpdate};

@@ -1,0 +1,59 @@
+// What agents spent, from the facts of the attempts the live state holds: per agent, per project, per
+// day, per task. Pure, for the Stats pane and `orch status`.
+import type {TaskView} from '../engine/model/snapshot.js';
+import {dayOf, tokensOf} from '../engine/model/spend.js';
+
+export type Spent = {usd: number; tokens: number; estimated: boolean};
+export type SpendStats = {
+	total: Spent;
+	perAgent: Record<string, Spent>;
+	perProject: Record<string, Spent>;
+	/** By calendar day of the attempt's start, oldest first. */
+	perDay: Array<{day: string} & Spent>;
+	/** The tasks that cost the most, most first (at most 5). */
+	topTasks: Array<{id: string} & Spent>;
+};
+
+const none = (): Spent => ({usd: 0, tokens: 0, estimated: false});
+
+function add(into: Record<string, Spent>, key: string, usd: number, tokens: number, estimated: boolean): void {
+	const spent = (into[key] ??= none());
+	spent.usd += usd;
+	spent.tokens += tokens;
+	spent.estimated ||= estimated;
+}
+
+export function spendStats(tasks: readonly TaskView[]): SpendStats {
+	const total = none();
+	const perAgent: Record<string, Spent> = {};
+	const perProject: Record<string, Spent> = {};
+	const perDay: Record<string, Spent> = {};
+	const perTask: Record<string, Spent> = {};
+	for (const task of tasks) {
+		for (const attempt of task.attempts) {
+			const {facts} = attempt;
+			if (facts === undefined) continue;
+			const usd = facts.costUsd ?? 0;
+			const tokens = tokensOf(facts);
+			if (usd === 0 && tokens === 0) continue;
+			const estimated = facts.costEstimated === true;
+			add({total}, 'total', usd, tokens, estimated);
+			add(perAgent, task.agent, usd, tokens, estimated);
+			add(perProject, task.project ?? '(none)', usd, tokens, estimated);
+			add(perDay, dayOf(attempt.startedAt), usd, tokens, estimated);
+			add(perTask, task.id, usd, tokens, estimated);
+		}
+	}
+	return {
+		total,
+		perAgent,
+		perProject,
+		perDay: Object.entries(perDay)
+			.sort(([a], [b]) => a.localeCompare(b))
+			.map(([day, spent]) => ({day, ...spent})),
+		topTasks: Object.entries(perTask)
+			.sort(([, a], [, b]) => b.usd - a.usd || b.tokens - a.tokens)
+			.slice(0, 5)
+			.map(([id, spent]) => ({id, ...spent})),
+	};
+}
