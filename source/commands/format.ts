@@ -4,7 +4,7 @@ import type {Totals} from '../engine/model/totals.js';
 import {isFinal, type TaskStatus} from '../engine/model/types.js';
 import type {Spread, Stats} from '../stats/compute-stats.js';
 import {hookNote, workNote} from '../engine/model/work-note.js';
-import {usdText} from '../engine/model/spend.js';
+import {costText, usdText} from '../engine/model/spend.js';
 import type {SpendStats, Spent} from '../stats/spend-stats.js';
 
 import {formatDuration} from '../engine/model/duration-text.js';
@@ -25,6 +25,13 @@ export function sortForDisplay(tasks: readonly TaskView[]): TaskView[] {
 
 /** What a person most needs to know about a task's state, in a few words; the branch of a finished task said as the TUI's queue says it. */
 export function taskNote(task: TaskView, now: number): string {
+	const note = bareNote(task, now);
+	const cost = costText(task);
+	return cost === '' ? note : note === '' ? cost : `${cost} · ${note}`;
+}
+
+function bareNote(task: TaskView, now: number): string {
+	if (task.needsYou !== undefined) return `needs you: ${task.needsYou}`;
 	if (task.blocked) return `blocked: ${task.blocked}`;
 	if (task.waitingOn) return `waiting on ${task.waitingOn.join(', ')}`;
 	if (task.status === 'retry_wait' && task.notBefore !== undefined) return `retry in ${formatDuration(task.notBefore - now)}`;

@@ -2,6 +2,8 @@ import {createReadStream} from 'node:fs';
 import {stat} from 'node:fs/promises';
 import {setTimeout as delay} from 'node:timers/promises';
 import {readLogTail} from '../engine/output/log-tail.js';
+import {readLine} from '../engine/output/streams/read-line.js';
+import type {StreamFormat} from '../engine/output/streams/stream-types.js';
 import type {TaskView} from '../engine/model/snapshot.js';
 import {pickAttempt, type Attempt} from '../engine/model/types.js';
 import {OrchError, UnknownTaskError, UsageError} from '../errors.js';
@@ -11,15 +13,18 @@ import {loadCommandConfig, readView} from './session.js';
 import type {Config} from '../config/schema.js';
 
 const help = `
-Usage: orch logs <id> [-f] [--attempt N] [--lines N]
+Usage: orch logs <id> [-f] [--attempt N] [--lines N] [--raw]
 
 Prints the log of a task's current (or last) attempt: every byte the agent wrote, up to logs.maxBytes.
+An agent with a structured stream (the claude, codex and gemini presets) is shown rendered for a
+person: its text, a line per tool call, errors; --raw prints the stream's lines as they are.
 
 Options
   --follow, -f     keep printing new output until the attempt ends (waits for a first attempt)
   --attempt N      the Nth attempt instead of the latest
   --lines, -n N    only the last N lines
   --json           one JSON object: the attempt (number, outcome, exit code, log path) and its lines
+  --raw            a structured stream's raw lines, not rendered
   --config, -c FILE    config file
   --state-dir DIR      state folder
 `;
@@ -50,18 +55,46 @@ function attemptOf(task: TaskView, n: number | undefined): Attempt | undefined {
 	return pickAttempt(task, n);
 }
 
-/** Copies bytes [from, end of file) to stdout; returns the new offset. */
-async function copyFrom(ctx: CommandContext, file: string, from: number): Promise<number> {
+/** Where a log's bytes go: straight to stdout, or through a renderer of the agent's stream. */
+type Sink = {write(chunk: Buffer): void; end(): void};
+
+/** A structured stream's complete lines rendered for a person (a partial last line waits for its end). */
+function renderingSink(ctx: CommandContext, format: StreamFormat): Sink {
+	let partial = '';
+	const emit = (line: string) => {
+		for (const text of line.startsWith('[orch] ') ? [line] : readLine(format, line).show) ctx.stdout.write(`${text}\n`);
+	};
+	return {
+		write(chunk) {
+			const lines = (partial + chunk.toString('utf8')).split('\n');
+			partial = lines.pop()!;
+			for (const line of lines) emit(line);
+		},
+		end() {
+			if (partial !== '') emit(partial);
+			partial = '';
+		},
+	};
+}
+
+/** Copies bytes [from, end of file) to the sink (stdout by default); returns the new offset. */
+async function copyFrom(ctx: CommandContext, file: string, from: number, sink: Sink = {write: chunk => ctx.stdout.write(chunk), end: () => undefined}): Promise<number> {
 	const size = await stat(file).then(
 		info => info.size,
 		() => 0,
 	);
 	if (size <= from) return from;
-	for await (const chunk of createReadStream(file, {start: from, end: size - 1})) ctx.stdout.write(chunk as Buffer);
+	for await (const chunk of createReadStream(file, {start: from, end: size - 1})) sink.write(chunk as Buffer);
 	return size;
 }
 
-async function follow(ctx: CommandContext, config: Config, id: string, n: number | undefined): Promise<number> {
+/** How the agent's log is printed: rendered when its profile has a structured stream, unless --raw. */
+function sinkFor(ctx: CommandContext, config: Config, task: TaskView, raw: boolean | undefined): Sink | undefined {
+	const format = config.agents[task.agent]?.output;
+	return format === undefined || format === 'text' || raw ? undefined : renderingSink(ctx, format);
+}
+
+async function follow(ctx: CommandContext, config: Config, id: string, n: number | undefined, raw?: boolean): Promise<number> {
 	let task = await findTask(ctx, config, id);
 	let attempt = attemptOf(task, n);
 	while (!attempt) {
@@ -74,11 +107,13 @@ async function follow(ctx: CommandContext, config: Config, id: string, n: number
 		attempt = attemptOf(task, n);
 	}
 	let offset = 0;
+	const sink = sinkFor(ctx, config, task, raw);
 	for (let tick = 0; ; tick++) {
-		offset = await copyFrom(ctx, attempt.logPath, offset);
+		offset = await copyFrom(ctx, attempt.logPath, offset, sink);
 		const now = tick % endCheckEvery === 0 ? attemptOf(await findTask(ctx, config, id), attempt.n) : undefined;
 		if (now?.endedAt !== undefined) {
-			await copyFrom(ctx, attempt.logPath, offset);
+			await copyFrom(ctx, attempt.logPath, offset, sink);
+			sink?.end();
 			await copyVerify(ctx, now);
 			ctx.stderr.write(`orch: ${id} attempt ${attempt.n} ended: ${now.outcome ?? 'unknown'}${now.exitCode === undefined || now.exitCode === null ? '' : ` (exit ${now.exitCode})`}${now.signal ? ` (${now.signal})` : ''}\n`);
 			return 0;
@@ -94,6 +129,7 @@ export const run: CommandRun = async ctx => {
 		attempt: {type: 'number'},
 		lines: {type: 'number', shortFlag: 'n'},
 		json: {type: 'boolean'},
+		raw: {type: 'boolean'},
 	});
 	if (!cli) return 0;
 	const id = cli.input[0];
@@ -101,7 +137,7 @@ export const run: CommandRun = async ctx => {
 	const config = await loadCommandConfig(ctx, cli.flags);
 	if (cli.flags.follow) {
 		if (cli.flags.json) throw new UsageError('--json does not go with --follow');
-		return follow(ctx, config, String(id), cli.flags.attempt);
+		return follow(ctx, config, String(id), cli.flags.attempt, cli.flags.raw);
 	}
 	const task = await findTask(ctx, config, String(id));
 	const attempt = attemptOf(task, cli.flags.attempt);
@@ -114,7 +150,9 @@ export const run: CommandRun = async ctx => {
 	} else if (lines) {
 		for (const line of lines) ctx.stdout.write(`${line}\n`);
 	} else {
-		await copyFrom(ctx, attempt.logPath, 0);
+		const sink = sinkFor(ctx, config, task, cli.flags.raw);
+		await copyFrom(ctx, attempt.logPath, 0, sink);
+		sink?.end();
 		await copyVerify(ctx, attempt);
 	}
 	return 0;

@@ -153,6 +153,8 @@ export function handleKey(ctx: KeyContext, input: string, name: string): void {
 			return send({type: 'openFilter'});
 		case 'wrap':
 			return ctx.logs.toggleWrap();
+		case 'raw':
+			return ctx.logs.toggleRaw();
 		case 'prevAttempt':
 		case 'nextAttempt': {
 			const task = needTask();

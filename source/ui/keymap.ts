@@ -25,6 +25,7 @@ export type Command =
 	| 'add'
 	| 'filter'
 	| 'wrap'
+	| 'raw'
 	| 'prevAttempt'
 	| 'nextAttempt'
 	| 'pager'
@@ -123,6 +124,7 @@ export const bindings: readonly Binding[] = [
 	{keys: ['H'], show: 'H', label: 'run the health checks now', command: 'checkHealth', panes: ['health'], footer: true},
 	{keys: ['/'], show: '/', label: 'filter the queue', command: 'filter', panes: ['queue'], footer: true},
 	{keys: ['w'], show: 'w', label: 'wrap long lines', command: 'wrap', panes: ['logs'], footer: true},
+	{keys: ['v'], show: 'v', label: 'raw stream / rendered (structured agents)', command: 'raw', panes: ['logs']},
 	{keys: ['['], show: '[', label: 'previous attempt', command: 'prevAttempt', panes: ['logs']},
 	{keys: [']'], show: ']', label: 'next attempt', command: 'nextAttempt', panes: ['logs']},
 	{keys: ['o'], show: 'o', label: 'open the log in $PAGER', command: 'pager', panes: ['queue', 'logs']},

@@ -4,7 +4,7 @@
  * Where the Logs pane stands in the log at `path`: following its tail, or with line `top` first. Kept
  * apart from the log's length, so new output never needs a state change (and a render) of its own.
  */
-export type ScrollState = {path?: string; follow: boolean; top: number; wrap: boolean};
+export type ScrollState = {path?: string; follow: boolean; top: number; wrap: boolean; raw: boolean};
 
 /**
  * What the pane last showed: its log, its height, and `maxTop`, the top at which the end of the log is in
@@ -12,13 +12,13 @@ export type ScrollState = {path?: string; follow: boolean; top: number; wrap: bo
  */
 export type LogView = {path?: string; maxTop: number; viewHeight: number};
 
-export type ScrollAction = {type: 'up' | 'down' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'toggleWrap'; view: LogView};
+export type ScrollAction = {type: 'up' | 'down' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'toggleWrap' | 'toggleRaw'; view: LogView};
 
-export const initialScroll: ScrollState = {follow: true, top: 0, wrap: false};
+export const initialScroll: ScrollState = {follow: true, top: 0, wrap: false, raw: false};
 
 /** The state as it applies to the log at `path`: one kept for another log follows this one's tail, keeping wrap. */
 export function scrollIn(state: ScrollState, path: string | undefined): ScrollState {
-	return state.path === path ? state : {...initialScroll, wrap: state.wrap, path};
+	return state.path === path ? state : {...initialScroll, wrap: state.wrap, raw: state.raw, path};
 }
 
 /** Scrolling up stops following; `G`, or scrolling down to the end, follows again. */
@@ -46,5 +46,8 @@ export function scrollReducer(state: ScrollState, {type, view}: ScrollAction): S
 			return here.follow ? here : {...here, follow: true, top: maxTop};
 		case 'toggleWrap':
 			return {...here, wrap: !here.wrap};
+		case 'toggleRaw':
+			// Rendered and raw lines do not line up: follow the tail in the other view.
+			return {...here, raw: !here.raw, follow: true, top: 0};
 	}
 }

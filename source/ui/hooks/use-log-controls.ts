@@ -7,6 +7,8 @@ export type LogScrollCommand = 'up' | 'down' | 'pageUp' | 'pageDown' | 'top' | '
 export type LogControls = {
 	scroll(command: LogScrollCommand): void;
 	toggleWrap(): void;
+	/** A structured stream: rendered for a person, or its raw lines. */
+	toggleRaw(): void;
 	/** Spread into <LogsPane>. */
 	props: {scroll: ScrollState; onView: (view: LogView) => void};
 };
@@ -30,6 +32,7 @@ export function useLogControls(): LogControls {
 		() => ({
 			scroll: command => dispatch({type: actionFor[command], view: shown.current}),
 			toggleWrap: () => dispatch({type: 'toggleWrap', view: shown.current}),
+			toggleRaw: () => dispatch({type: 'toggleRaw', view: shown.current}),
 			props: {scroll, onView},
 		}),
 		[scroll, onView],

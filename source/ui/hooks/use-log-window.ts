@@ -2,7 +2,9 @@
 // React, so output costs rendering only for the task on screen and at most once per tick.
 import {useEffect, useMemo, useReducer, useRef} from 'react';
 import {truncate} from '../format.js';
+import type {StreamFormat} from '../../engine/output/streams/stream-types.js';
 import {LogFile, sanitize, wrapLines} from '../log-window.js';
+import {RenderedLog} from '../rendered-log.js';
 
 /** Lines by index: a LogFile, or anything shaped like one in tests. */
 export type LineSource = {readonly lineCount: number; lines(start: number, count: number): string[]};
@@ -106,7 +108,27 @@ export type UseLogWindowOptions = {
 	live: boolean;
 	/** Lines shown after the file's (the attempt's outcome line); a change re-reads the file too. */
 	extra?: readonly string[];
+	/** The agent's stream format: its lines are shown rendered for a person, unless `raw`. */
+	format?: StreamFormat;
+	raw?: boolean;
 };
+
+/** Rendered views of the logs looked at last, by path and format. */
+const renderings = new Map<string, RenderedLog>();
+
+function renderedFor(file: LogFile, format: StreamFormat): RenderedLog {
+	const key = `${format}:${file.path}`;
+	let rendered = renderings.get(key);
+	if (!rendered) {
+		rendered = new RenderedLog(file, format);
+		renderings.set(key, rendered);
+		for (const oldest of renderings.keys()) {
+			if (renderings.size <= keptIndexes) break;
+			renderings.delete(oldest);
+		}
+	}
+	return rendered;
+}
 
 /** Line indexes of the logs looked at last, so moving the selection back and forth does not index a log again. */
 const indexes = new Map<string, LogFile>();
@@ -149,7 +171,7 @@ function useFileChanges(file: LogFile | undefined, live: boolean): void {
  * The visible rows of the log at `path`. The file's line index is kept for the last few paths shown and
  * catches up when the file changed; rows are read from disk only for the window shown.
  */
-export function useLogWindow({path, height, width, wrap, scroll, live, extra = noExtra}: UseLogWindowOptions): LogWindow {
+export function useLogWindow({path, height, width, wrap, scroll, live, extra = noExtra, format = 'text', raw = false}: UseLogWindowOptions): LogWindow {
 	const file = useMemo(() => (path === undefined ? undefined : indexFor(path)), [path]);
 	const extraKey = extra.join('\n');
 	useFileChanges(file, live);
@@ -158,8 +180,9 @@ export function useLogWindow({path, height, width, wrap, scroll, live, extra = n
 	const state = file ? `${file.version}:${file.error ?? ''}` : '';
 	return useMemo(() => {
 		if (!file) return emptyWindow;
-		const window = logWindow(withExtra(file, extra), {height, width, wrap, follow: scroll.follow, top: scroll.top}, file.lineCount);
-		return {...window, fileLines: file.lineCount, error: file.error};
+		const source: LineSource = format === 'text' || raw ? file : renderedFor(file, format);
+		const window = logWindow(withExtra(source, extra), {height, width, wrap, follow: scroll.follow, top: scroll.top}, source.lineCount);
+		return {...window, fileLines: source.lineCount, error: file.error};
 		// `extra` by content: callers build a new array each render.
-	}, [file, state, height, width, wrap, scroll.follow, scroll.top, extraKey]);
+	}, [file, state, height, width, wrap, scroll.follow, scroll.top, extraKey, format, raw]);
 }

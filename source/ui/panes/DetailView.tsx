@@ -3,6 +3,7 @@ import {buildCommandLine} from '../../engine/run/command-line.js';
 import type {Snapshot, TaskView} from '../../engine/model/snapshot.js';
 import type {Attempt, AttemptOutcome, TaskSource} from '../../engine/model/types.js';
 import {feedbackSection, hookSection, verifyLines} from '../check-lines.js';
+import {factsSection} from '../facts-lines.js';
 import type {DetailLine, DetailTone} from '../detail-line.js';
 import {stagePart, stageTimes, workLines} from '../detail-work.js';
 import {displayStatus, shortDuration, statusColor, statusLabel, wrap} from '../format.js';
@@ -147,7 +148,7 @@ export function detailLines(task: TaskView, snapshot: Snapshot, width: number, p
 	for (const attempt of task.attempts) lines.push(...attemptLines(attempt, task, now));
 
 	const agentVerify = snapshot.agents.find(agent => agent.name === task.agent)?.verify;
-	for (const section of [verifyLines(task, agentVerify), feedbackSection(task), hookSection(task)]) {
+	for (const section of [factsSection(task), verifyLines(task, agentVerify), feedbackSection(task), hookSection(task)]) {
 		if (section.length === 0) continue;
 		blank();
 		lines.push(...section);

@@ -2,6 +2,7 @@ import {useEffect, useMemo} from 'react';
 import type {TaskView} from '../../engine/model/snapshot.js';
 import {pickAttempt, type Attempt} from '../../engine/model/types.js';
 import {readLogTail} from '../../engine/output/log-tail.js';
+import type {StreamFormat} from '../../engine/output/streams/stream-types.js';
 import {oneLine, shortDuration} from '../format.js';
 import {useLogWindow, type LogRow, type LogWindow} from '../hooks/use-log-window.js';
 import {Line, type Span} from '../line.js';
@@ -13,6 +14,8 @@ export type LogsPaneProps = {
 	task?: TaskView;
 	/** Which attempt (its `n`); undefined, or one the task does not have: the current or last one. */
 	attemptN?: number;
+	/** Its agent's stream format: shown rendered for a person unless the scroll state says raw. */
+	format?: StreamFormat;
 	width: number;
 	height: number;
 	focused: boolean;
@@ -46,7 +49,7 @@ export function logPosition(window: Pick<LogWindow, 'first' | 'end' | 'lineCount
 }
 
 /** The selected task's log, read from its file for the rows in view only; ends with the attempt's outcome. */
-export function LogsPane({task, attemptN, width, height, focused, scroll: kept, wrap = kept.wrap, onView}: LogsPaneProps) {
+export function LogsPane({task, attemptN, format, width, height, focused, scroll: kept, wrap = kept.wrap, onView}: LogsPaneProps) {
 	const inner = frameInner(width, height);
 	const attempt = task ? pickAttempt(task, attemptN) : undefined;
 	const outcome = attempt ? outcomeLine(attempt) : undefined;
@@ -58,12 +61,14 @@ export function LogsPane({task, attemptN, width, height, focused, scroll: kept, 
 	const path = attempt?.logPath;
 	const scroll = scrollIn(kept, path);
 	const live = attempt !== undefined && attempt.endedAt === undefined;
-	const window = useLogWindow({path, height: inner.height, width: inner.width, wrap, scroll, live, extra});
+	const structured = format !== undefined && format !== 'text';
+	const window = useLogWindow({path, height: inner.height, width: inner.width, wrap, scroll, live, extra, ...(structured ? {format, raw: scroll.raw} : {})});
 	useEffect(() => onView?.({path, maxTop: window.maxTop, viewHeight: inner.height}), [path, window.maxTop, inner.height, onView]);
 
 	const count = task?.attempts.at(-1)?.n ?? 0;
 	const title = task ? `Logs ${task.id}${attempt ? ` #${attempt.n}/${count}` : ''}` : 'Logs';
-	const info = attempt && window.lineCount > 0 ? logPosition(window, scroll.follow, wrap) : undefined;
+	const position = attempt && window.lineCount > 0 ? logPosition(window, scroll.follow, wrap) : undefined;
+	const info = structured && position !== undefined ? `${position} · ${scroll.raw ? 'raw' : 'rendered'}` : position;
 	const notice = (text: string, tone?: ColorName) => <Line width={inner.width} spans={{text, dim: tone === undefined, color: tone}} />;
 
 	let body;
