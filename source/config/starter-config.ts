@@ -209,7 +209,15 @@ function sections(defaultAgent: string): Section[] {
 				]
 			: [`\`${defaultAgent}\` was found on PATH. Built-in presets: claude, codex, aider, gemini, shell, demo.`];
 	return [
-		{doc: ['How many agents run at once, all profiles together.'], body: ['concurrency: 4'], active: true},
+		{
+			doc: [
+				'How many agents run at once, all profiles together. `{max: 8, adaptive: true}`: the slots in use shrink',
+				'(never below 1) while the load per core or free memory is past the Health thresholds or agents report rate',
+				'limits, and grow back when that is over, a step per health interval.',
+			],
+			body: ['concurrency: 4'],
+			active: true,
+		},
 		{doc: ['The agent profile a task uses when it names none.', ...agentDoc], body: [`defaultAgent: ${defaultAgent}`], active: true},
 		{
 			doc: [

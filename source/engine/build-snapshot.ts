@@ -9,7 +9,7 @@ import {dependencyState, dependentCounts, type RankContext} from './schedule/que
 /** What a snapshot is built from: its plain facts as they are, the tasks to derive views from. */
 export type SnapshotInput = Pick<
 	Snapshot,
-	'version' | 'dispatchPaused' | 'concurrency' | 'running' | 'stopping' | 'startedAt' | 'failedThisRun' | 'defaultAttempts' | 'defaultAgent' | 'agents' | 'health' | 'stateDir' | 'archived' | 'breakers' | 'rateLimits' | 'breakerOpenings' | 'spend' | 'budgetHeld'
+	'version' | 'dispatchPaused' | 'concurrency' | 'running' | 'stopping' | 'startedAt' | 'failedThisRun' | 'defaultAttempts' | 'defaultAgent' | 'agents' | 'health' | 'stateDir' | 'archived' | 'breakers' | 'rateLimits' | 'breakerOpenings' | 'spend' | 'budgetHeld' | 'maxSlots' | 'load'
 > & {
 	tasks: TaskLookup;
 	now: number;

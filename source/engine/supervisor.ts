@@ -1,17 +1,16 @@
 // The supervisor: holds the core's state, feeds every input through `step`, and carries out the effects
 // it returns, in order. The only part of the engine with side effects; it decides nothing itself.
 import {randomBytes} from 'node:crypto';
-import {buildSnapshot} from './build-snapshot.js';
+import {snapshotOfState} from './state-snapshot.js';
 import type {Effect, Input, TimerId} from './core/io.js';
-import {createCoreState, isActive, toStateData, type CoreState} from './core/state.js';
+import {createCoreState, toStateData, type CoreState} from './core/state.js';
 import {step} from './core/step.js';
 import {LiveAttempts} from './live-attempts.js';
 import {stateTagOf} from './run/recovery.js';
 import type {Action, ActionResult} from './model/actions.js';
 import type {EngineEvent} from './model/events.js';
 import {heartbeatInterval} from './model/heartbeat.js';
-import {checkFacts, configFacts, type HealthCheck, type Snapshot} from './model/snapshot.js';
-import {readTotals} from './model/totals.js';
+import type {HealthCheck, Snapshot} from './model/snapshot.js';
 import type {OutputBuffer} from './output/output-buffer.js';
 import type {Supervisor, SupervisorDeps} from './supervisor-deps.js';
 import {carryOutWorktree, WorktreeAnswers, type Answer} from './worktree-effects.js';
@@ -99,26 +98,7 @@ class Interpreter implements Supervisor {
 	}
 
 	getSnapshot(): Snapshot {
-		const state = this.#state;
-		const {config} = state;
-		this.#snapshot ??= buildSnapshot({
-			version: state.version,
-			tasks: state.tasks,
-			now: this.#now(),
-			rank: {weights: config.priority.weights, projects: config.priority.projects},
-			dispatchPaused: state.dispatchPaused,
-			concurrency: state.concurrency,
-			running: isActive(state),
-			stopping: state.phase === 'stopping' || state.phase === 'stopped',
-			startedAt: state.startedAt,
-			failedThisRun: state.failedThisRun,
-			liveOutput: taskId => this.outputOf(taskId),
-			...configFacts(config),
-			health: state.health,
-			archived: {allTime: readTotals(state.meta), session: state.archivedThisRun},
-			...checkFacts(state.meta),
-			...(state.budgetHeld === undefined ? {} : {budgetHeld: state.budgetHeld}),
-		});
+		this.#snapshot ??= snapshotOfState(this.#state, this.#now(), taskId => this.outputOf(taskId));
 		return this.#snapshot;
 	}
 

@@ -1,5 +1,6 @@
 // "event loop" (is the supervisor itself keeping up) and "system" (is the machine: load and memory
 // against its cores). Thresholds are fixed here, not settings: they describe a machine in trouble.
+import {readFileSync} from 'node:fs';
 import os from 'node:os';
 import {formatBytes} from '../config/schema.js';
 import {percentile} from '../engine/model/percentile.js';
@@ -93,12 +94,27 @@ export function systemCheck(figures: SystemFigures, now: number): HealthCheck {
 	if (load !== 'ok') advice.push(`load over ${load === 'fail' ? loadFailPerCore : loadWarnPerCore} per core: lower concurrency`);
 	if (memory !== 'ok') advice.push(`memory under ${memory === 'fail' ? formatBytes(memoryFailBytes) : `${memoryWarnFraction * 100}%`}: agents may be killed; lower concurrency`);
 	if (advice.length > 0) detail += `; ${advice.join('; ')}`;
-	return {name: 'system', state, detail, checkedAt: now};
+	return {name: 'system', state, detail, checkedAt: now, figure: figures.load1 / Math.max(1, figures.cores)};
+}
+
+/**
+ * A test hook: `ORCH_TEST_LOAD_FILE` names a file holding a one-minute load to use instead of the
+ * machine's (tests/integration/adaptive-slots.test.ts changes it while orch runs). Unset: none.
+ */
+function testLoad(): number | undefined {
+	const file = process.env.ORCH_TEST_LOAD_FILE;
+	if (file === undefined) return undefined;
+	try {
+		const load = Number(readFileSync(file, 'utf8').trim());
+		return Number.isFinite(load) ? load : undefined;
+	} catch {
+		return undefined;
+	}
 }
 
 /** The machine's figures now (freemem is MemAvailable on Linux: what can be had without swapping). */
 export const systemFigures = (): SystemFigures => ({
-	load1: os.loadavg()[0] ?? 0,
+	load1: testLoad() ?? os.loadavg()[0] ?? 0,
 	cores: os.availableParallelism(),
 	freeBytes: os.freemem(),
 	totalBytes: os.totalmem(),

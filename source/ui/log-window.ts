@@ -13,6 +13,9 @@ const windowBytes = 256 * 1024;
 /** Bytes at the start of the file compared on every growth, to notice a file rewritten in place. */
 const headBytes = 64;
 
+/** Lines by index: a LogFile, or anything shaped like one in tests. */
+export type LineSource = {readonly lineCount: number; lines(start: number, count: number): string[]};
+
 /**
  * One log file's lines (as log-lines.ts defines them), by a LineIndex of where they start. `refresh()`
  * scans only bytes appended since the last one; a file that shrank, was replaced or rewritten in place

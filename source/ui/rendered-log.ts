@@ -3,7 +3,7 @@
 // keeps every raw byte; this is only how the Logs pane shows it (`v` shows the raw lines).
 import {readLine} from '../engine/output/streams/read-line.js';
 import type {StreamFormat} from '../engine/output/streams/stream-types.js';
-import type {LineSource} from './hooks/use-log-window.js';
+import type {LineSource} from './log-window.js';
 
 /** Raw lines read per step while catching up: a long log is rendered in pieces, not in one read. */
 const chunkLines = 2000;

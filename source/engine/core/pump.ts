@@ -8,7 +8,7 @@ import {assignAgent} from './assign-agents.js';
 import {dayBudgetHold} from './facts.js';
 import {afterSettled, armRelease, holdsOf, startedThrough} from './settled.js';
 import {tendWorktrees} from './worktrees.js';
-import {isActive, rankContext, type CoreState} from './state.js';
+import {isActive, rankContext, slotsOf, type CoreState} from './state.js';
 import type {Turn} from './turn.js';
 
 /** Moves retry_wait tasks whose backoff is over back to the queue. */
@@ -48,7 +48,7 @@ function holdForBudget(turn: Turn): boolean {
 function startRunnable(turn: Turn): Effect[] {
 	const {state} = turn;
 	if (state.dispatchPaused || holdForBudget(turn)) return [];
-	const {tasks, table, waits} = state.tasks.pick(rankContext(state, turn.now), {global: state.concurrency, perAgent: agentLimits(state)}, holdsOf(turn));
+	const {tasks, table, waits} = state.tasks.pick(rankContext(state, turn.now), {global: slotsOf(state), perAgent: agentLimits(state)}, holdsOf(turn));
 	turn.set({tasks: table});
 	// Why a task a lock, a breaker or a rate limit holds back waits: said once, not at every pick.
 	for (const {task, note} of waits) if (task.reason !== note) turn.apply(task.id, {type: 'note', reason: note});

@@ -6,6 +6,7 @@ import type {HealthCheck} from '../model/snapshot.js';
 import {STATE_VERSION, type StateData} from '../model/state-data.js';
 import {emptyTotals, type Totals} from '../model/totals.js';
 import type {RankContext} from '../schedule/queue.js';
+import type {SlotsState} from '../schedule/adaptive-slots.js';
 import {TaskTable} from './task-table.js';
 
 /**
@@ -57,6 +58,8 @@ export type CoreState = {
 	readonly cleanupAt?: number;
 	/** When the release timer is armed for (a breaker's cooldown or an agent's pause over), if it is. */
 	readonly releaseAt?: number;
+	/** Adaptive slots: how many there are now (at most `concurrency`), and when they last changed. */
+	readonly slots?: SlotsState;
 	/** The agent config.assign chose last (round-robin goes on after it). */
 	readonly lastAssigned?: string;
 	/** Why the day's budget holds dispatching, while it does. */
@@ -103,6 +106,10 @@ export const toStateData = (state: CoreState): StateData => ({
 });
 
 export const rankContext = (state: CoreState, now: number): RankContext => ({now, weights: state.config.priority.weights, projects: state.config.priority.projects});
+
+/** The slots tasks may use now: adaptive ones as they stand, else `concurrency`. */
+export const slotsOf = (state: Pick<CoreState, 'config' | 'concurrency' | 'slots'>): number =>
+	state.config.adaptiveSlots ? Math.min(state.slots?.slots ?? state.concurrency, state.concurrency) : state.concurrency;
 
 /** Started and not yet fully stopped. */
 export const isActive = (state: Pick<CoreState, 'phase'>): boolean => state.phase === 'running' || state.phase === 'stopping';

@@ -3,6 +3,7 @@
 import {spawned, timeoutFired} from './attempts.js';
 import type {Input, Step} from './io.js';
 import {archived, archiveFailed, heartbeat, reaped, shutdown, start, stopAll} from './lifecycle.js';
+import {adaptSlots} from './adapt.js';
 import {recordFacts, setupFailed} from './facts.js';
 import {hookDone} from './hook-specs.js';
 import {onAction} from './on-action.js';
@@ -42,7 +43,8 @@ function handle(turn: Turn, input: Input): void {
 		case 'archive-failed':
 			return archiveFailed(turn, input.message);
 		case 'health':
-			return turn.set({health: input.checks});
+			turn.set({health: input.checks});
+			return adaptSlots(turn);
 		case 'merged':
 			return mergeSettled(turn, input.taskId, input.result);
 		case 'removed':

@@ -28,6 +28,8 @@ export type HealthCheck = {
 	checkedAt: number;
 	/** The tasks the check is about (the stalled ones): views mark them in the queue. */
 	tasks?: string[];
+	/** The figure it judged, when one drives something (the system check's load per core: adaptive slots). */
+	figure?: number;
 };
 
 /** An agent profile as views need it (the add form's choices, the detail's command line): no env, which may hold secrets. */
@@ -62,7 +64,8 @@ export type Snapshot = {
 	/** What agents spent today, and why the day's budget holds dispatching, when it does. */
 	spend?: DaySpend;
 	budgetHeld?: string;
-	/** With adaptive slots: the load per core they follow. */
+	/** With adaptive slots: the most there may be (`concurrency` is how many there are now), and the load per core they follow. */
+	maxSlots?: number;
 	load?: number;
 };
 

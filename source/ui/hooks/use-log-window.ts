@@ -3,11 +3,10 @@
 import {useEffect, useMemo, useReducer, useRef} from 'react';
 import {truncate} from '../format.js';
 import type {StreamFormat} from '../../engine/output/streams/stream-types.js';
-import {LogFile, sanitize, wrapLines} from '../log-window.js';
+import {LogFile, sanitize, wrapLines, type LineSource} from '../log-window.js';
 import {RenderedLog} from '../rendered-log.js';
 
-/** Lines by index: a LogFile, or anything shaped like one in tests. */
-export type LineSource = {readonly lineCount: number; lines(start: number, count: number): string[]};
+export type {LineSource} from '../log-window.js';
 
 /** `orch` is a line the supervisor wrote ("[orch] …"); `extra` is one of the lines added after the file. */
 export type LogRow = {line: number; text: string; kind: 'output' | 'orch' | 'extra'};

@@ -51,7 +51,8 @@ export function headerParts(snapshot: Snapshot, attached: boolean, now: number):
 		{text: `${stateLooks[state].icon} ${state}`, keep: 8, gap: ' ', color: stateLooks[state].color},
 	];
 	if (attached) parts.push({text: '⇄ attached', keep: 7, gap: '  ', color: 'magenta'});
-	parts.push({text: `slots ${snapshot.busy}/${snapshot.concurrency}${snapshot.load === undefined ? '' : ` (load ${snapshot.load.toFixed(1)})`}`, keep: 6, gap: '  '});
+	const adaptive = snapshot.maxSlots === undefined ? '' : ` of ${snapshot.maxSlots}${snapshot.load === undefined ? '' : ` (load ${snapshot.load.toFixed(1)})`}`;
+	parts.push({text: `slots ${snapshot.busy}/${snapshot.concurrency}${adaptive}`, keep: 6, gap: '  '});
 	const waitingOnYou = snapshot.tasks.filter(task => task.needsYou !== undefined).length;
 	if (waitingOnYou > 0) parts.push({text: `${statusIcons.needs_you}${waitingOnYou} need you`, keep: 8, gap: '  ', status: 'needs_you'});
 	if (snapshot.budgetHeld !== undefined) parts.push({text: 'budget spent', keep: 7, gap: '  ', color: 'yellow'});
