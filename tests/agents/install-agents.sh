@@ -58,11 +58,20 @@ else
 	log "already installed in $dir"
 fi
 
+# claude's postinstall puts its native binary in place of a stub; an npm that holds back install scripts
+# (allowScripts) leaves the stub, so run it here when claude does not answer.
+claude_package="$dir/node_modules/@anthropic-ai/claude-code"
+if ! "$dir/node_modules/.bin/claude" --version >/dev/null 2>&1 && [[ -f "$claude_package/install.cjs" ]]; then
+	log "claude does not run: running its postinstall"
+	(cd "$claude_package" && node install.cjs) >&2
+fi
+
 for bin in "${bins[@]}"; do
-	[[ -x "$dir/node_modules/.bin/$bin" ]] || {
-		log "$bin is missing from $dir/node_modules/.bin after the install"
+	if ! version="$("$dir/node_modules/.bin/$bin" --version </dev/null 2>/dev/null)"; then
+		log "$bin does not run from $dir/node_modules/.bin after the install"
 		exit 1
-	}
+	fi
+	log "$bin: ${version%%$'\n'*}"
 done
 
 printf '%s\n' "$dir/node_modules/.bin"

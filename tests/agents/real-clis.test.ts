@@ -113,7 +113,6 @@ for (const {cli, shows, logged, message} of clis) {
 
 				// Then: failed well before codex would give up on its own (it never does).
 				const task = await until(id, 'failed', 90_000);
-				console.log('REASON', cli, JSON.stringify({status: task.status, reason: task.reason, attempts: task.attempts.map(a => ({outcome: a.outcome, exitCode: a.exitCode, signal: a.signal, error: a.error, ms: (a.endedAt ?? 0) - a.startedAt}))}));
 				expect(task.attempts).toHaveLength(1);
 				expect(task.budgetUsed).toBe(1);
 				expect(task.reason).toContain(expected);
