@@ -31,6 +31,8 @@ Options
   --verify CMD     a check run after the agent exits 0 (split at spaces, no shell, e.g. "npm test");
                    the attempt succeeds only if it exits 0 too, else it is retried, told the output
   --verify-shell   run --verify through /bin/sh (pipes, quotes)
+  --needs CAPS     what its agent must be able to do, comma separated (python,docker): orch chooses
+                   among the profiles with those capabilities (config assign)
   --from FILE      add many tasks: one JSON object per line, a JSON array, or one object; - reads stdin
   --json           print {"ids": [...]} instead of one id per line
   --config, -c FILE    config file
@@ -111,6 +113,7 @@ export const run: CommandRun = async ctx => {
 		exclusive: {type: 'boolean'},
 		verify: {type: 'string'},
 		verifyShell: {type: 'boolean'},
+		needs: {type: 'string'},
 		from: {type: 'string'},
 		json: {type: 'boolean'},
 	});
@@ -139,6 +142,7 @@ export const run: CommandRun = async ctx => {
 			touches: touchesOf(flags.touches),
 			exclusive: flags.exclusive === true ? true : undefined,
 			verify: flags.verify === undefined ? undefined : {command: flags.verify, shell: flags.verifyShell === true},
+			needs: flags.needs?.split(',').map(need => need.trim()).filter(Boolean),
 		};
 		const given = Object.fromEntries(Object.entries(task).filter(([, value]) => value !== undefined));
 		checkTask(given, {at: 'orch add'});

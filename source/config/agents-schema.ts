@@ -32,7 +32,7 @@ export const agentFacetsSchema = {
 	waitingPatterns: z.array(regex('Do you want to')).optional(),
 	/** Output that means the CLI is not set up (not logged in, no key): the task fails at once, with `message`. */
 	setupFailures: z.array(z.strictObject({pattern: regex('Not logged in'), message: z.string().min(1)})).optional(),
-	/** Arguments added to continue a session (`{session}` is filled in), for `retry.resume`. */
+	/** The arguments of a run that continues a session, in place of `args` (`{session}` and `{prompt}` filled in): retry.resume. */
 	resumeArgs: z.array(z.string()).optional(),
 	/** What it can do, for tasks that say what they need (`needs: [python]`). */
 	capabilities: z.array(z.string().min(1)).optional(),

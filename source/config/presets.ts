@@ -40,13 +40,15 @@ export function builtInPresets(): Record<PresetName, AgentProfile> {
 	// output line (stdout and stderr) and against the output's tail, hence `(?:^|\n)` rather than `^`. In a
 	// JSON line a field's own quotes are bare, while quotes inside a string (a tool's output) are escaped,
 	// so `"error":"…"` only matches the event's own field.
+	// The prompt comes after `--` (gemini's and aider's as `--option=value`), so one that begins with `-`
+	// is never read as an option.
 	return {
 		// -p prints and exits; stream-json (which needs --verbose) tells session, turns, cost and errors.
 		// acceptEdits: in -p mode claude cannot ask, so a tool not allowed is denied; this lets it edit files.
-		claude: profile('claude', 'claude', ['-p', '{prompt}', '--output-format', 'stream-json', '--verbose', '--permission-mode', 'acceptEdits'], {
+		claude: profile('claude', 'claude', ['-p', '--output-format', 'stream-json', '--verbose', '--permission-mode', 'acceptEdits', '--', '{prompt}'], {
 			output: 'claude-stream',
 			// A resumed attempt's whole command line (it replaces args); claude takes --resume anywhere.
-			resumeArgs: ['-p', '{prompt}', '--output-format', 'stream-json', '--verbose', '--permission-mode', 'acceptEdits', '--resume', '{session}'],
+			resumeArgs: ['-p', '--output-format', 'stream-json', '--verbose', '--permission-mode', 'acceptEdits', '--resume', '{session}', '--', '{prompt}'],
 			setupFailures: [
 				// Reported: a key that is set but refused ("Invalid API key · Please run /login", exit 1).
 				{pattern: '"(?:text|result)":"Invalid API key\\W|(?:^|\\n)Invalid API key\\W+Please run /login', message: 'claude refuses its API key: check ANTHROPIC_API_KEY, or unset it and run `claude` once in a terminal to log in'},
@@ -60,10 +62,10 @@ export function builtInPresets(): Record<PresetName, AgentProfile> {
 		// exec's sandbox is read-only by default: workspace-write lets it edit (and run commands) in its folder.
 		// --skip-git-repo-check: orch decides where tasks run. Its stdin is /dev/null (promptVia arg), so its
 		// "Reading additional input from stdin..." reads nothing and goes on; an open pipe would hold it forever.
-		codex: profile('codex', 'codex', ['exec', '--json', '--skip-git-repo-check', '--sandbox', 'workspace-write', '{prompt}'], {
+		codex: profile('codex', 'codex', ['exec', '--json', '--skip-git-repo-check', '--sandbox', 'workspace-write', '--', '{prompt}'], {
 			output: 'codex-json',
 			// `codex exec [OPTIONS] resume <id> <prompt>`: exec's options go before `resume`, which refuses --sandbox.
-			resumeArgs: ['exec', '--json', '--skip-git-repo-check', '--sandbox', 'workspace-write', 'resume', '{session}', '{prompt}'],
+			resumeArgs: ['exec', '--json', '--skip-git-repo-check', '--sandbox', 'workspace-write', 'resume', '{session}', '--', '{prompt}'],
 			setupFailures: [
 				// After five quick "Reconnecting... N/5" it waits for the network as long as it takes, saying
 				// {"type":"error","message":"Reconnecting... waiting for network (…)"} now and then: never exits.
@@ -75,14 +77,14 @@ export function builtInPresets(): Record<PresetName, AgentProfile> {
 			],
 			waitingPatterns: asksPerson(),
 		}),
-		aider: profile('aider', 'aider', ['--yes-always', '--message', '{prompt}']),
+		aider: profile('aider', 'aider', ['--yes-always', '--message={prompt}']),
 		// --skip-trust: orch's folders (worktrees too) are not in gemini's trusted list, and in an untrusted
 		// one it exits 55 and drops --approval-mode. auto_edit: edits need no confirmation, which headless
 		// gemini cannot ask for (other tools still fail: "requires user confirmation").
-		gemini: profile('gemini', 'gemini', ['-p', '{prompt}', '--output-format', 'stream-json', '--skip-trust', '--approval-mode', 'auto_edit'], {
+		gemini: profile('gemini', 'gemini', ['--prompt={prompt}', '--output-format', 'stream-json', '--skip-trust', '--approval-mode', 'auto_edit'], {
 			output: 'gemini-stream',
 			// --resume takes the session id of its stream's init event (found only from the same folder).
-			resumeArgs: ['-p', '{prompt}', '--output-format', 'stream-json', '--skip-trust', '--approval-mode', 'auto_edit', '--resume', '{session}'],
+			resumeArgs: ['--prompt={prompt}', '--output-format', 'stream-json', '--skip-trust', '--approval-mode', 'auto_edit', '--resume', '{session}'],
 			setupFailures: [
 				// On stderr; exit 41.
 				{pattern: '(?:^|\\n)Please set an Auth method in your .*settings\\.json or specify one of the following environment variables', message: 'gemini has no auth method: set GEMINI_API_KEY or run `gemini` once to choose one'},

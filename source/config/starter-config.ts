@@ -230,7 +230,9 @@ function sections(defaultAgent: string): Section[] {
 			body: [
 				'agents:',
 				'  claude:',
-				'    args: ["-p", "{prompt}"]     # the preset: claude -p PROMPT',
+				'    # the preset: claude -p --output-format stream-json --verbose --permission-mode acceptEdits -- PROMPT,',
+				'    # read as a stream (tokens, cost, session); args of your own drop the stream and resume settings',
+				'    capabilities: [python]       # what it can do, for tasks that say `needs: [python]`',
 				'    timeout: 30m                 # kill an attempt that runs longer (default: no limit)',
 				'    concurrency: 2               # at most this many of this profile at once (default: no own limit)',
 				'  reviewer:',

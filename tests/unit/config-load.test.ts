@@ -2,6 +2,7 @@ import {mkdir} from 'node:fs/promises';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {KNOWN_TOP_LEVEL_KEYS, loadConfig} from '../../source/config/load-config.js';
+import {builtInPresets} from '../../source/config/presets.js';
 import {UsageError} from '../../source/errors.js';
 import {useTempDir} from '../helpers/temp-dir.js';
 
@@ -57,7 +58,7 @@ describe('loading a valid config', () => {
 		expect(config.logs.maxBytes).toBe(512 * 1024);
 		expect(config.retention.maxAge).toBe(7 * 86_400_000);
 		expect(config.stateDir).toBe(path.join(temp.dir(), 'project', '.orch', 'state'));
-		expect(config.agents.claude).toMatchObject({command: 'claude', args: ['-p', '{prompt}'], timeout: 1_800_000});
+		expect(config.agents.claude).toMatchObject({command: 'claude', args: builtInPresets().claude.args, timeout: 1_800_000, output: 'claude-stream'});
 		expect(config.agents.reviewer).toEqual({
 			name: 'reviewer',
 			command: 'claude',
@@ -66,10 +67,13 @@ describe('loading a valid config', () => {
 			cwd: path.join(temp.dir(), 'other'),
 			promptVia: 'arg',
 			shell: false,
+			// The CLI's own patterns come along; the stream format and resume line go with the preset's args.
+			waitingPatterns: builtInPresets().claude.waitingPatterns,
+			setupFailures: builtInPresets().claude.setupFailures,
 		});
 		expect(config.agents.mine).toMatchObject({command: 'my-agent', args: ['{prompt}']});
 		expect(config.agents.piped).toMatchObject({command: 'my-agent', args: [], promptVia: 'stdin'});
-		expect(config.agents.codex?.args).toEqual(['exec', '{prompt}']);
+		expect(config.agents.codex?.args).toEqual(builtInPresets().codex.args);
 	});
 
 	it('given JSON, reads it the same way', async () => {
@@ -83,7 +87,7 @@ describe('loading a valid config', () => {
 		await write('# nothing yet\nretry:\nagents:\n  claude:\n');
 		const config = await loadConfig({cwd: temp.dir()});
 		expect(config.retry.attempts).toBe(3);
-		expect(config.agents.claude?.args).toEqual(['-p', '{prompt}']);
+		expect(config.agents.claude?.args).toEqual(builtInPresets().claude.args);
 	});
 
 	it('given a file in a parent folder, finds it and resolves stateDir from there', async () => {

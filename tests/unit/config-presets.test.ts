@@ -25,15 +25,24 @@ describe('built-in presets', () => {
 	const task = {id: 't-1', title: 'T', prompt: 'do it now'};
 
 	it.each([
-		{name: 'claude', command: 'claude', args: ['-p', 'do it now']},
-		{name: 'codex', command: 'codex', args: ['exec', 'do it now']},
-		{name: 'aider', command: 'aider', args: ['--yes-always', '--message', 'do it now']},
-		{name: 'gemini', command: 'gemini', args: ['-p', 'do it now']},
+		{name: 'claude', command: 'claude', args: ['-p', '--output-format', 'stream-json', '--verbose', '--permission-mode', 'acceptEdits', '--', 'do it now']},
+		{name: 'codex', command: 'codex', args: ['exec', '--json', '--skip-git-repo-check', '--sandbox', 'workspace-write', '--', 'do it now']},
+		{name: 'aider', command: 'aider', args: ['--yes-always', '--message=do it now']},
+		{name: 'gemini', command: 'gemini', args: ['--prompt=do it now', '--output-format', 'stream-json', '--skip-trust', '--approval-mode', 'auto_edit']},
 		{name: 'shell', command: 'sh', args: ['-c', 'do it now']},
 		{name: 'demo', command: process.execPath, args: [expect.stringMatching(/demo-agent\.js$/), 'do it now']},
 	])('$name runs non-interactively', ({name, command, args}) => {
 		const presets = builtInPresets();
 		expect(buildCommandLine(presets[name as keyof typeof presets], task)).toEqual({command, args, shell: false});
+	});
+
+	it.each([
+		['claude', 'claude-stream'],
+		['codex', 'codex-json'],
+		['gemini', 'gemini-stream'],
+		['aider', undefined],
+	])('%s reads its output as %s', (name, output) => {
+		expect(builtInPresets()[name as 'claude'].output).toBe(output);
 	});
 
 	it('lists every preset by name', () => {
@@ -42,6 +51,7 @@ describe('built-in presets', () => {
 
 	it('hands out copies, so a caller cannot change them for others', () => {
 		builtInPresets().claude.args.push('--oops');
-		expect(builtInPresets().claude.args).toEqual(['-p', '{prompt}']);
+		expect(builtInPresets().claude.args).not.toContain('--oops');
+		expect(builtInPresets().claude.resumeArgs).not.toContain('--oops');
 	});
 });
