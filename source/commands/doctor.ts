@@ -1,4 +1,5 @@
 // `orch doctor`: the setup checks, run once without a supervisor, each line saying what to do.
+import {setupChecks} from '../health/setup-check.js';
 import {builtInPresets} from '../config/presets.js';
 import type {Config} from '../config/schema.js';
 import {ConfigError} from '../errors.js';
@@ -70,7 +71,9 @@ export async function runDoctor(ctx: CommandContext, flags: {config?: string; st
 		checkStateFolder(config.stateDir),
 		checkLockFile(config.stateDir),
 	]);
-	return [first, ...agents, stateFolder, ...(problem ? [problem] : []), lock, ...(await toolChecks)];
+	// An agent CLI whose last run said it is not set up (not logged in, no key).
+	const notSetUp = setupChecks(tasks, Date.now()).map(({name, state, detail}) => ({name, state, detail}));
+	return [first, ...agents, ...notSetUp, stateFolder, ...(problem ? [problem] : []), lock, ...(await toolChecks)];
 }
 
 export const run: CommandRun = async ctx => {

@@ -1,5 +1,6 @@
 // The checks behind the health pane: can orch write its state, does it still own the lock, and can
 // every agent it will run be found. Each says what is wrong and what to do in one line.
+import {setupChecks} from './setup-check.js';
 import {constants} from 'node:fs';
 import {access, open, readFile, stat, unlink} from 'node:fs/promises';
 import path from 'node:path';
@@ -124,9 +125,10 @@ export type BasicChecksInput = {
 /** Every basic check, in display order: state file, lock, then one per agent in use. */
 export async function runBasicChecks({config, tasks, env = process.env, now = Date.now}: BasicChecksInput): Promise<HealthCheck[]> {
 	const agents = agentsInUse(config, tasks);
-	return Promise.all([
+	const checks = await Promise.all([
 		checkStateFile(config.stateDir, now),
 		checkLock(config.stateDir, now),
 		...agents.map(async name => checkAgent(config, name, env, now)),
 	]);
+	return [...checks, ...setupChecks(tasks, now())];
 }

@@ -39,8 +39,11 @@ function candidates(turn: Turn): Candidate[] {
  */
 export function assignAgent(turn: Turn, task: Task): Task | undefined {
 	if (!task.autoAgent) return task;
+	// A retry that continues the last session (retry.resume) stays with the agent whose session it is: another
+	// agent's CLI would be handed an id it does not know (tests/integration/agents-resume.test.ts, "orch choosing the agent").
+	const resuming = continuesSession(turn, task);
 	const choice = chooseAgent(
-		{...(task.needs === undefined ? {} : {needs: task.needs})},
+		{...(task.needs === undefined ? {} : {needs: task.needs}), ...(resuming ? {agent: task.agent} : {})},
 		{
 			strategy: turn.config.assign,
 			candidates: candidates(turn),
@@ -54,6 +57,14 @@ export function assignAgent(turn: Turn, task: Task): Task | undefined {
 		if (task.reason !== `waits: ${choice.wait}`) turn.apply(task.id, {type: 'note', reason: `waits: ${choice.wait}`});
 		return undefined;
 	}
+	if (resuming) return turn.apply(task.id, {type: 'assign', agent: choice.agent, why: 'continues its session (retry.resume)'});
 	turn.set({lastAssigned: choice.agent});
 	return turn.apply(task.id, {type: 'assign', agent: choice.agent, why: choice.why});
+}
+
+/** Whether the task's next attempt resumes the session its agent reported last (as resumeOf will decide once it starts). */
+function continuesSession(turn: Turn, task: Task): boolean {
+	if (!turn.config.retry.resume || !turn.config.agents[task.agent]?.resumeArgs) return false;
+	const last = [...task.attempts].reverse().find(attempt => attempt.outcome !== 'rate_limited' && attempt.outcome !== 'interrupted');
+	return last?.facts?.session !== undefined;
 }
