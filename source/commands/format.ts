@@ -78,7 +78,8 @@ const spreadText = (spread: Spread): string =>
 const outcomesText = (totals: Totals, rate: number | undefined): string =>
 	`✓${totals.succeeded} ✗${totals.failed} ⊘${totals.cancelled}${rate === undefined ? '' : ` (${Math.round(rate * 100)}% succeeded)`}`;
 
-const spentText = (spent: Spent): string => `${spent.estimated ? '~' : ''}${usdText(spent.usd)} · ${spent.tokens.toLocaleString('en-US')} tokens`;
+const spentText = (spent: Spent): string =>
+	`${spent.priced ? `${spent.estimated ? '~' : ''}${usdText(spent.usd)} · ` : ''}${spent.tokens.toLocaleString('en-US')} tokens${spent.priced ? '' : ' (no cost reported)'}`;
 
 /** What the agents spent: in all, per agent, per project, per day (the last 7). */
 function spendLines(spend: SpendStats): Array<[string, string]> {

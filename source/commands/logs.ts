@@ -58,11 +58,14 @@ function attemptOf(task: TaskView, n: number | undefined): Attempt | undefined {
 /** Where a log's bytes go: straight to stdout, or through a renderer of the agent's stream. */
 type Sink = {write(chunk: Buffer): void; end(): void};
 
+/** What a person is shown for one line of a structured stream; the supervisor's own lines as they are. */
+const renderLine = (format: StreamFormat, line: string): string[] => (line.startsWith('[orch] ') ? [line] : readLine(format, line).show);
+
 /** A structured stream's complete lines rendered for a person (a partial last line waits for its end). */
 function renderingSink(ctx: CommandContext, format: StreamFormat): Sink {
 	let partial = '';
 	const emit = (line: string) => {
-		for (const text of line.startsWith('[orch] ') ? [line] : readLine(format, line).show) ctx.stdout.write(`${text}\n`);
+		for (const text of renderLine(format, line)) ctx.stdout.write(`${text}\n`);
 	};
 	return {
 		write(chunk) {
@@ -88,10 +91,16 @@ async function copyFrom(ctx: CommandContext, file: string, from: number, sink: S
 	return size;
 }
 
+/** The stream format the agent's log is rendered from: its profile's structured one, unless --raw. */
+function renderedFormat(config: Config, task: TaskView, raw: boolean | undefined): StreamFormat | undefined {
+	const format = config.agents[task.agent]?.output;
+	return format === undefined || format === 'text' || raw ? undefined : format;
+}
+
 /** How the agent's log is printed: rendered when its profile has a structured stream, unless --raw. */
 function sinkFor(ctx: CommandContext, config: Config, task: TaskView, raw: boolean | undefined): Sink | undefined {
-	const format = config.agents[task.agent]?.output;
-	return format === undefined || format === 'text' || raw ? undefined : renderingSink(ctx, format);
+	const format = renderedFormat(config, task, raw);
+	return format === undefined ? undefined : renderingSink(ctx, format);
 }
 
 async function follow(ctx: CommandContext, config: Config, id: string, n: number | undefined, raw?: boolean): Promise<number> {
@@ -148,7 +157,12 @@ export const run: CommandRun = async ctx => {
 		const {n, outcome, exitCode, signal, startedAt, endedAt, logPath} = attempt;
 		ctx.stdout.write(`${JSON.stringify({task: task.id, attempt: n, outcome, exitCode, signal, startedAt, endedAt, logPath, lines})}\n`);
 	} else if (lines) {
-		for (const line of lines) ctx.stdout.write(`${line}\n`);
+		// Rendered, the last N lines are the last N a person reads: rendered from the whole log, then cut
+		// (tests/integration/agents-streams.test.ts, "orch logs -n 3").
+		const format = renderedFormat(config, task, cli.flags.raw);
+		const want = Math.max(0, Math.floor(cli.flags.lines ?? 0));
+		const shown = format === undefined ? lines : want === 0 ? [] : readLogTail(attempt.logPath, Number.MAX_SAFE_INTEGER).flatMap(line => renderLine(format, line)).slice(-want);
+		for (const line of shown) ctx.stdout.write(`${line}\n`);
 	} else {
 		const sink = sinkFor(ctx, config, task, cli.flags.raw);
 		await copyFrom(ctx, attempt.logPath, 0, sink);

@@ -3,7 +3,8 @@
 import type {TaskView} from '../engine/model/snapshot.js';
 import {dayOf, tokensOf} from '../engine/model/spend.js';
 
-export type Spent = {usd: number; tokens: number; estimated: boolean};
+/** `priced`: some of it had a cost (codex reports tokens only); `estimated`: some cost was estimated from tokens. */
+export type Spent = {usd: number; tokens: number; estimated: boolean; priced: boolean};
 export type SpendStats = {
 	total: Spent;
 	perAgent: Record<string, Spent>;
@@ -14,13 +15,14 @@ export type SpendStats = {
 	topTasks: Array<{id: string} & Spent>;
 };
 
-const none = (): Spent => ({usd: 0, tokens: 0, estimated: false});
+const none = (): Spent => ({usd: 0, tokens: 0, estimated: false, priced: false});
 
-function add(into: Record<string, Spent>, key: string, usd: number, tokens: number, estimated: boolean): void {
+function add(into: Record<string, Spent>, key: string, usd: number | undefined, tokens: number, estimated: boolean): void {
 	const spent = (into[key] ??= none());
-	spent.usd += usd;
+	spent.usd += usd ?? 0;
 	spent.tokens += tokens;
 	spent.estimated ||= estimated;
+	spent.priced ||= usd !== undefined;
 }
 
 export function spendStats(tasks: readonly TaskView[]): SpendStats {
@@ -33,12 +35,12 @@ export function spendStats(tasks: readonly TaskView[]): SpendStats {
 		for (const attempt of task.attempts) {
 			const {facts} = attempt;
 			if (facts === undefined) continue;
-			const usd = facts.costUsd ?? 0;
+			const usd = facts.costUsd;
 			const tokens = tokensOf(facts);
-			if (usd === 0 && tokens === 0) continue;
+			if (usd === undefined && tokens === 0) continue;
 			const estimated = facts.costEstimated === true;
 			add({total}, 'total', usd, tokens, estimated);
-			add(perAgent, task.agent, usd, tokens, estimated);
+			add(perAgent, attempt.agent ?? task.agent, usd, tokens, estimated);
 			add(perProject, task.project ?? '(none)', usd, tokens, estimated);
 			add(perDay, dayOf(attempt.startedAt), usd, tokens, estimated);
 			add(perTask, task.id, usd, tokens, estimated);

@@ -2,7 +2,7 @@ import type {RetryPolicy} from '../../source/config/schema.js';
 import type {TransitionContext} from '../../source/engine/model/transition.js';
 import type {Task} from '../../source/engine/model/types.js';
 
-export const retryPolicy: RetryPolicy = {attempts: 3, base: 1000, factor: 2, max: 60_000, jitter: 0, nonRetryableExitCodes: [64], feedback: '', feedbackBytes: 8192};
+export const retryPolicy: RetryPolicy = {attempts: 3, base: 1000, factor: 2, max: 60_000, jitter: 0, nonRetryableExitCodes: [64], feedback: '', feedbackBytes: 8192, resume: false};
 
 export const ctx = (over: Partial<TransitionContext> = {}): TransitionContext => ({now: 10_000, retry: retryPolicy, random: 0.5, maxInterruptions: 2, ...over});
 

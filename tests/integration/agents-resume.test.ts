@@ -64,8 +64,8 @@ describe('Given retry.resume and an agent whose first run exits 1', () => {
 		const [first, second] = task.attempts;
 		expect(task.attempts).toHaveLength(2);
 		expect(first).toMatchObject({n: 1, outcome: 'failed', exitCode: 1});
-		expect(first!.facts!.session).toBe(sessions[agent]);
 		expect(first!.resumed).toBeUndefined();
+		expect(first!.facts!.session).toBe(sessions[agent]);
 		expect(second).toMatchObject({n: 2, outcome: 'succeeded', resumed: sessions[agent]});
 		expect(first!.feedback).toMatch(/^The agent exited with code 1\. The last lines it printed:/);
 
@@ -76,8 +76,10 @@ describe('Given retry.resume and an agent whose first run exits 1', () => {
 		const feedback = `Attempt 1 of this task did not succeed. ${first!.feedback}\nFix the cause, then finish the task.`;
 		expect(call2!.argv).toEqual(presetArgs(agent, feedback, sessions[agent]));
 		expect(call2!.argv.join('\n')).not.toContain(taskPrompt);
-		if (agent !== 'codex') expect(call2!.argv.slice(-2)).toEqual(['--resume', sessions[agent]]);
-		else expect(call2!.argv.slice(-3, -1)).toEqual(['resume', sessions[agent]]);
+		// `--resume <session>` (codex: `resume <session>`), the first run's
+		const flag = agent === 'codex' ? 'resume' : '--resume';
+		expect(call2!.argv[call2!.argv.indexOf(flag) + 1]).toBe(sessions[agent]);
+		expect(call1!.argv).not.toContain(flag);
 	});
 });
 
@@ -90,9 +92,40 @@ describe('Given the same agent without retry.resume', () => {
 		expect(second!.resumed).toBeUndefined();
 		const [, call2] = calls(started.dir);
 		expect(call2!.argv).not.toContain('--resume');
-		const prompt = call2!.argv[1]!;
+		const prompt = `${taskPrompt}\n\n---\nAttempt 1 of this task did not succeed. ${first!.feedback}\nFix the cause, then finish the task.`;
 		expect(call2!.argv).toEqual(presetArgs('claude', prompt));
-		expect(prompt.startsWith(`${taskPrompt}\n\n---\nAttempt 1 of this task did not succeed. `)).toBe(true);
-		expect(prompt).toContain(first!.feedback!);
+	});
+});
+
+describe('Given retry.resume and orch choosing the agent (assign: round-robin between claude and codex)', () => {
+	it('When the first attempt fails on claude, Then the retry continues its session on claude, not on another agent that never had it', async () => {
+		// Given: both stand-ins count their runs in one file: the first run of either exits 1, the rest 0
+		const started = await supervised.start({}, dir =>
+			writeConfig(dir, {
+				defaultAgent: 'claude',
+				agents: {claude: failingOnce(dir, 'claude'), codex: failingOnce(dir, 'codex')},
+				assign: 'round-robin',
+				retry: {resume: true, attempts: 2, base: '50ms', jitter: 0},
+				intake: {inbox: false},
+			}),
+		);
+		const {ids} = await started.runtime.supervisor.dispatch({type: 'enqueue', tasks: [{prompt: taskPrompt}]});
+
+		// When
+		const task = await started.until(ids![0]!, 'succeeded');
+
+		// Then
+		const [first, second] = task.attempts;
+		expect(first!.outcome).toBe('failed');
+		expect(first!.resumed).toBeUndefined();
+		expect(first!.facts!.session).toBe(sessions.claude);
+		expect(second).toMatchObject({outcome: 'succeeded', resumed: sessions.claude});
+		expect(task.agent).toBe('claude');
+		expect(task.assigned).toBe('continues its session (retry.resume)');
+		const [call1, call2] = calls(started.dir);
+		expect(call1!.name).toBe('claude');
+		// claude's session is continued by claude: no other CLI is handed a session it does not know
+		expect(call2!.name).toBe('claude');
+		expect(call2!.argv).toEqual(presetArgs('claude', `Attempt 1 of this task did not succeed. ${first!.feedback}\nFix the cause, then finish the task.`, sessions.claude));
 	});
 });

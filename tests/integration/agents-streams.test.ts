@@ -2,7 +2,7 @@
 // of tests/fixtures/bin (they replay tests/fixtures/transcripts/*.jsonl), and each attempt's facts, the
 // spend `orch status` sums, what `orch logs` prints (rendered, or --raw), a per-task budget that stops an
 // attempt, a day budget that holds dispatching, and a cost estimated from `pricing` follow from the stream.
-import {readFileSync} from 'node:fs';
+import {readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {PassThrough} from 'node:stream';
 import {afterEach, describe, expect, it, vi} from 'vitest';
@@ -12,7 +12,7 @@ import {run as statusCommand} from '../../source/commands/status.js';
 import {startControlServer, type ControlServer} from '../../source/control/server.js';
 import type {TaskView} from '../../source/engine/model/snapshot.js';
 import type {SpendStats} from '../../source/stats/spend-stats.js';
-import {fixture} from '../helpers/orch.js';
+import {fixture, writeConfig} from '../helpers/orch.js';
 import {useSupervised, type Supervised} from '../helpers/supervised.js';
 import {waitFor} from '../helpers/wait-for.js';
 
@@ -46,8 +46,11 @@ afterEach(async () => {
 });
 
 /** The supervisor with its control socket, over a project with `config`. */
-async function startServed(config: Record<string, unknown>): Promise<Supervised> {
-	const started = await supervised.start({intake: {inbox: false}, ...config});
+async function startServed(config: Record<string, unknown> | ((dir: string) => Record<string, unknown>)): Promise<Supervised> {
+	const started =
+		typeof config === 'function'
+			? await supervised.start({}, async dir => writeConfig(dir, {intake: {inbox: false}, ...config(dir)}))
+			: await supervised.start({intake: {inbox: false}, ...config});
 	servers.push(await startControlServer(started.stateDir, started.runtime.supervisor));
 	return started;
 }
@@ -107,12 +110,19 @@ describe('Given the claude, codex and gemini presets running the stand-in CLIs, 
 		const summary = JSON.parse(status.stdout) as {supervisor: string; stats: {spend: SpendStats}};
 		expect(summary.supervisor).toBe('running');
 		const {spend} = summary.stats;
-		expect(spend.perAgent.claude).toEqual({usd: claudeCost, tokens: tokens('claude'), estimated: false});
-		expect(spend.perAgent.codex).toEqual({usd: 0, tokens: tokens('codex'), estimated: false});
-		expect(spend.perAgent.gemini).toEqual({usd: 0, tokens: tokens('gemini'), estimated: false});
+		expect(spend.perAgent.claude).toEqual({usd: claudeCost, tokens: tokens('claude'), estimated: false, priced: true});
+		// codex and gemini report tokens, not cost: no cost is not $0
+		expect(spend.perAgent.codex).toEqual({usd: 0, tokens: tokens('codex'), estimated: false, priced: false});
+		expect(spend.perAgent.gemini).toEqual({usd: 0, tokens: tokens('gemini'), estimated: false, priced: false});
 		expect(spend.total.usd).toBeCloseTo(claudeCost, 10);
 		expect(spend.total.tokens).toBe(tokens('claude') + tokens('codex') + tokens('gemini'));
 		expect(spend.total.estimated).toBe(false);
+
+		// orch status, as a person reads it
+		const text = await command(statusCommand, dir, []);
+		expect(text.stdout).toMatch(/agent claude +\$0\.0912 · 110,932 tokens/);
+		expect(text.stdout).toMatch(/spent +\$0\.0912 · 188,495 tokens/);
+		expect(text.stdout).toMatch(/agent codex +50,083 tokens \(no cost reported\)/);
 
 		// orch logs: rendered for a person; the line that is not JSON as it was
 		const logs = await command(logsCommand, dir, [claudeId!]);
@@ -126,6 +136,17 @@ describe('Given the claude, codex and gemini presets running the stand-in CLIs, 
 		expect(lines).toContain('= Fixed `sum` in src/sum.ts: it subtracted instead of adding.');
 		expect(logs.stdout).not.toContain('"type":"system"');
 		expect(logs.stdout).not.toContain('"tool_use"');
+
+		// orch logs -n 3: the last three lines a person reads
+		const tail = await command(logsCommand, dir, [claudeId!, '-n', '3']);
+		expect(tail.code, tail.stderr).toBe(0);
+		expect(tail.stdout.split('\n')).toEqual([
+			'All 12 tests pass now.',
+			'= Fixed `sum` in src/sum.ts: it subtracted instead of adding.',
+			'· cost $0.0912 · 7 turns · 17.7k tokens · 93.2k cached',
+			'',
+		]);
+		expect((await command(logsCommand, dir, [claudeId!, '-n', '2', '--raw'])).stdout).toBe(`${transcript('claude').trimEnd().split('\n').slice(-2).join('\n')}\n`);
 
 		// orch logs --raw: the stream's lines as the agent wrote them
 		const raw = await command(logsCommand, dir, [claudeId!, '--raw']);
@@ -143,13 +164,47 @@ describe('Given the claude, codex and gemini presets running the stand-in CLIs, 
 	});
 });
 
+describe('orch logs -f', () => {
+	it('Given a claude task still streaming, When its log is followed, Then every line is printed rendered once (the one cut short as it is) until the attempt ends', async () => {
+		// Given
+		const started = await startServed({defaultAgent: 'claude', agents: {claude: {env: {ORCH_STANDIN_DELAY_MS: '40'}}}, retry: {attempts: 1}});
+		const [id] = await enqueue(started, [{prompt: 'fix the sum'}]);
+		await started.until(id!, task => task.status === 'running' && task.attempts.length === 1);
+
+		// When
+		const followed = await command(logsCommand, started.dir, [id!, '-f']);
+
+		// Then: what the whole stream renders to (tests/unit/streams-transcripts.test.ts), in order, once
+		expect(followed.code, followed.stderr).toBe(0);
+		expect(started.task(id!)!.status).toBe('succeeded');
+		expect(followed.stdout.split('\n')).toEqual([
+			`· session ${claudeSession} (claude-sonnet-4-5-20250929)`,
+			"I'll look at the failing test first.",
+			'→ Read /home/dev/calc/src/sum.ts',
+			npmWarn,
+			'→ Edit /home/dev/calc/src/sum.ts',
+			'$ npm test',
+			'✗ FAIL tests/sum.test.ts',
+			'{"type":"assistant","message":{"id":"msg_01A9","type":"message","role":"assistant","model":"claude-sonnet-4-5-20250929","content":[{"type":"text","text":"One test still fa',
+			'→ Grep "negative"',
+			'$ npm test -- --run',
+			'Fixed `sum` in src/sum.ts: it subtracted instead of adding.',
+			'All 12 tests pass now.',
+			'= Fixed `sum` in src/sum.ts: it subtracted instead of adding.',
+			'· cost $0.0912 · 7 turns · 17.7k tokens · 93.2k cached',
+			'',
+		]);
+		expect(followed.stderr).toMatch(new RegExp(`orch: ${id} attempt 1 ended: succeeded \\(exit 0\\)`));
+	});
+});
+
 describe('budget.perTask', () => {
 	it('Given a token budget below what the claude transcript spends, When the stream passes it mid-way, Then the attempt ends over_budget and the task fails without a retry', async () => {
 		// Given: 20,000 tokens; the transcript's second message already passes it, its whole run spends ~111k
 		const limit = 20_000;
 		const started = await startServed({
 			defaultAgent: 'claude',
-			agents: {claude: {env: {ORCH_STANDIN_DELAY_MS: '50'}}},
+			agents: {claude: {env: {ORCH_STANDIN_DELAY_MS: '100'}}},
 			retry: {attempts: 3, base: '50ms', jitter: 0},
 			budget: {perTask: {tokens: limit}},
 		});
@@ -172,6 +227,50 @@ describe('budget.perTask', () => {
 		expect(readFileSync(attempt!.logPath, 'utf8')).not.toContain('"type":"result"');
 		expect(started.eventsOf('task.stopping', id).map(event => event.reason)).toEqual(['budget']);
 		expect(started.task(id!)!.status).toBe('failed');
+	});
+});
+
+describe("the day's spend", () => {
+	it('Given claude sending a message as several lines that each carry its usage, When it runs, Then each message counts once: the running facts never pass the totals, and the day counts those', async () => {
+		// Given: as Claude Code streams a message with text and a tool call: one `assistant` line per block,
+		// each with the whole message's usage; slow enough for the running facts to reach the core mid-way
+		const split = transcript('claude')
+			.split('\n')
+			.flatMap(line => {
+				if (!line.startsWith('{"type":"assistant"') || !line.includes('"type":"tool_use"')) return [line];
+				const event = JSON.parse(line) as {message: {content: unknown[]}};
+				return [JSON.stringify({...event, message: {...event.message, content: [{type: 'text', text: 'Next step.'}]}}), line];
+			})
+			.join('\n');
+		const started = await startServed(dir => {
+			writeFileSync(path.join(dir, 'split.jsonl'), split);
+			return {defaultAgent: 'claude', agents: {claude: {env: {ORCH_STANDIN_TRANSCRIPT: path.join(dir, 'split.jsonl'), ORCH_STANDIN_DELAY_MS: '50'}}}, retry: {attempts: 1}};
+		});
+		// The most tokens the running attempt's facts showed, snapshot by snapshot
+		let most = 0;
+		const {supervisor} = started.runtime;
+		const unsubscribe = supervisor.subscribe(() => {
+			for (const task of supervisor.getSnapshot().tasks) {
+				const spent = task.status === 'running' ? task.attempts.at(-1)?.facts?.usage : undefined;
+				if (spent) most = Math.max(most, spent.input + spent.cached + spent.output);
+			}
+		});
+		const [id] = await enqueue(started, [{prompt: 'fix the sum'}]);
+
+		// When
+		const task = await started.until(id!, 'succeeded');
+		unsubscribe();
+
+		// Then: the running facts were seen mid-way and never ran ahead of the totals…
+		expect(most).toBeGreaterThan(0);
+		expect(most).toBeLessThanOrEqual(tokens('claude'));
+		expect(task.attempts[0]!.facts).toMatchObject({usage: usage.claude, costUsd: claudeCost});
+		// …and the day's spend is what the attempt spent in the end, as the stats count it
+		const snapshot = started.runtime.supervisor.getSnapshot();
+		expect(snapshot.spend).toMatchObject({usd: claudeCost, tokens: tokens('claude')});
+		const status = await command(statusCommand, started.dir, ['--json']);
+		const {spend} = (JSON.parse(status.stdout) as {stats: {spend: SpendStats}}).stats;
+		expect(spend.total.tokens).toBe(snapshot.spend!.tokens);
 	});
 });
 

@@ -11,7 +11,7 @@ import type {StreamFormat} from '../../source/engine/output/streams/stream-types
 import {cellWidth} from '../../source/ui/format.js';
 import {useLogControls} from '../../source/ui/hooks/use-log-controls.js';
 import {initialScroll} from '../../source/ui/log-scroll.js';
-import {LogsPane, type LogsPaneProps} from '../../source/ui/panes/LogsPane.js';
+import {LogsPane} from '../../source/ui/panes/LogsPane.js';
 import {setColors} from '../../source/ui/theme.js';
 import {fixture} from '../helpers/orch.js';
 import {makeTask} from '../helpers/tasks.js';

@@ -32,7 +32,7 @@ const geminiResult = 'The bug was in `sum`: it subtracted instead of adding. All
 
 const runs: Array<[name: string, format: StreamFormat, facts: AgentFacts, shown: string[]]> = [
 	['claude', 'claude-stream',
-		{session: claudeSession, model: 'claude-sonnet-4-5-20250929', turns: 7, costUsd: 0.0912345, isError: false, result: claudeResult,
+		{session: claudeSession, model: 'claude-sonnet-4-5-20250929', lastMessage: 'msg_01A7', turns: 7, costUsd: 0.0912345, isError: false, result: claudeResult,
 			usage: {input: 23 + 17132, cached: 93220, output: 557}},
 		[`· session ${claudeSession} (claude-sonnet-4-5-20250929)`,
 			"I'll look at the failing test first.",

@@ -180,3 +180,14 @@ describe('mergeFacts', () => {
 		expect(next).toEqual({usage: usage(2, 2, 2), denials: ['Bash', 'Write']});
 	});
 });
+
+describe('mergeFacts: a claude message split over lines', () => {
+	it('Given the same message id on consecutive lines, When each carries the message usage, Then it counts once; a new id adds', () => {
+		const usage = {input: 100, output: 10, cached: 1000};
+		let facts = mergeFacts({}, {usage, messageId: 'm1'});
+		facts = mergeFacts(facts, {usage, messageId: 'm1'});
+		expect(facts.usage).toEqual(usage);
+		facts = mergeFacts(facts, {usage, messageId: 'm2'});
+		expect(facts.usage).toEqual({input: 200, output: 20, cached: 2000});
+	});
+});

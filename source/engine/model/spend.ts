@@ -29,13 +29,17 @@ export function priced(facts: AgentFacts, pricing: Pricing | undefined): AgentFa
 	return {...facts, costUsd, costEstimated: true};
 }
 
-/** The day's spend after an attempt's facts went from `before` to `after`. */
+/**
+ * The day's spend after an attempt's facts went from `before` to `after`. A figure may go down: a final
+ * `result` replaces a running total that ran ahead (claude sends one message as several lines, each with
+ * its usage), and the day then counts the final one (tests/integration/agents-streams.test.ts, "the day's spend").
+ */
 export function addSpend(spend: DaySpend | undefined, before: AgentFacts | undefined, after: AgentFacts, now: number): DaySpend {
 	const day = dayOf(now);
 	const base = spend?.day === day ? spend : {day, usd: 0, tokens: 0};
-	const usd = Math.max(0, (after.costUsd ?? 0) - (before?.costUsd ?? 0));
-	const tokens = Math.max(0, tokensOf(after) - tokensOf(before));
-	return usd === 0 && tokens === 0 ? base : {day, usd: base.usd + usd, tokens: base.tokens + tokens};
+	const usd = (after.costUsd ?? 0) - (before?.costUsd ?? 0);
+	const tokens = tokensOf(after) - tokensOf(before);
+	return usd === 0 && tokens === 0 ? base : {day, usd: Math.max(0, base.usd + usd), tokens: Math.max(0, base.tokens + tokens)};
 }
 
 /** What a task's attempts cost in all, when any of them reported a cost (`~`: estimated from tokens). */

@@ -153,6 +153,7 @@ function started(task: Task, event: Extract<TaskEvent, {type: 'start'}>, now: nu
 		n: task.attempts.length + 1,
 		startedAt: now,
 		logPath: event.logPath,
+		agent: task.agent,
 		...(event.stage === undefined ? {} : {stage: event.stage, stageAt: now}),
 	};
 	return {...task, status: 'running', current: attempt.id, attempts: [...task.attempts, attempt], budgetUsed: task.budgetUsed + 1, reason: undefined, updatedAt: now};

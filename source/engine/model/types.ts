@@ -83,6 +83,8 @@ export type Attempt = {
 	facts?: AgentFacts;
 	/** The agent session this attempt continued (retry.resume). */
 	resumed?: string;
+	/** The agent profile that ran it (orch may choose another for a later attempt). */
+	agent?: string;
 };
 
 export type Task = {

@@ -102,6 +102,9 @@ function readAssistant(event: Json): LineMeaning {
 	}
 	const usage = claudeUsage(message?.usage);
 	if (usage) facts.usage = usage;
+	// One message comes as several lines, each with the whole message's usage: counted once by its id.
+	const id = str(message?.id);
+	if (usage && id !== undefined) facts.messageId = id;
 	return Object.keys(facts).length > 0 ? {show, facts} : {show};
 }
 

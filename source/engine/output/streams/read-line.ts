@@ -27,12 +27,13 @@ export function readLine(format: StreamFormat, line: string): LineMeaning {
  * added to the end of the result; an empty `result` or `question` clears it; the rest replace when present.
  */
 export function mergeFacts(facts: AgentFacts, update: FactsUpdate): AgentFacts {
-	const {usage, totalUsage, turn, turns, denials, resultDelta, result, question, ...rest} = update;
+	const {usage, totalUsage, turn, turns, denials, resultDelta, result, question, messageId, ...rest} = update;
 	const next: AgentFacts = {...facts};
 	for (const [key, value] of Object.entries(rest)) {
 		if (value !== undefined) (next as Record<string, unknown>)[key] = value;
 	}
-	if (usage) next.usage = addUsage(next.usage, usage);
+	if (usage && (messageId === undefined || messageId !== facts.lastMessage)) next.usage = addUsage(next.usage, usage);
+	if (messageId !== undefined) next.lastMessage = messageId;
 	if (totalUsage) next.usage = {...totalUsage};
 	if (turn) next.turns = (next.turns ?? 0) + 1;
 	if (turns !== undefined) next.turns = turns;

@@ -23,6 +23,8 @@ export type AgentFacts = {
 	isError?: boolean;
 	/** Tools the agent was not allowed to use. */
 	denials?: string[];
+	/** The id of the last message whose usage was counted (a message split over lines counts once). */
+	lastMessage?: string;
 	/** A question the agent asked a person, or why it waits on one. */
 	question?: string;
 };
@@ -41,6 +43,8 @@ export type FactsUpdate = Omit<AgentFacts, 'usage' | 'denials' | 'turns'> & {
 	denials?: string[];
 	/** More of the final message, to add to the end of `result` (a stream that sends it in pieces). */
 	resultDelta?: string;
+	/** The message `usage` belongs to: usage of the message counted last is not added again. */
+	messageId?: string;
 };
 
 /** One line of a stream, read: what a person is shown for it (zero or more lines), and what it tells. */
