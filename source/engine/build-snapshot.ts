@@ -1,5 +1,7 @@
 // Builds the immutable snapshot views read from tasks: the derived fields (score, waiting, blocked) on top.
 import type {OutputBuffer} from './output/output-buffer.js';
+import {readLine} from './output/streams/read-line.js';
+import type {StreamFormat} from './output/streams/stream-types.js';
 import {breakerCheck} from './model/breaker-check.js';
 import {emptyCounts, type HealthCheck, type Snapshot, type TaskView} from './model/snapshot.js';
 import {currentAttempt, isFinal, type Task, type TaskLookup} from './model/types.js';
@@ -26,7 +28,16 @@ export type SnapshotInput = Pick<
 const sharedViews = new WeakMap<Task, {view: TaskView; dependents: number; until: number}>();
 const scoreFreshMs = 5000;
 
-function viewOf(task: Task, tasks: TaskLookup, ctx: RankContext & {dependents: number}, liveOutput: SnapshotInput['liveOutput']): TaskView {
+/** How each agent's output reads: a structured stream's last line is shown as a person reads it. */
+type Formats = Readonly<Record<string, StreamFormat | undefined>>;
+
+/** The newest line of a live attempt as a person reads it: of a structured stream, the last line it shows. */
+function lastLineOf(output: OutputBuffer, format: StreamFormat | undefined): string | undefined {
+	if (format === undefined || format === 'text') return output.tail(1)[0];
+	return output.tail(8).flatMap(line => readLine(format, line).show).at(-1);
+}
+
+function viewOf(task: Task, tasks: TaskLookup, ctx: RankContext & {dependents: number; formats: Formats}, liveOutput: SnapshotInput['liveOutput']): TaskView {
 	if (isFinal(task)) return task;
 	const shareable = task.after.length === 0 && task.current === undefined;
 	const shared = shareable ? sharedViews.get(task) : undefined;
@@ -39,7 +50,8 @@ function viewOf(task: Task, tasks: TaskLookup, ctx: RankContext & {dependents: n
 		if (dependency.state === 'blocked') view.blocked = dependency.reason;
 	}
 	const output = task.current === undefined ? undefined : liveOutput?.(task.id);
-	if (output) view.lastLine = output.tail(1)[0];
+	const last = output ? lastLineOf(output, ctx.formats[task.agent]) : undefined;
+	if (last !== undefined) view.lastLine = last;
 	const question = task.current === undefined ? undefined : currentAttempt(task)?.facts?.question;
 	if (question !== undefined) view.needsYou = question;
 	if (shareable) sharedViews.set(task, {view, dependents: ctx.dependents, until: ctx.now + scoreFreshMs});
@@ -47,16 +59,17 @@ function viewOf(task: Task, tasks: TaskLookup, ctx: RankContext & {dependents: n
 }
 
 /** Adds the derived fields (score, waiting, blocked) to tasks read from the store or the supervisor. */
-export function viewTasks(tasks: TaskLookup, ctx: RankContext, liveOutput?: SnapshotInput['liveOutput']): TaskView[] {
+export function viewTasks(tasks: TaskLookup, ctx: RankContext, liveOutput?: SnapshotInput['liveOutput'], formats: Formats = {}): TaskView[] {
 	const counts = dependentCounts(tasks.values());
 	const views: TaskView[] = [];
-	for (const task of tasks.values()) views.push(viewOf(task, tasks, {...ctx, dependents: counts.get(task.id) ?? 0}, liveOutput));
+	for (const task of tasks.values()) views.push(viewOf(task, tasks, {...ctx, dependents: counts.get(task.id) ?? 0, formats}, liveOutput));
 	return views;
 }
 
 export function buildSnapshot(input: SnapshotInput): Snapshot {
 	const {tasks, now, rank, liveOutput, archived, ...facts} = input;
-	const views = viewTasks(tasks, {now, ...rank}, liveOutput);
+	const formats = Object.fromEntries(facts.agents.map(agent => [agent.name, agent.output]));
+	const views = viewTasks(tasks, {now, ...rank}, liveOutput, formats);
 	const counts = emptyCounts();
 	let busy = 0;
 	for (const task of views) {
