@@ -2,17 +2,13 @@
 // waits on a person or is not set up, how it resumes a session, what it can do; budgets, the choice of
 // agent, and slots that follow the machine's load.
 import {z} from 'zod';
-import {streamFormats} from '../engine/output/streams/stream-types.js';
+import {regexField} from './checks-schema.js';
 
-const regex = (example: string) =>
-	z.string().min(1).refine(pattern => {
-		try {
-			new RegExp(pattern);
-			return true;
-		} catch {
-			return false;
-		}
-	}, `expected a regular expression such as "${example}"`);
+const regex = regexField;
+
+/** How a profile's stdout is read: plain text, or one of the agent CLIs' JSON-lines streams. */
+export const streamFormats = ['text', 'claude-stream', 'codex-json', 'gemini-stream'] as const;
+export type StreamFormat = (typeof streamFormats)[number];
 
 /** US dollars per million tokens. */
 export const pricingSchema = z.strictObject({

@@ -52,22 +52,22 @@ export const hookRunSchema = z.strictObject({
 	backoff: duration.default(2000),
 });
 
+/** A regular expression JavaScript accepts; the error shows `example`. */
+export const regexField = (example: string) =>
+	z.string().min(1).refine(pattern => {
+		try {
+			new RegExp(pattern);
+			return true;
+		} catch {
+			return false;
+		}
+	}, `expected a regular expression such as "${example}"`);
+
 /** Exit codes or output that mean "rate-limited": the agent's dispatching pauses instead of burning attempts. */
 export const rateLimitSchema = z.strictObject({
 	codes: z.array(z.number().int()).default([]),
 	/** Regular expressions matched against the last lines of the agent's output. */
-	patterns: z
-		.array(
-			z.string().min(1).refine(pattern => {
-				try {
-					new RegExp(pattern);
-					return true;
-				} catch {
-					return false;
-				}
-			}, 'expected a regular expression such as "rate limit|429"'),
-		)
-		.default([]),
+	patterns: z.array(regexField('rate limit|429')).default([]),
 	/** The first pause; each rate limit in a row doubles it, up to `max`. */
 	backoff: duration.default(60_000),
 	max: duration.default(1_800_000),

@@ -104,6 +104,15 @@ function showDiff(ctx: KeyContext, task: TaskView): void {
 }
 
 /** Handles one key; `name` comes from keyName(input, key). */
+/** A key bound to an action on the selected task: refused with why, asked first, or run. */
+function actOn(ctx: KeyContext, binding: NonNullable<ReturnType<typeof bindingFor>>, task: TaskView): void {
+	if (!binding.action) return;
+	const action = binding.action(task);
+	if (typeof action === 'string') return ctx.say(action, true);
+	if (binding.confirm) return ctx.send({type: 'open', overlay: {kind: 'confirm', question: binding.confirm(task), action}});
+	return ctx.run(action);
+}
+
 export function handleKey(ctx: KeyContext, input: string, name: string): void {
 	const {ui, send, selected, say} = ctx;
 	if (ui.quitting === 'wait' && (name === 'q' || name === 'ctrl-c')) return ctx.quit('requeue');
@@ -137,11 +146,8 @@ export function handleKey(ctx: KeyContext, input: string, name: string): void {
 			return;
 		case 'action': {
 			const task = needTask();
-			if (!task || !binding.action) return;
-			const action = binding.action(task);
-			if (typeof action === 'string') return say(action, true);
-			if (binding.confirm) return send({type: 'open', overlay: {kind: 'confirm', question: binding.confirm(task), action}});
-			return ctx.run(action);
+			if (task) actOn(ctx, binding, task);
+			return;
 		}
 		case 'togglePauseDispatch':
 			return ctx.run({type: ctx.snapshot.dispatchPaused ? 'resume_dispatch' : 'pause_dispatch'});

@@ -179,6 +179,27 @@ function nextStage(task: Task, stage: StageName, now: number): Task {
 	return {...task, ...suspended, suspendedMs: undefined, attempts: endAttempt(task, {...stageEnded(attempt, now), stage, stageAt: now}), updatedAt: now};
 }
 
+/** Events that record what is known of a task, changing neither its status nor its attempts' course. */
+function recorded(task: Task, event: Extract<TaskEvent, {type: 'facts' | 'resumed' | 'assign' | 'work' | 'note' | 'hook'}>, now: number): Task {
+	switch (event.type) {
+		case 'facts':
+			return event.attemptId === task.current ? {...task, attempts: endAttempt(task, {facts: event.facts}), updatedAt: now} : task;
+		case 'resumed':
+			return event.attemptId === task.current ? {...task, attempts: endAttempt(task, {resumed: event.session})} : task;
+		case 'assign':
+			return task.status !== 'queued' || isLive(task) ? task : {...task, agent: event.agent, assigned: event.why, updatedAt: now};
+		case 'work':
+			return {...task, work: event.work, updatedAt: now};
+		case 'note':
+			return task.reason === event.reason ? task : {...task, reason: event.reason, updatedAt: now};
+		case 'hook': {
+			const {record} = event;
+			const others = (task.hooks ?? []).filter(hook => hook.hook !== record.hook || hook.from !== record.from);
+			return {...task, hooks: [...others, record], updatedAt: now};
+		}
+	}
+}
+
 export function transition(task: Task, event: TaskEvent, ctx: TransitionContext): Task {
 	const {now} = ctx;
 	switch (event.type) {
@@ -197,27 +218,17 @@ export function transition(task: Task, event: TaskEvent, ctx: TransitionContext)
 			return {...task, stopping, attempts, updatedAt: now};
 		}
 		case 'facts':
-			return event.attemptId === task.current ? {...task, attempts: endAttempt(task, {facts: event.facts}), updatedAt: now} : task;
 		case 'resumed':
-			return event.attemptId === task.current ? {...task, attempts: endAttempt(task, {resumed: event.session})} : task;
-		case 'assign': {
-			if (task.status !== 'queued' || isLive(task)) return task;
-			return {...task, agent: event.agent, assigned: event.why, updatedAt: now};
-		}
+		case 'assign':
+		case 'work':
+		case 'note':
+		case 'hook':
+			return recorded(task, event, now);
 		case 'exited':
 			// Fencing: a late event for an earlier attempt changes nothing.
 			return event.attemptId === task.current ? exited(task, event, ctx) : task;
 		case 'stage':
 			return event.attemptId === task.current ? nextStage(task, event.stage, now) : task;
-		case 'work':
-			return {...task, work: event.work, updatedAt: now};
-		case 'note':
-			return task.reason === event.reason ? task : {...task, reason: event.reason, updatedAt: now};
-		case 'hook': {
-			const {record} = event;
-			const others = (task.hooks ?? []).filter(hook => hook.hook !== record.hook || hook.from !== record.from);
-			return {...task, hooks: [...others, record], updatedAt: now};
-		}
 		case 'recover': {
 			if (!isLive(task)) return task;
 			const ended = {...task, attempts: endAttempt(task, {endedAt: now, outcome: 'interrupted' as const, error: 'the supervisor died'})};

@@ -91,13 +91,10 @@ const ago = (then: number, now: number) => `${shortDuration(now - then)} ago`;
  * Every line of the detail view for `width` cells. The prompt gets at most `promptMax` lines; the rest
  * is for scrolling.
  */
-export function detailLines(task: TaskView, snapshot: Snapshot, width: number, promptMax: number, now: number): DetailLine[] {
-	const lines: DetailLine[] = [];
-	const indented = (text: string, tone?: DetailTone) => wrap(text, width - 2).map(line => ({text: `  ${line}`, tone}));
-	const blank = () => lines.push({text: ''});
+/** The title, the task's status, agent, project and priority, its times, and its note. */
+function headLines(task: TaskView, width: number, now: number): DetailLine[] {
 	const status = displayStatus(task);
-
-	lines.push(...wrap(task.title, width).slice(0, 2).map(text => ({text, tone: 'title' as const})));
+	const lines: DetailLine[] = wrap(task.title, width).slice(0, 2).map(text => ({text, tone: 'title' as const}));
 	const facts = [task.id, statusLabel(status), `agent ${task.agent}`];
 	if (task.project !== undefined) facts.push(`project ${task.project}`);
 	facts.push(`priority ${task.priority}`);
@@ -109,6 +106,15 @@ export function detailLines(task: TaskView, snapshot: Snapshot, width: number, p
 	lines.push(...wrap(times.join(' · '), width).map(text => ({text, tone: 'dim' as const})));
 	const note = rowNote(task);
 	if (note !== '') lines.push(...wrap(note, width).slice(0, 3).map(text => ({text, tone: status === 'failed' ? ('error' as const) : undefined})));
+	return lines;
+}
+
+export function detailLines(task: TaskView, snapshot: Snapshot, width: number, promptMax: number, now: number): DetailLine[] {
+	const lines: DetailLine[] = [];
+	const indented = (text: string, tone?: DetailTone) => wrap(text, width - 2).map(line => ({text: `  ${line}`, tone}));
+	const blank = () => lines.push({text: ''});
+
+	lines.push(...headLines(task, width, now));
 
 	blank();
 	lines.push({text: 'Prompt', tone: 'heading'});

@@ -14,7 +14,7 @@
 // Tool inputs: Bash {command}; Read/Edit/Write/MultiEdit {file_path}; Grep/Glob {pattern}; WebFetch {url};
 // WebSearch {query}; Task {description}; AskUserQuestion {questions: [{question}]}.
 // Note: Claude Code may send one API message as several `assistant` lines (one per content block), each
-// carrying the message's usage, so the running total can run ahead; the final `result` replaces it.
+// carrying the message's usage: the line says its message id, and the usage counts once per message.
 import type {FactsUpdate, LineMeaning, Usage} from './stream-types.js';
 import {
 	asIs,

@@ -1,9 +1,7 @@
 // What an agent's structured output stream says, whatever the CLI: the lines to show a person and the
 // facts of the attempt (session, turns, tokens, cost, result, errors, who is waiting on a person).
 
-/** How a profile's stdout is read: plain text, or one of the agent CLIs' JSON-lines streams. */
-export const streamFormats = ['text', 'claude-stream', 'codex-json', 'gemini-stream'] as const;
-export type StreamFormat = (typeof streamFormats)[number];
+export {streamFormats, type StreamFormat} from '../../../config/agents-schema.js';
 
 export type Usage = {input: number; output: number; cached: number};
 
