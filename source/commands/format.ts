@@ -4,8 +4,8 @@ import type {Totals} from '../engine/model/totals.js';
 import {isFinal, type TaskStatus} from '../engine/model/types.js';
 import type {Spread, Stats} from '../stats/compute-stats.js';
 import {hookNote, workNote} from '../engine/model/work-note.js';
-import {costText, usdText} from '../engine/model/spend.js';
-import type {SpendStats, Spent} from '../stats/spend-stats.js';
+import {costText} from '../engine/model/spend.js';
+import {spentText, type SpendStats} from '../stats/spend-stats.js';
 
 import {formatDuration} from '../engine/model/duration-text.js';
 
@@ -78,8 +78,6 @@ const spreadText = (spread: Spread): string =>
 const outcomesText = (totals: Totals, rate: number | undefined): string =>
 	`✓${totals.succeeded} ✗${totals.failed} ⊘${totals.cancelled}${rate === undefined ? '' : ` (${Math.round(rate * 100)}% succeeded)`}`;
 
-const spentText = (spent: Spent): string =>
-	`${spent.priced ? `${spent.estimated ? '~' : ''}${usdText(spent.usd)} · ` : ''}${spent.tokens.toLocaleString('en-US')} tokens${spent.priced ? '' : ' (no cost reported)'}`;
 
 /** What the agents spent: in all, per agent, per project, per day (the last 7). */
 function spendLines(spend: SpendStats): Array<[string, string]> {

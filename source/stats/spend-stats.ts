@@ -1,7 +1,7 @@
 // What agents spent, from the facts of the attempts the live state holds: per agent, per project, per
 // day, per task. Pure, for the Stats pane and `orch status`.
 import type {TaskView} from '../engine/model/snapshot.js';
-import {dayOf, tokensOf} from '../engine/model/spend.js';
+import {dayOf, tokensOf, usdText} from '../engine/model/spend.js';
 
 /** `priced`: some of it had a cost (codex reports tokens only); `estimated`: some cost was estimated from tokens. */
 export type Spent = {usd: number; tokens: number; estimated: boolean; priced: boolean};
@@ -14,6 +14,10 @@ export type SpendStats = {
 	/** The tasks that cost the most, most first (at most 5). */
 	topTasks: Array<{id: string} & Spent>;
 };
+
+/** `$0.27 · 188,495 tokens`; `~` when estimated; tokens alone when no cost was reported. */
+export const spentText = (spent: Spent): string =>
+	`${spent.priced ? `${spent.estimated ? '~' : ''}${usdText(spent.usd)} · ` : ''}${spent.tokens.toLocaleString('en-US')} tokens${spent.priced ? '' : ' (no cost reported)'}`;
 
 const none = (): Spent => ({usd: 0, tokens: 0, estimated: false, priced: false});
 

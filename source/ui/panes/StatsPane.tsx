@@ -1,4 +1,5 @@
 import type {Stats, Spread, Totals} from '../../stats/compute-stats.js';
+import {spentText} from '../../stats/spend-stats.js';
 import {sparkline} from '../../stats/sparkline.js';
 import {compactNumber, pad, percent, shortDuration, statusIcons} from '../format.js';
 import {Line} from '../line.js';
@@ -45,6 +46,12 @@ export function statsLines(stats: Stats, valueWidth = 0): StatsLine[] {
 		{label: 'pool', value: stats.utilisation === undefined ? '–' : `${percent(stats.utilisation)} busy`},
 		{label: 'retries', value: `${compactNumber(stats.allTime.retries)} · ${compactNumber(stats.allTime.interruptions)} interrupted`},
 	];
+	const {total, perDay} = stats.spend;
+	if (total.tokens > 0 || total.priced) {
+		const today = perDay.at(-1);
+		lines.push({label: 'spent', value: spentText(total)});
+		if (today && perDay.length > 1) lines.push({label: today.day.slice(5), value: spentText(today)});
+	}
 	const {verifyFailed, hooksFailed, breakerOpenings} = stats.checks;
 	if (verifyFailed + hooksFailed + breakerOpenings > 0) {
 		lines.push({label: 'checks', value: `verify ✗${compactNumber(verifyFailed)} · breaker opened ${compactNumber(breakerOpenings)} · hook ✗${compactNumber(hooksFailed)}`});
