@@ -57,7 +57,10 @@ export const budgetSchema = z.strictObject({
 });
 export type BudgetConfig = z.output<typeof budgetSchema>;
 
-export const assignSchema = z.enum(['first', 'round-robin', 'least-busy', 'capability', 'best']);
+/** How the agent of a task that names none is chosen (engine/schedule/assign.ts). */
+export const assignStrategies = ['first', 'round-robin', 'least-busy', 'capability', 'best'] as const;
+export type AssignStrategy = (typeof assignStrategies)[number];
+export const assignSchema = z.enum(assignStrategies);
 
 /** `concurrency: 4`, or `{max: 8, adaptive: true}`: slots shrink under load and grow back. */
 export const concurrencySchema = z.union(

@@ -1,9 +1,9 @@
 // Which agent profile takes a task: the task's own choice, else the configured `assign` strategy among those that fit.
+import type {AssignStrategy} from '../../config/agents-schema.js';
 import {formatDuration} from '../model/duration-text.js';
 import {percentile} from '../model/percentile.js';
 
-export const assignStrategies = ['first', 'round-robin', 'least-busy', 'capability', 'best'] as const;
-export type AssignStrategy = (typeof assignStrategies)[number];
+export {assignStrategies, type AssignStrategy} from '../../config/agents-schema.js';
 
 /** A profile as the chooser sees it. `order`: its place in the config (first wins ties). */
 export type Candidate = {
