@@ -21,7 +21,7 @@ export async function writeConfig(dir: string, config: Record<string, unknown>):
 	await writeFile(path.join(dir, '.orchestratorrc'), JSON.stringify(config, null, 2));
 }
 
-/** An agent profile that runs a fixture script with node; `{prompt}` is appended unless args say otherwise. */
+/** An agent profile that runs a fixture script with node, followed by `args` (the prompt only where they say `{prompt}`). */
 export const fixtureAgent = (name: string, args: string[] = [], extra: Record<string, unknown> = {}) => ({
 	command: process.execPath,
 	args: [fixture(name), ...args],

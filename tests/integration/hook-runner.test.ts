@@ -61,7 +61,7 @@ describe('what a hook gets', () => {
 
 		// When the hook runs
 		const result = await runner().run(
-			spec(node('hook-record.js', file('out.json'), ...args), {
+			spec(node('hook-append.js', file('out.jsonl'), ...args), {
 				payload,
 				env: {ORCH_TASK_ID: 't-1', ORCH_STATUS: 'succeeded'},
 				logPath: file('agent.log'),
@@ -71,7 +71,9 @@ describe('what a hook gets', () => {
 		// Then it ran once, and saw all of it as given
 		expect(result).toMatchObject({ok: true, tries: 1});
 		expect(result.error).toBeUndefined();
-		const seen = JSON.parse(readFileSync(file('out.json'), 'utf8'));
+		const calls = readFileSync(file('out.jsonl'), 'utf8').trim().split('\n');
+		expect(calls).toHaveLength(1);
+		const seen = JSON.parse(calls[0]!);
 		expect(JSON.parse(seen.stdin)).toEqual(payload);
 		expect(seen.args).toEqual(args);
 		expect(seen.env).toMatchObject({ORCH_TASK_ID: 't-1', ORCH_STATUS: 'succeeded', ORCH_STATE_TAG: stateTag, ORCH_RESULT: 'reading files\nall tests pass ✓'});
@@ -215,8 +217,8 @@ describe('stop()', () => {
 		expect(runs('runs')).toHaveLength(1);
 
 		// And a run asked for afterwards does not start
-		expect(await hooks.run(spec(node('hook-record.js', file('late.json'))))).toMatchObject({ok: false, tries: 0, error: 'stopped'});
-		expect(existsSync(file('late.json'))).toBe(false);
+		expect(await hooks.run(spec(node('hook-append.js', file('late.jsonl'))))).toMatchObject({ok: false, tries: 0, error: 'stopped'});
+		expect(existsSync(file('late.jsonl'))).toBe(false);
 	});
 });
 
