@@ -72,13 +72,15 @@ export function buildSnapshot(input: SnapshotInput): Snapshot {
 	const views = viewTasks(tasks, {now, ...rank}, liveOutput, formats);
 	const counts = emptyCounts();
 	let busy = 0;
+	let needYou = 0;
 	for (const task of views) {
 		counts[task.status]++;
 		if (task.current !== undefined) busy++;
+		if (task.needsYou !== undefined) needYou++;
 	}
 	// Breakers and rate-limited agents are a health check of their own, as fresh as the snapshot.
 	const held = breakerCheck(facts.breakers ?? {}, facts.rateLimits ?? {}, now);
 	const budget: HealthCheck[] = facts.budgetHeld === undefined ? [] : [{name: 'budget', state: 'warn', detail: facts.budgetHeld, checkedAt: now}];
 	const health = held === undefined && budget.length === 0 ? facts.health : [...facts.health, ...(held ? [held] : []), ...budget];
-	return {...facts, health, takenAt: now, pid: process.pid, busy, counts, tasks: views, ...(archived === undefined ? {} : {archived})};
+	return {...facts, health, takenAt: now, pid: process.pid, busy, needYou, counts, tasks: views, ...(archived === undefined ? {} : {archived})};
 }

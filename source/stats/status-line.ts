@@ -1,10 +1,10 @@
 // One short line about a supervisor: the TUI's pane title and `orch status --format tmux`.
 import type {Snapshot} from '../engine/model/snapshot.js';
 
-/** `orch ▶2 ○5 ✗1`, with `‖` when dispatching is paused; counts that are 0 are left out. */
-export function statusLine(snapshot: Pick<Snapshot, 'counts' | 'dispatchPaused'> & {tasks?: Snapshot['tasks']}): string {
+/** `orch ?1 ▶2 ○5 ✗1` (? : agents waiting on a person), with `‖` when dispatching is paused; counts that are 0 are left out. */
+export function statusLine(snapshot: Pick<Snapshot, 'counts' | 'dispatchPaused'> & Partial<Pick<Snapshot, 'needYou'>>): string {
 	const {counts} = snapshot;
-	const needYou = snapshot.tasks?.filter(task => task.needsYou !== undefined).length ?? 0;
+	const needYou = snapshot.needYou ?? 0;
 	const parts = [
 		snapshot.dispatchPaused ? '‖' : '',
 		needYou ? `?${needYou}` : '',

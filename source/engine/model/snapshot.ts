@@ -44,6 +44,8 @@ export type Snapshot = {
 	dispatchPaused: boolean;
 	concurrency: number;
 	busy: number;
+	/** Running tasks whose agent waits on a person. */
+	needYou: number;
 	startedAt?: number;
 	failedThisRun: number;
 	counts: Record<TaskStatus, number>;

@@ -53,8 +53,7 @@ export function headerParts(snapshot: Snapshot, attached: boolean, now: number):
 	if (attached) parts.push({text: '⇄ attached', keep: 7, gap: '  ', color: 'magenta'});
 	const adaptive = snapshot.maxSlots === undefined ? '' : ` of ${snapshot.maxSlots}${snapshot.load === undefined ? '' : ` (load ${snapshot.load.toFixed(1)})`}`;
 	parts.push({text: `slots ${snapshot.busy}/${snapshot.concurrency}${adaptive}`, keep: 6, gap: '  '});
-	const waitingOnYou = snapshot.tasks.filter(task => task.needsYou !== undefined).length;
-	if (waitingOnYou > 0) parts.push({text: `${statusIcons.needs_you}${waitingOnYou} need you`, keep: 8, gap: '  ', status: 'needs_you'});
+	if (snapshot.needYou > 0) parts.push({text: `${statusIcons.needs_you}${snapshot.needYou} need you`, keep: 8, gap: '  ', status: 'needs_you'});
 	if (snapshot.budgetHeld !== undefined) parts.push({text: 'budget spent', keep: 7, gap: '  ', color: 'yellow'});
 	const counted = countOrder.filter(status => snapshot.counts[status] > 0);
 	counted.forEach((status, index) => {
