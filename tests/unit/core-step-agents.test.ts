@@ -60,6 +60,14 @@ describe('step: budgets', () => {
 		expect(task.attempts[0]!.outcome).toBe('over_budget');
 	});
 
+	it('an agent that finished, whose final figures pass budget.perTask, is not stopped after the fact', () => {
+		const state = withConfig(given({tasks: [running()]}), {}, {budget: {perTask: {tokens: 5000}}});
+		const {state: next, effects} = run(state, {kind: 'stage-done', taskId: 't1', attemptId: 'a1', result: {stage: 'agent', exit: {exitCode: 0, signal: null}, facts}});
+		expect(taskIn(next, 't1')).toMatchObject({status: 'succeeded'});
+		expect(taskIn(next, 't1').attempts[0]!.facts).toEqual(facts);
+		expect(kinds(effects)).not.toContain('stop');
+	});
+
 	it('the day\'s budget spent: nothing starts, it is said once, and the next day lets go', () => {
 		const base = withConfig(given({tasks: [anyTask({agent: 'fake'})]}), {}, {budget: {perDay: {usd: 1}}});
 		const spent = {...base, meta: {...base.meta, spend: {day: dayOf(now), usd: 1.2, tokens: 10}}};

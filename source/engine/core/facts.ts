@@ -9,8 +9,11 @@ import type {Turn} from './turn.js';
 
 export const spendOf = (state: Pick<CoreState, 'meta'>): DaySpend | undefined => state.meta.spend as DaySpend | undefined;
 
-/** The live attempt's facts as they are now: recorded, counted in the day's spend, checked against the budget. */
-export function recordFacts(turn: Turn, task: Task, attemptId: string, reported: AgentFacts): Task {
+/**
+ * The live attempt's facts as they are now: recorded, counted in the day's spend, and while its agent
+ * runs (`running`), checked against the budget; one that has exited is not stopped after the fact.
+ */
+export function recordFacts(turn: Turn, task: Task, attemptId: string, reported: AgentFacts, running = true): Task {
 	if (task.current !== attemptId) return task;
 	const before = currentAttempt(task)?.facts;
 	const facts = priced(reported, turn.config.agents[task.agent]?.pricing);
@@ -21,7 +24,7 @@ export function recordFacts(turn: Turn, task: Task, attemptId: string, reported:
 		turn.emit({event: 'task.needs_you', task: task.id, attemptId, message: facts.question});
 	}
 	const over = overLimit(turn.config.budget.perTask, facts.costUsd, tokensOf(facts));
-	if (over !== undefined && after.stopping === undefined) stopAttempt(turn, after, 'budget', `over budget: ${over} (budget.perTask)`);
+	if (over !== undefined && running && after.stopping === undefined) stopAttempt(turn, after, 'budget', `over budget: ${over} (budget.perTask)`);
 	return after;
 }
 

@@ -110,7 +110,7 @@ export function stageDone(turn: Turn, input: Extract<Input, {kind: 'stage-done'}
 		}
 		case 'agent': {
 			const tail = result.tail ?? '';
-			if (result.facts !== undefined) task = recordFacts(turn, task, attemptId, result.facts);
+			if (result.facts !== undefined) task = recordFacts(turn, task, attemptId, result.facts, false);
 			if (task.stopping === 'timeout') return end(agentFailed(turn, task, result.exit, tail));
 			if (task.stopping !== undefined) return end(result.exit);
 			const notSetUp = exitedWell(result.exit) ? undefined : setupFailureIn(streamSpecOf(turn.config.agents[task.agent]) ?? {}, tail);
