@@ -229,6 +229,13 @@ describe('step: result hooks', () => {
 		expect(events(effects)[0]).toMatchObject({event: 'hook.failed', task: 't1', hook: 'onFinish'});
 	});
 
+	it('a structured agent\'s final message is the hook\'s ORCH_RESULT', () => {
+		const config = {hooks: {onSuccess: ['notify']}};
+		const state = given({tasks: [inStage('agent', {verify: undefined})], config});
+		const {effects} = run(state, done({stage: 'agent', exit: {exitCode: 0, signal: null}, facts: {result: 'Fixed the sum.'}}));
+		expect(ofKind(effects, 'hook')[0]!.spec.env.ORCH_RESULT).toBe('Fixed the sum.');
+	});
+
 	it('a shell hook finds its placeholders in variables, never as code', () => {
 		const config = {hooks: {onSuccess: {command: 'gh issue comment {sourceId} --body "{title}"', shell: true}}};
 		const state = given({tasks: [inStage('agent', {verify: undefined, source: {kind: 'poll', name: 'issues', itemId: '12'}})], config});

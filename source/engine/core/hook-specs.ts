@@ -51,6 +51,9 @@ function hookEnv(task: Task, hook: HookName, breakerKey: string | undefined): Re
 	};
 	if (task.source.kind === 'trigger' || task.source.kind === 'poll') env.ORCH_SOURCE_NAME = task.source.name;
 	if (breakerKey !== undefined) env.ORCH_BREAKER_KEY = breakerKey;
+	// The agent's final message as its stream gave it; without one, the hook runner takes the log's last lines.
+	const result = task.attempts.at(-1)?.facts?.result;
+	if (result !== undefined) env.ORCH_RESULT = result;
 	return env;
 }
 
