@@ -1,6 +1,7 @@
 // The Logs pane with an agent's structured stream: the claude transcript's log shown rendered for a
 // person (tool calls, commands, errors, the lines that are not JSON as they are), its raw lines when the
 // scroll state says raw (key `v`), and a live log rendered as it grows.
+import {npmWarn} from '../helpers/transcripts.js';
 import {appendFileSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {render} from 'ink-testing-library';
@@ -24,7 +25,6 @@ afterEach(() => setColors(true));
 
 const claude = readFileSync(fixture(path.join('transcripts', 'claude.jsonl')), 'utf8');
 const codex = readFileSync(fixture(path.join('transcripts', 'codex.jsonl')), 'utf8');
-const npmWarn = 'npm WARN deprecated inflight@1.0.6: This module is not supported, and leaks memory.';
 /** What the claude transcript renders to, line by line (tests/unit/streams-transcripts.test.ts). */
 const claudeRendered = [
 	'· session 8f3c2a1e-4b7d-4e2a-9c1f-2d5e6f7a8b9c (claude-sonnet-4-5-20250929)',

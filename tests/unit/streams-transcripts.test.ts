@@ -1,5 +1,6 @@
 // Whole recorded runs of each agent CLI, read line by line as the runner reads them: the facts they add
 // up to and the lines a person is shown. Also the stand-in CLIs in tests/fixtures/bin that replay them.
+import {claudeSession, claudeShown, npmWarn} from '../helpers/transcripts.js';
 import {spawnSync} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -11,7 +12,6 @@ import type {AgentFacts, StreamFormat} from '../../source/engine/output/streams/
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const transcript = (name: string) => readFileSync(join(fixtures, 'transcripts', `${name}.jsonl`), 'utf8');
-const npmWarn = 'npm WARN deprecated inflight@1.0.6: This module is not supported, and leaks memory.';
 
 /** Reads a whole transcript as the runner would: every line through readLine, the facts folded. */
 function replay(format: StreamFormat, text: string): {facts: AgentFacts; shown: string[]} {
@@ -25,7 +25,6 @@ function replay(format: StreamFormat, text: string): {facts: AgentFacts; shown: 
 	return {facts, shown};
 }
 
-const claudeSession = '8f3c2a1e-4b7d-4e2a-9c1f-2d5e6f7a8b9c';
 const claudeResult = 'Fixed `sum` in src/sum.ts: it subtracted instead of adding.\nAll 12 tests pass now.';
 const codexResult = 'Fixed `sum` in src/sum.ts (it subtracted) and added a test for negative numbers.\nAll 13 tests pass.';
 const geminiResult = 'The bug was in `sum`: it subtracted instead of adding. All 12 tests pass now.';
@@ -34,20 +33,7 @@ const runs: Array<[name: string, format: StreamFormat, facts: AgentFacts, shown:
 	['claude', 'claude-stream',
 		{session: claudeSession, model: 'claude-sonnet-4-5-20250929', lastMessage: 'msg_01A7', turns: 7, costUsd: 0.0912345, isError: false, result: claudeResult,
 			usage: {input: 23 + 17132, cached: 93220, output: 557}},
-		[`· session ${claudeSession} (claude-sonnet-4-5-20250929)`,
-			"I'll look at the failing test first.",
-			'→ Read /home/dev/calc/src/sum.ts',
-			npmWarn,
-			'→ Edit /home/dev/calc/src/sum.ts',
-			'$ npm test',
-			'✗ FAIL tests/sum.test.ts',
-			'{"type":"assistant","message":{"id":"msg_01A9","type":"message","role":"assistant","model":"claude-sonnet-4-5-20250929","content":[{"type":"text","text":"One test still fa',
-			'→ Grep "negative"',
-			'$ npm test -- --run',
-			'Fixed `sum` in src/sum.ts: it subtracted instead of adding.',
-			'All 12 tests pass now.',
-			'= Fixed `sum` in src/sum.ts: it subtracted instead of adding.',
-			'· cost $0.0912 · 7 turns · 17.7k tokens · 93.2k cached']],
+		[...claudeShown]],
 	['codex', 'codex-json',
 		{session: '0199a213-81c0-7800-8aa1-bbab2a035a53', turns: 1, isError: false, result: codexResult,
 			usage: {input: 48210 - 39424, cached: 39424, output: 1873}},
