@@ -112,7 +112,8 @@ export type UseLogWindowOptions = {
 	raw?: boolean;
 };
 
-/** Rendered views of the logs looked at last, by path and format. */
+/** Rendered views of the logs looked at last, by path and format: each holds its lines in memory, so few. */
+const keptRenderings = 4;
 const renderings = new Map<string, RenderedLog>();
 
 function renderedFor(file: LogFile, format: StreamFormat): RenderedLog {
@@ -122,7 +123,7 @@ function renderedFor(file: LogFile, format: StreamFormat): RenderedLog {
 		rendered = new RenderedLog(file, format);
 		renderings.set(key, rendered);
 		for (const oldest of renderings.keys()) {
-			if (renderings.size <= keptIndexes) break;
+			if (renderings.size <= keptRenderings) break;
 			renderings.delete(oldest);
 		}
 	}
