@@ -32,6 +32,8 @@ export const agentFacetsSchema = {
 	resumeArgs: z.array(z.string()).optional(),
 	/** What it can do, for tasks that say what they need (`needs: [python]`). */
 	capabilities: z.array(z.string().min(1)).optional(),
+	/** false: a retry's prompt is the task's as it is, without the feedback (the prompt is a script: the shell preset). */
+	feedback: z.boolean().optional(),
 };
 
 export type AgentFacets = {
@@ -41,9 +43,10 @@ export type AgentFacets = {
 	setupFailures?: Array<{pattern: string; message: string}>;
 	resumeArgs?: string[];
 	capabilities?: string[];
+	feedback?: boolean;
 };
 
-export const agentFacetNames = ['output', 'pricing', 'waitingPatterns', 'setupFailures', 'resumeArgs', 'capabilities'] as const;
+export const agentFacetNames = ['output', 'pricing', 'waitingPatterns', 'setupFailures', 'resumeArgs', 'capabilities', 'feedback'] as const;
 
 /** A spending limit: dollars, tokens, or both (whichever is reached first). */
 const limitSchema = z.strictObject({usd: z.number().positive().optional(), tokens: z.number().int().positive().optional()});

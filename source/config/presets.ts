@@ -97,8 +97,9 @@ export function builtInPresets(): Record<PresetName, AgentProfile> {
 			],
 			waitingPatterns: [...asksPerson(), 'requires user confirmation, which is not supported in non-interactive mode'],
 		}),
-		// The prompt IS a shell script here: that is the point of this preset, so say so in the name.
-		shell: profile('shell', 'sh', ['-c', '{prompt}']),
+		// The prompt IS a shell script here: that is the point of this preset, so say so in the name. A retry
+		// runs it again as it is, not with the feedback appended.
+		shell: profile('shell', 'sh', ['-c', '{prompt}'], {feedback: false}),
 		demo: profile('demo', process.execPath, [demoAgentPath(), '{prompt}']),
 	};
 }

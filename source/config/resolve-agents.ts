@@ -92,7 +92,7 @@ export function resolveAgents(agents: Record<string, AgentProfileInput>, baseDir
 			shell: input.shell ?? base?.shell ?? false,
 			// Checked results: without these the profile's verify, rate limit and hooks never applied
 			// (tests/integration/checked-results-verify.test.ts, "the feedback of a check that prints a lot").
-			...pick(input, base, ['verify', 'verifyTimeout', 'rateLimit', 'hooks', 'waitingPatterns', 'setupFailures', 'pricing', 'capabilities']),
+			...pick(input, base, ['verify', 'verifyTimeout', 'rateLimit', 'hooks', 'waitingPatterns', 'setupFailures', 'pricing', 'capabilities', 'feedback']),
 			// The preset's stream format and resume command line go with its args: a profile with args of
 			// its own says them itself (tests/unit/config-load.test.ts, "reviewer").
 			...pick(input, input.args === undefined ? base : undefined, ['output', 'resumeArgs']),

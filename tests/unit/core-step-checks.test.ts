@@ -100,6 +100,12 @@ describe('step: feedback into the retry', () => {
 		expect((ofKind(effects, 'run-stage')[0]!.spec as {run: {args: string[]}}).run.args[0]).toBe(anyTask().prompt);
 	});
 
+	it('a profile with feedback: false (the shell preset: its prompt is a script) gets the prompt as it is', () => {
+		const base = given({tasks: [failedBefore('told')]});
+		const state = {...base, config: {...base.config, agents: {...base.config.agents, fake: {...base.config.agents.fake!, feedback: false}}}};
+		expect((ofKind(run(state, {kind: 'timer', timer: 'wake'}).effects, 'run-stage')[0]!.spec as {run: {args: string[]}}).run.args[0]).toBe(anyTask().prompt);
+	});
+
 	it('an agent that fails leaves its last lines as the feedback, cut to retry.feedbackBytes', () => {
 		const tail = Array.from({length: 400}, (_, i) => `line ${i} ${'x'.repeat(20)}`).join('\n');
 		const {state} = run(given({tasks: [inStage('agent')], config: {retry: {feedbackBytes: '1KB'}}}), done({stage: 'agent', exit: {exitCode: 2, signal: null}, tail}));

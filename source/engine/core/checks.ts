@@ -99,7 +99,7 @@ export const previousAttempt = (task: Task): Attempt | undefined =>
 export function promptOf(config: Config, task: Task, resuming = false): string {
 	const previous = previousAttempt(task);
 	const template = config.retry.feedback;
-	if (previous?.feedback === undefined || template === '') return task.prompt;
+	if (previous?.feedback === undefined || template === '' || config.agents[task.agent]?.feedback === false) return task.prompt;
 	const values: Record<string, string> = {prompt: resuming ? '' : task.prompt, feedback: previous.feedback, previous: String(previous.n)};
 	const text = template.replace(/\{(prompt|feedback|previous)\}/g, (_match, name: string) => values[name]!);
 	return resuming ? text.replace(/^\s*(---\s*)?/, '') : text;
