@@ -1,8 +1,9 @@
 // One try of a hook: its own process group, the payload on stdin, a time limit, and only the tail of
 // its output kept (a chatty hook cannot fill the supervisor's memory).
-import {existsSync} from 'node:fs';
-import {execa, type Result} from 'execa';
+import {execa} from 'execa';
 import type {CommandSpec} from '../engine/hook-port.js';
+import {formatDuration} from '../engine/model/duration-text.js';
+import {describeSpawnError} from '../engine/run/describe-spawn-error.js';
 import {killProcessGroup, tryTerminateGroup} from '../os/kill.js';
 
 export type HookTrySpec = {
@@ -37,15 +38,6 @@ export const outputKeepBytes = 4096;
 /** setTimeout fires at once for anything longer than this. */
 const maxTimerMs = 2 ** 31 - 1;
 
-/** `500ms`, `1.5s`, `30s`, `2m`, `1.5m`: for `timed out after …`. */
-export function formatHookDuration(ms: number): string {
-	const value = Math.max(0, Number.isFinite(ms) ? ms : 0);
-	if (value < 1000) return `${Math.round(value)}ms`;
-	const oneDecimal = (n: number) => String(Number(n.toFixed(1)));
-	if (value < 60_000) return `${oneDecimal(value / 1000)}s`;
-	return `${oneDecimal(value / 60_000)}m`;
-}
-
 /** The last non-empty line of `text`, at most 200 characters. */
 export function lastLine(text: string): string {
 	const line = text.split(/\r?\n/).map(each => each.trim()).filter(each => each !== '').at(-1) ?? '';
@@ -68,15 +60,6 @@ class Tail {
 	}
 }
 
-function spawnError(spec: HookTrySpec, program: string, result?: Result, error?: unknown): string {
-	const cause = (result?.cause ?? error) as NodeJS.ErrnoException | undefined;
-	const code = result?.code ?? cause?.code;
-	if (code === 'ENOENT' && !existsSync(spec.cwd)) return `working directory does not exist: ${spec.cwd}`;
-	if (code === 'ENOENT') return `command not found: ${program}`;
-	if (code === 'EACCES') return `command is not executable: ${program}`;
-	return `cannot start ${program}: ${cause?.message ?? result?.shortMessage ?? 'unknown error'}`;
-}
-
 export function runOnce(spec: HookTrySpec): HookTry {
 	const [file, ...args] = 'argv' in spec.command ? spec.command.argv : ['/bin/sh', '-c', spec.command.sh];
 	const program = file ?? '';
@@ -97,7 +80,7 @@ export function runOnce(spec: HookTrySpec): HookTry {
 		return new RunningTry(subprocess, spec, program);
 	} catch (error) {
 		// Arguments Node refuses before spawning (a NUL byte in an argument, ...).
-		return failed(spawnError(spec, program, undefined, error));
+		return failed(describeSpawnError({command: program, cwd: spec.cwd}, undefined, error));
 	}
 }
 
@@ -140,7 +123,7 @@ class RunningTry implements HookTry {
 	#onTimeout(): void {
 		const leader = this.#subprocess;
 		if (leader.exitCode === null && leader.signalCode === null) {
-			void this.#kill(`timed out after ${formatHookDuration(this.spec.timeoutMs)}`);
+			void this.#kill(`timed out after ${formatDuration(this.spec.timeoutMs)}`);
 			return;
 		}
 		// The hook itself is over; only a descendant that left its group (setsid) still holds the pipes.
@@ -169,7 +152,7 @@ class RunningTry implements HookTry {
 		const fail = (error: string) => ({ok: false, error, ...output});
 		if (this.#endedBecause !== undefined) return fail(this.#endedBecause);
 		if (this.#pid === undefined || (result.exitCode === undefined && result.signal === undefined)) {
-			return fail(spawnError(this.spec, this.program, result));
+			return fail(describeSpawnError({command: this.program, cwd: this.spec.cwd}, result));
 		}
 		if (result.signal !== undefined) return fail(`was killed by ${result.signal}`);
 		if (result.exitCode !== 0) {
