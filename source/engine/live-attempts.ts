@@ -36,8 +36,12 @@ type Watched = {watch: StreamWatch; onLine: (line: string) => void; end: () => v
 const agentTailLines = 60;
 
 /** What a process stage reports: its exit, and what the core decides with (the agent's last lines, the verify output). */
-function processResult(stage: 'setup' | 'agent' | 'verify', exit: RunResult, handle: RunHandle, spec: RunSpec, facts: AgentFacts | undefined): StageResult {
-	if (stage === 'agent') return {stage, exit, tail: handle.output.tail(agentTailLines).join('\n'), ...(facts === undefined ? {} : {facts})};
+function processResult(stage: 'setup' | 'agent' | 'verify', exit: RunResult, handle: RunHandle, spec: RunSpec, facts: AgentFacts | undefined, stopped: boolean): StageResult {
+	if (stage === 'agent') {
+		// Only an agent that failed or was stopped is read back: every exit is on the output's hot path.
+		const failed = stopped || exit.exitCode !== 0 || exit.signal !== null || exit.spawnError !== undefined;
+		return {stage, exit, ...(failed ? {tail: handle.output.tail(agentTailLines).join('\n')} : {}), ...(facts === undefined ? {} : {facts})};
+	}
 	if (stage === 'verify') return {stage, exit, output: readOutput(spec.logPath)};
 	return {stage, exit};
 }
@@ -149,7 +153,7 @@ export class LiveAttempts {
 			this.#cleaning.add(cleaning);
 			entry.running = false;
 			watched?.end();
-			this.#done(taskId, attemptId, processResult(stage, exit, handle, spec, watched?.watch.facts));
+			this.#done(taskId, attemptId, processResult(stage, exit, handle, spec, watched?.watch.facts, entry.stopRequested === true));
 		});
 	}
 

@@ -16,17 +16,25 @@ export type LineVerdict = {
 	setupFailure?: string;
 };
 
+type Failure = {pattern: RegExp; message: string};
+
+const compiled = (spec: Pick<StreamSpec, 'setupFailures'>): Failure[] =>
+	(spec.setupFailures ?? []).map(failure => ({pattern: new RegExp(failure.pattern, 'i'), message: failure.message}));
+
+const firstMatch = (failures: readonly Failure[], text: string): string | undefined => failures.find(failure => failure.pattern.test(text))?.message;
+
 /** The first setup failure a text matches, as its message. */
-export function setupFailureIn(spec: Pick<StreamSpec, 'setupFailures'>, text: string): string | undefined {
-	return spec.setupFailures?.find(failure => new RegExp(failure.pattern, 'i').test(text))?.message;
-}
+export const setupFailureIn = (spec: Pick<StreamSpec, 'setupFailures'>, text: string): string | undefined => firstMatch(compiled(spec), text);
 
 export class StreamWatch {
 	#facts: AgentFacts = {};
 	readonly #waiting: RegExp[];
+	/** Compiled once: every line of the agent's output is matched against them. */
+	readonly #failures: Failure[];
 
 	constructor(private readonly spec: StreamSpec) {
 		this.#waiting = (spec.waitingPatterns ?? []).map(pattern => new RegExp(pattern, 'i'));
+		this.#failures = compiled(spec);
 	}
 
 	get facts(): AgentFacts {
@@ -34,7 +42,7 @@ export class StreamWatch {
 	}
 
 	line(line: string): LineVerdict {
-		const setupFailure = setupFailureIn(this.spec, line);
+		const setupFailure = firstMatch(this.#failures, line);
 		const meaning = readLine(this.spec.format, line);
 		const before = this.#facts;
 		if (meaning.facts) this.#facts = mergeFacts(this.#facts, meaning.facts);
