@@ -46,7 +46,6 @@ export type AgentFacets = {
 	feedback?: boolean;
 };
 
-export const agentFacetNames = ['output', 'pricing', 'waitingPatterns', 'setupFailures', 'resumeArgs', 'capabilities', 'feedback'] as const;
 
 /** A spending limit: dollars, tokens, or both (whichever is reached first). */
 const limitSchema = z.strictObject({usd: z.number().positive().optional(), tokens: z.number().int().positive().optional()});

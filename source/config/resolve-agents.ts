@@ -1,7 +1,6 @@
 // Agent profiles as the engine uses them: built-in presets, overlaid by the file's `agents`.
 import path from 'node:path';
 import {describeValue, suggestKey, type ConfigIssue} from './config-issues.js';
-import {agentFacetNames} from './agents-schema.js';
 import {builtInPresets, isPresetName, PRESET_NAMES} from './presets.js';
 import type {AgentProfile, AgentProfileInput} from './schema.js';
 
@@ -103,7 +102,7 @@ export function resolveAgents(agents: Record<string, AgentProfileInput>, baseDir
 }
 
 /** The fields of `keys` the profile sets, else its preset's. */
-function pick<K extends 'verify' | 'verifyTimeout' | 'rateLimit' | 'hooks' | (typeof agentFacetNames)[number]>(input: AgentProfileInput, base: AgentProfile | undefined, keys: readonly K[]): Partial<Pick<AgentProfile, K>> {
+function pick<K extends keyof AgentProfile & keyof AgentProfileInput>(input: AgentProfileInput, base: AgentProfile | undefined, keys: readonly K[]): Partial<Pick<AgentProfile, K>> {
 	const picked: Partial<Pick<AgentProfile, K>> = {};
 	for (const key of keys) {
 		const value = input[key] ?? base?.[key];

@@ -4,7 +4,7 @@
 
 import type {CommandSpec, HookName} from '../config/checks-schema.js';
 
-export {hookNames, type CommandSpec, type HookName} from '../config/checks-schema.js';
+export type {CommandSpec, HookName} from '../config/checks-schema.js';
 
 export type HookSpec = {
 	/** The task the hook is about (for onBreaker: the task whose failure opened the breaker). */
