@@ -4,7 +4,7 @@
 // memory back instead of keeping it fragmented: 50 busy agents otherwise hold the RSS near 120 MB
 // (npm run bench memory). The allocator settings are for this process only, not for the agents.
 // Entry of the `orch` bin: picks the command module and turns user errors into a message and an exit code.
-import {readFileSync} from 'node:fs';
+import {orchVersion} from './version.js';
 import type {CommandContext, CommandRun} from './commands/context.js';
 import type {Verb} from './commands/control.js';
 import {OrchError} from './errors.js';
@@ -67,10 +67,6 @@ const commands: Record<string, () => Promise<CommandRun>> = {
 	concurrency: control('concurrency'),
 };
 
-function version(): string {
-	const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {version: string};
-	return pkg.version;
-}
 
 const isStartOption = (arg: string): boolean => arg.startsWith('-') && !['--help', '-h', '--version', '-v'].includes(arg);
 
@@ -82,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
 		return 0;
 	}
 	if (name === '--version' || name === '-v') {
-		process.stdout.write(`${version()}\n`);
+		process.stdout.write(`${orchVersion()}\n`);
 		return 0;
 	}
 	const load = commands[name];

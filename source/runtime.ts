@@ -12,6 +12,10 @@ import {appendArchive} from './store/retention.js';
 import {openStore, type Store} from './store/store.js';
 import {createGitWorkspace, keepOrchOutOfGit} from './workspace/git-workspace.js';
 import {createHookRunner} from './hooks/hook-runner.js';
+import {stateTagVariable} from './engine/run/spawn-attempt.js';
+import {closeFleetParts, fleetStatePort, openFleetParts, orchVersion} from './fleet/open-fleet.js';
+import {createFleetSupervisor} from './fleet/fleet-supervisor.js';
+import {startWatchdog} from './os/watchdog.js';
 
 export type Runtime = {
 	config: Config;
@@ -61,9 +65,12 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
 	const workspace = repo === undefined ? undefined : createGitWorkspace({stateTag: stateTagOf(config.stateDir)});
 	// The Health pane's "worktrees" check: what orch left in workspace.root.
 	const listWorktrees = workspace === undefined ? undefined : async () => workspace.list(repo!, config.workspace.root);
-	const supervisor = createSupervisor({
+	// With a fleet queue, Redis is the record of tasks: this machine's state file keeps only what is its own.
+	const fleet = config.queue === undefined ? undefined : await openFleetParts(config, lock);
+	const local = createSupervisor({
 		config,
-		store,
+		store: fleet ? fleetStatePort(store) : store,
+		...(fleet ? {overlay: fleet.view} : {}),
 		runner: createProcessRunner(),
 		archive: async tasks => {
 			await appendArchive(config.stateDir, tasks, Date.now());
@@ -73,6 +80,13 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
 		...(workspace === undefined ? {} : {workspace}),
 		hooks: createHookRunner({killGraceMs: config.shutdown.killGrace}),
 	});
+	const supervisor = fleet ? createFleetSupervisor(local, config, fleet, orchVersion(), message => options.onWarning?.(message)) : local;
+	if (fleet && options.role !== 'command') {
+		const watchdog = startWatchdog(stateTagVariable, stateTagOf(config.stateDir));
+		supervisor.onEvent(event => {
+			if (event.event === 'supervisor.stopped') watchdog.stdin?.end();
+		});
+	}
 	// The Health pane shows the monitor's checks and the intake parts' own.
 	const publishHealth = () => supervisor.setHealth([...(monitor?.latest() ?? []), ...(intake?.health() ?? [])]);
 	if (options.health) {
@@ -106,6 +120,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
 		async close() {
 			await intake?.stop();
 			monitor?.stop();
+			if (fleet) await closeFleetParts(fleet);
 			await store.close();
 			await lock.release();
 		},

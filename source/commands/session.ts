@@ -15,8 +15,8 @@ import {answerWaitMs, readFileView} from './supervisor-probe.js';
 /** How long a command waits for the socket of a supervisor that holds the lock but does not answer yet. */
 const socketWaitMs = 3000;
 
-export async function loadCommandConfig(ctx: CommandContext, flags: {config?: string; stateDir?: string; concurrency?: number}): Promise<Config> {
-	return loadConfig({cwd: ctx.cwd, file: flags.config, overrides: {stateDir: flags.stateDir, concurrency: flags.concurrency}});
+export async function loadCommandConfig(ctx: CommandContext, flags: {config?: string; stateDir?: string; concurrency?: number; queue?: string; machine?: string}): Promise<Config> {
+	return loadConfig({cwd: ctx.cwd, file: flags.config, overrides: {stateDir: flags.stateDir, concurrency: flags.concurrency, queue: flags.queue ?? ctx.env.ORCH_QUEUE, machine: flags.machine ?? ctx.env.ORCH_MACHINE}});
 }
 
 /** A merge, or the removal of a big worktree (node_modules), may take a while; the answer waits for it. */

@@ -29,6 +29,9 @@ Options
                      tasks that ended failed in this run (at most 100)
   --concurrency N    agents at once (overrides the config)
   --demo             first add the demo plan (demo-1..demo-8) when it is not in the state yet
+  --queue URL        serve a queue on Redis (redis://host:port/db) with other machines; the config's
+                     queue: or ORCH_QUEUE say the same (README: "Several machines")
+  --machine NAME     this machine's name on that queue (default: the host name; ORCH_MACHINE)
   --config, -c FILE  config file
   --state-dir DIR    state folder
 `;
@@ -90,6 +93,8 @@ export const run: CommandRun = async ctx => {
 		exitWhenIdle: {type: 'boolean'},
 		concurrency: {type: 'number'},
 		demo: {type: 'boolean'},
+		queue: {type: 'string'},
+		machine: {type: 'string'},
 	});
 	if (!cli) return 0;
 	const {flags} = cli;

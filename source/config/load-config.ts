@@ -3,6 +3,7 @@
 import {readFile, stat} from 'node:fs/promises';
 import path from 'node:path';
 import {LineCounter, parseDocument} from 'yaml';
+import type {z} from 'zod';
 import {ConfigError, UsageError} from '../errors.js';
 import {
 	describeValue,
@@ -13,13 +14,13 @@ import {
 } from './config-issues.js';
 import {findRepo} from './find-repo.js';
 import {checkAgents, resolveAgents} from './resolve-agents.js';
-import {configSchema, type Config, type ParsedConfig} from './schema.js';
+import {configSchema, fleetSchema, queueUrl, type Config, type ParsedConfig} from './schema.js';
 import {positionOf, positionOfOffset} from './yaml-positions.js';
 
 export const CONFIG_FILE_NAME = '.orchestratorrc';
 export const KNOWN_TOP_LEVEL_KEYS: readonly string[] = Object.keys(configSchema.shape);
 
-export type ConfigOverrides = {concurrency?: number; stateDir?: string};
+export type ConfigOverrides = {concurrency?: number; stateDir?: string; /** `--queue` or ORCH_QUEUE. */ queue?: string; /** `--machine` or ORCH_MACHINE. */ machine?: string};
 export type LoadConfigOptions = {cwd: string; file?: string; overrides?: ConfigOverrides};
 
 const isFile = async (file: string): Promise<boolean> => {
@@ -116,14 +117,24 @@ async function readConfigFile(file: string, given: boolean): Promise<string> {
 }
 
 function applyOverrides(config: Config, overrides: ConfigOverrides, cwd: string): Config {
-	const {concurrency, stateDir} = overrides;
+	const {concurrency, stateDir, queue, machine} = overrides;
 	if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
 		throw new UsageError(`--concurrency: expected a whole number of at least 1, found ${describeValue(concurrency)}`);
 	}
+	const checked = (flag: string, schema: z.ZodType<string>, value: string | undefined): string | undefined => {
+		if (value === undefined || value === '') return undefined;
+		const result = schema.safeParse(value);
+		if (!result.success) throw new UsageError(`${flag}: ${result.error.issues[0]?.message ?? 'invalid'}, found ${describeValue(value)}`);
+		return result.data;
+	};
+	const queueUrlGiven = checked('--queue (or ORCH_QUEUE)', queueUrl, queue);
+	const machineGiven = checked('--machine (or ORCH_MACHINE)', fleetSchema.shape.machine.unwrap(), machine);
 	return {
 		...config,
 		...(concurrency === undefined ? {} : {concurrency}),
 		...(stateDir === undefined ? {} : {stateDir: path.resolve(cwd, stateDir)}),
+		...(queueUrlGiven === undefined ? {} : {queue: queueUrlGiven}),
+		...(machineGiven === undefined ? {} : {fleet: {...config.fleet, machine: machineGiven}}),
 	};
 }
 

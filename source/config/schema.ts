@@ -203,6 +203,21 @@ export const workspaceSchema = z.strictObject({
 	message: z.string().min(1).default('{title} ({id})'),
 });
 
+/** `redis://[user:password@]host[:port][/db]`, or `rediss://` for TLS. */
+export const queueUrl = z.string().regex(/^rediss?:\/\/[^\s/]*(\/\d+)?\/?$/, 'expected a Redis address such as redis://localhost:6379/0');
+
+/** One queue on Redis served by several machines (`queue:`): how this machine takes part. */
+export const fleetSchema = z.strictObject({
+	/** This machine's name in the fleet (default: the host name); each `orch start` on one queue needs its own. */
+	machine: z.string().regex(/^[\w.@-]{1,64}$/, 'expected letters, digits, ".", "_", "-" or "@" (at most 64)').optional(),
+	/** How long a machine's claim on a running task lasts without renewal: past it, the task is stalled and goes back to the queue. */
+	lockDuration: duration.refine(ms => ms >= 1000, 'expected at least 1s').default(30_000),
+	/** How often each machine looks for stalled tasks. */
+	stalledInterval: duration.refine(ms => ms >= 500, 'expected at least 500ms').default(30_000),
+	/** How often the order of the waiting tasks is computed again (age moves scores). */
+	rescore: duration.refine(ms => ms >= 1000, 'expected at least 1s').default(10_000),
+});
+
 export const configSchema = z.strictObject({
 	concurrency: concurrencySchema.default(4),
 	defaultAgent: z.string().default('demo'),
@@ -247,6 +262,9 @@ export const configSchema = z.strictObject({
 	/** `assign: best` trusts an agent's record only after this many finished tasks. */
 	assignMinRuns: z.number().int().min(1).default(5),
 	hooks: hooksSchema.extend(hookRunSchema.shape).prefault({}),
+	/** The queue of record: BullMQ on this Redis (`redis://host:port/db`); without it, the state file alone. */
+	queue: queueUrl.optional(),
+	fleet: fleetSchema.prefault({}),
 });
 
 export type ParsedConfig = z.infer<typeof configSchema>;

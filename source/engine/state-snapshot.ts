@@ -5,12 +5,14 @@ import {isActive, type CoreState} from './core/state.js';
 import {checkFacts, configFacts, type Snapshot} from './model/snapshot.js';
 import {readTotals} from './model/totals.js';
 import type {OutputBuffer} from './output/output-buffer.js';
+import type {ViewOverlay} from './supervisor-deps.js';
 
-export function snapshotOfState(state: CoreState, now: number, liveOutput: (taskId: string) => OutputBuffer | undefined): Snapshot {
+/** With an overlay (a fleet queue), views show the whole queue's tasks and the machines serving it. */
+export function snapshotOfState(state: CoreState, now: number, liveOutput: (taskId: string) => OutputBuffer | undefined, overlay?: ViewOverlay): Snapshot {
 	const {config} = state;
-	return buildSnapshot({
+	const snapshot = buildSnapshot({
 		version: state.version,
-		tasks: state.tasks,
+		tasks: overlay ? overlay.tasks(state.tasks) : state.tasks,
 		now,
 		rank: {weights: config.priority.weights, projects: config.priority.projects},
 		dispatchPaused: state.dispatchPaused,
@@ -26,4 +28,7 @@ export function snapshotOfState(state: CoreState, now: number, liveOutput: (task
 		...checkFacts(state.meta),
 		...(state.budgetHeld === undefined ? {} : {budgetHeld: state.budgetHeld}),
 	});
+	if (!overlay) return snapshot;
+	// Slots are this machine's; the version moves with the queue's changes too (views skip a version they have).
+	return {...snapshot, ...overlay.facts(), busy: state.tasks.liveTasks().length, version: state.version + overlay.revision()};
 }

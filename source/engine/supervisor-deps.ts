@@ -6,7 +6,7 @@ import type {EngineEvent} from './model/events.js';
 import type {HealthCheck, Snapshot} from './model/snapshot.js';
 import type {StateData} from './model/state-data.js';
 import type {OutputBuffer} from './output/output-buffer.js';
-import type {Task} from './model/types.js';
+import type {Task, TaskLookup} from './model/types.js';
 import type {Reap} from './run/recovery.js';
 import type {Runner} from './run/run-port.js';
 import type {HookPort} from './hook-port.js';
@@ -43,6 +43,21 @@ export type SupervisorDeps = {
 	workspace?: WorkspacePort;
 	/** Runs result hooks (without it, a configured hook is recorded as failed). */
 	hooks?: HookPort;
+	/** With a fleet queue: what views show beside this machine's own tasks (fleet/fleet-view.ts). */
+	overlay?: ViewOverlay;
+};
+
+/** Views of a supervisor that is one of several on a queue: the whole queue's tasks and the machines. */
+export type ViewOverlay = {
+	/** The tasks views show: this machine's (fresher) over the queue's records. */
+	tasks(own: TaskLookup): TaskLookup;
+	facts(): Pick<Snapshot, 'machines' | 'machine'>;
+	/** Grows with every change it shows. */
+	revision(): number;
+	/** Calls the listener when what it shows changed. */
+	onChange(listener: () => void): void;
+	/** The live output of a task that runs elsewhere, as far as it reached here. */
+	outputOf(taskId: string): OutputBuffer | undefined;
 };
 
 /** What the supervisor offers: the interpreter (supervisor.ts) is the one implementation. */
@@ -70,5 +85,11 @@ export interface Supervisor {
 	outputOf(taskId: string): OutputBuffer | undefined;
 	/** The task an intake item (model/intake-ledger.ts) became, in any status, archived too. */
 	intakeTask(key: string): string | undefined;
+	/** This supervisor's own tasks as they are now (with a fleet queue, those it runs). */
+	ownTasks(): Iterable<Task>;
+	/** With a fleet queue: runs a task the queue gave this machine. Resolves once it is in the state. */
+	adopt(task: Task): Promise<void>;
+	/** With a fleet queue: a settled task the queue has recorded leaves this machine's state. */
+	release(taskId: string): void;
 	readonly failedThisRun: number;
 }

@@ -12,6 +12,7 @@ import type {EngineEvent} from './model/events.js';
 import {heartbeatInterval} from './model/heartbeat.js';
 import type {HealthCheck, Snapshot} from './model/snapshot.js';
 import type {OutputBuffer} from './output/output-buffer.js';
+import type {Task} from './model/types.js';
 import type {Supervisor, SupervisorDeps} from './supervisor-deps.js';
 import {carryOutWorktree, WorktreeAnswers, type Answer} from './worktree-effects.js';
 import {carryOutHook} from './hook-effects.js';
@@ -50,6 +51,10 @@ class Interpreter implements Supervisor {
 		this.#state = createCoreState(deps.store.data, deps.config, options, deps.seed ?? randomBytes(4).readUInt32LE());
 		deps.store.setProducer(() => toStateData(this.#state));
 		this.#attempts = new LiveAttempts(deps.runner, deps.workspace, input => this.#report(input));
+		deps.overlay?.onChange(() => {
+			this.#snapshot = undefined;
+			for (const listener of this.#viewListeners) listener();
+		});
 	}
 
 	async dispatch(action: Action): Promise<ActionResult> {
@@ -98,17 +103,30 @@ class Interpreter implements Supervisor {
 	}
 
 	getSnapshot(): Snapshot {
-		this.#snapshot ??= snapshotOfState(this.#state, this.#now(), taskId => this.outputOf(taskId));
+		this.#snapshot ??= snapshotOfState(this.#state, this.#now(), taskId => this.outputOf(taskId), this.#deps.overlay);
 		return this.#snapshot;
 	}
 
 	outputOf(taskId: string): OutputBuffer | undefined {
 		const attemptId = this.#state.tasks.get(taskId)?.current;
-		return attemptId === undefined ? undefined : this.#attempts.output(attemptId);
+		if (attemptId === undefined) return this.#deps.overlay?.outputOf(taskId);
+		return this.#attempts.output(attemptId);
 	}
 
 	intakeTask(key: string): string | undefined {
 		return this.#state.intake.get(key);
+	}
+
+	ownTasks(): Iterable<Task> {
+		return this.#state.tasks.values();
+	}
+
+	async adopt(task: Task): Promise<void> {
+		await this.#feed({kind: 'adopt', task});
+	}
+
+	release(taskId: string): void {
+		this.#report({kind: 'release', taskId});
 	}
 
 	get failedThisRun(): number {

@@ -70,7 +70,11 @@ export type Input =
 	/** A running agent's output matched one of its profile's setupFailures. */
 	| {kind: 'setup-failure'; taskId: string; attemptId: string; message: string}
 	/** A hook effect is over. */
-	| {kind: 'hook-done'; spec: Pick<HookSpec, 'taskId' | 'hook' | 'from'>; result: HookResult};
+	| {kind: 'hook-done'; spec: Pick<HookSpec, 'taskId' | 'hook' | 'from'>; result: HookResult}
+	/** The fleet's queue gave this machine a task to run (fleet/). */
+	| {kind: 'adopt'; task: Task}
+	/** A settled task the fleet's queue has recorded: it leaves this machine's state. */
+	| {kind: 'release'; taskId: string};
 
 export type Effect =
 	/** The persisted state changed: written within ~25 ms, together with other changes. */

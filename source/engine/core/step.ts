@@ -5,6 +5,7 @@ import type {Input, Step} from './io.js';
 import {archived, archiveFailed, heartbeat, reaped, shutdown, start, stopAll} from './lifecycle.js';
 import {adaptSlots} from './adapt.js';
 import {recordFacts, setupFailed} from './facts.js';
+import {adopt, release} from './fleet-inputs.js';
 import {hookDone} from './hook-specs.js';
 import {onAction} from './on-action.js';
 import {pump} from './pump.js';
@@ -58,6 +59,10 @@ function handle(turn: Turn, input: Input): void {
 		}
 		case 'setup-failure':
 			return setupFailed(turn, input.taskId, input.attemptId, input.message);
+		case 'adopt':
+			return adopt(turn, input.task);
+		case 'release':
+			return release(turn, input.taskId);
 	}
 }
 

@@ -69,6 +69,25 @@ export type Snapshot = {
 	/** With adaptive slots: the most there may be (`concurrency` is how many there are now), and the load per core they follow. */
 	maxSlots?: number;
 	load?: number;
+	/** With a fleet queue: this machine's name, and every machine serving the queue. */
+	machine?: string;
+	machines?: readonly MachineInfo[];
+};
+
+/** A machine serving a fleet queue, as its last heartbeat told. */
+export type MachineInfo = {
+	name: string;
+	host: string;
+	pid: number;
+	/** Slots in use and in all. */
+	busy: number;
+	slots: number;
+	agents: string[];
+	version: string;
+	startedAt: number;
+	heartbeatAt: number;
+	/** Dispatching paused on it. */
+	paused: boolean;
 };
 
 /** The breakers and rate-limit pauses the state's meta holds, for a snapshot. */

@@ -41,8 +41,8 @@ export type TaskEvent =
 	| {type: 'note'; reason: string}
 	/** A result hook started or settled: its record replaces the one of the same hook and place. */
 	| {type: 'hook'; record: HookRecord}
-	/** On start-up: the attempt belongs to a supervisor that died. */
-	| {type: 'recover'}
+	/** On start-up: the attempt belongs to a supervisor that died (`detail`: which, when another machine tells). */
+	| {type: 'recover'; detail?: string}
 	/** retry_wait is over. */
 	| {type: 'wake'}
 	| {type: 'cancel'}
@@ -231,7 +231,7 @@ export function transition(task: Task, event: TaskEvent, ctx: TransitionContext)
 			return event.attemptId === task.current ? nextStage(task, event.stage, now) : task;
 		case 'recover': {
 			if (!isLive(task)) return task;
-			const ended = {...task, attempts: endAttempt(task, {endedAt: now, outcome: 'interrupted' as const, error: 'the supervisor died'})};
+			const ended = {...task, attempts: endAttempt(task, {endedAt: now, outcome: 'interrupted' as const, error: event.detail ?? 'the supervisor died'})};
 			return settle({...ended, stopping: undefined}, 'interrupted', undefined, undefined, ctx);
 		}
 		case 'wake': {

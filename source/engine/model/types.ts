@@ -85,6 +85,8 @@ export type Attempt = {
 	resumed?: string;
 	/** The agent profile that ran it (orch may choose another for a later attempt). */
 	agent?: string;
+	/** With a fleet queue: the machine that ran it, which keeps its log. */
+	machine?: string;
 };
 
 export type Task = {

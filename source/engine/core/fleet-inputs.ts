@@ -1,0 +1,24 @@
+// A task handed over by the fleet's queue (fleet/): this machine runs it and hands it back once it settled.
+// The queue of record is elsewhere, so a task comes in whole (its history too) and leaves without an archive.
+import type {Task} from '../model/types.js';
+import {isFinal, isLive} from '../model/types.js';
+import type {Turn} from './turn.js';
+
+/** Takes a task the queue gave this machine: queued, to start as slots allow; one held already is replaced unless it runs. */
+export function adopt(turn: Turn, task: Task): void {
+	const held = turn.state.tasks.get(task.id);
+	if (held && isLive(held)) return;
+	const {current: _current, stopping: _stopping, notBefore: _notBefore, ...rest} = task;
+	turn.put({...rest, status: 'queued', updatedAt: turn.now});
+	turn.set({seq: Math.max(turn.state.seq, task.seq + 1)});
+	turn.do({kind: 'persist'});
+	turn.emit({event: 'task.enqueued', task: task.id, status: 'queued', message: task.title});
+}
+
+/** Lets a settled task go: the queue of record has it. A task that runs or waits to run again stays. */
+export function release(turn: Turn, taskId: string): void {
+	const task = turn.state.tasks.get(taskId);
+	if (!task || isLive(task) || !isFinal(task)) return;
+	turn.set({tasks: turn.state.tasks.remove([taskId])});
+	turn.do({kind: 'persist'});
+}

@@ -1,0 +1,289 @@
+// This machine as a worker of the fleet queue: takes jobs while it has free slots, hands each task to
+// the local supervisor, keeps its claim on the job alive, writes the task's record back as it changes,
+// and settles the job once the task did.
+import {randomUUID} from 'node:crypto';
+import {Worker, type Job} from 'bullmq';
+import type {Redis} from 'ioredis';
+import type {Config} from '../config/schema.js';
+import {transition} from '../engine/model/transition.js';
+import {isFinal, type Task} from '../engine/model/types.js';
+import type {Supervisor} from '../engine/supervisor.js';
+import type {FleetQueue, JobData} from './fleet-queue.js';
+import type {FleetStore} from './fleet-store.js';
+import {queueName, serves} from './routes.js';
+
+type Owned = {route: string; job: Job<JobData>; token: string; worker: Worker<JobData>; after: string[]; pushed?: Task; lost?: boolean; settling?: boolean; sentLines?: number; sentFor?: string};
+
+export type RunnerDeps = {
+	local: Supervisor;
+	store: FleetStore;
+	queue: FleetQueue;
+	redis: Redis;
+	config: Config;
+	machine: string;
+	/** A task settled as succeeded: its dependents may enter the queue. */
+	succeeded(task: Task): Promise<void>;
+	warn(message: string): void;
+};
+
+const idlePollMs = 250;
+/** How often the new lines of running tasks go to their streams in Redis (other machines' Logs panes read them). */
+const tailEveryMs = 300;
+const tailCap = 500;
+
+export class FleetRunner {
+	readonly #deps: RunnerDeps;
+	readonly #workers = new Map<string, Worker<JobData>>();
+	readonly #owned = new Map<string, Owned>();
+	#routes: string[] = [];
+	#next = 0;
+	#stopped = false;
+	#wake: (() => void) | undefined;
+	#timers: NodeJS.Timeout[] = [];
+	#pushing: Promise<void> = Promise.resolve();
+	#dirty = false;
+	#loop: Promise<void> = Promise.resolve();
+
+	constructor(deps: RunnerDeps) {
+		this.#deps = deps;
+	}
+
+	/** The tasks this machine holds a claim on. */
+	get owned(): number {
+		return this.#owned.size;
+	}
+
+	async start(): Promise<void> {
+		await this.#refreshRoutes();
+		const {lockDuration} = this.#deps.config.fleet;
+		this.#timers.push(
+			setInterval(() => void this.#refreshRoutes().catch(() => undefined), 2000),
+			setInterval(() => void this.#extendLocks(), Math.max(200, Math.floor(lockDuration / 3))),
+			setInterval(() => void this.#sendTails().catch(() => undefined), tailEveryMs),
+		);
+		this.#deps.local.subscribe(() => this.#changed());
+		this.#loop = this.#fetchLoop();
+	}
+
+	/** Stops taking jobs. The tasks it holds settle as the local supervisor stops them; their jobs settle then. */
+	async stopTaking(): Promise<void> {
+		this.#stopped = true;
+		this.wake();
+		await this.#loop;
+	}
+
+	/**
+	 * After the local supervisor stopped: the records as they ended here, settled tasks settled, and the
+	 * jobs of tasks stopped midway handed back to the queue at once (not after their claim runs out).
+	 */
+	async handBack(): Promise<void> {
+		this.#changed();
+		await this.#pushing;
+		for (const [id, owned] of this.#owned) {
+			if (owned.lost || owned.settling) continue;
+			await owned.job.moveToWait(owned.token).catch((error: unknown) => this.#deps.warn(`handing ${id} back to the queue failed: ${(error as Error).message}; it runs elsewhere once its claim runs out`));
+		}
+		this.#owned.clear();
+	}
+
+	async close(): Promise<void> {
+		for (const timer of this.#timers) clearInterval(timer);
+		await this.#pushing;
+		await Promise.all([...this.#workers.values()].map(async worker => worker.close(true)));
+	}
+
+	wake(): void {
+		this.#wake?.();
+	}
+
+	async #refreshRoutes(): Promise<void> {
+		const routes = await this.#deps.queue.routes();
+		this.#routes = routes.filter(route => serves(this.#deps.config, route)).sort();
+	}
+
+	#worker(route: string): Worker<JobData> {
+		let worker = this.#workers.get(route);
+		if (!worker) {
+			const {config, redis, queue} = this.#deps;
+			worker = new Worker<JobData>(queueName(route), null, {
+				connection: redis,
+				prefix: queue.keys.prefix,
+				autorun: false,
+				lockDuration: config.fleet.lockDuration,
+				stalledInterval: config.fleet.stalledInterval,
+				maxStalledCount: 1,
+				name: this.#deps.machine,
+			});
+			worker.on('error', () => undefined); // a Redis restart: commands wait for the reconnect
+			void worker.startStalledCheckTimer().catch(() => undefined);
+			this.#workers.set(route, worker);
+		}
+		return worker;
+	}
+
+	#freeSlots(): number {
+		const snapshot = this.#deps.local.getSnapshot();
+		if (!snapshot.running || snapshot.stopping || snapshot.dispatchPaused) return 0;
+		return snapshot.concurrency - this.#owned.size;
+	}
+
+	async #fetchLoop(): Promise<void> {
+		while (!this.#stopped) {
+			let took = false;
+			if (this.#freeSlots() > 0) took = await this.#takeOne().catch((error: unknown) => (this.#deps.warn(`taking a task from the queue failed: ${(error as Error).message}`), false));
+			if (took || this.#stopped) continue;
+			await new Promise<void>(resolve => {
+				const timer = setTimeout(resolve, idlePollMs);
+				this.#wake = () => {
+					clearTimeout(timer);
+					resolve();
+				};
+			});
+			this.#wake = undefined;
+		}
+	}
+
+	/** Takes the next job of the routes it serves, starting after the route it took from last. */
+	async #takeOne(): Promise<boolean> {
+		const routes = this.#routes;
+		for (let i = 0; i < routes.length; i++) {
+			const route = routes[(this.#next + i) % routes.length]!;
+			const worker = this.#worker(route);
+			const token = `${this.#deps.machine}:${randomUUID()}`;
+			const job = await worker.getNextJob(token, {block: false});
+			if (!job?.id) continue;
+			this.#next = (this.#next + i + 1) % Math.max(1, routes.length);
+			await this.#take(route, worker, job, token);
+			return true;
+		}
+		return false;
+	}
+
+	async #take(route: string, worker: Worker<JobData>, job: Job<JobData>, token: string): Promise<void> {
+		const {store, local, config} = this.#deps;
+		const record = await store.get(job.id!);
+		if (!record || isFinal(record) || record.status === 'paused') {
+			// Cancelled or paused while it waited, and taken before its job could be withdrawn.
+			await job.moveToCompleted('not run', token, false);
+			return;
+		}
+		let task = record;
+		if (task.current !== undefined) {
+			// A machine died (or lost its claim) while running it: that attempt is over.
+			const from = task.attempts.find(attempt => attempt.id === task.current)?.machine ?? 'another machine';
+			const detail = `${from} stopped answering (its claim on the task ran out)`;
+			task = transition(task, {type: 'recover', detail}, {now: Date.now(), retry: config.retry, random: 0, maxInterruptions: config.maxInterruptions});
+			if (isFinal(task)) {
+				await store.put([task]);
+				await job.moveToFailed(new Error(task.reason ?? 'interrupted too often'), token, false);
+				return;
+			}
+		}
+		const owned: Owned = {route, job, token, worker, after: task.after};
+		this.#owned.set(task.id, owned);
+		await local.adopt({...task, after: []});
+	}
+
+	/** Renews the claim on every job held; a claim that was lost (another machine took the task) stops the task here. */
+	async #extendLocks(): Promise<void> {
+		const byWorker = new Map<Worker<JobData>, Array<[string, Owned]>>();
+		for (const entry of this.#owned) if (!entry[1].lost) byWorker.set(entry[1].worker, [...(byWorker.get(entry[1].worker) ?? []), entry]);
+		for (const [worker, entries] of byWorker) {
+			const failed = await worker
+				.extendJobLocks(
+					entries.map(([id]) => id),
+					entries.map(([, owned]) => owned.token),
+					this.#deps.config.fleet.lockDuration,
+				)
+				.catch(() => [] as string[]);
+			for (const id of failed) this.#lose(id);
+		}
+	}
+
+	#lose(id: string): void {
+		const owned = this.#owned.get(id);
+		if (!owned || owned.lost) return;
+		owned.lost = true;
+		this.#deps.warn(`lost the claim on ${id}: another machine runs it now; stopping it here`);
+		this.#deps.local.dispatch({type: 'cancel', id}).catch(() => undefined);
+	}
+
+	/** Local state changed: write the records of the tasks held, one write at a time. */
+	#changed(): void {
+		this.#dirty = true;
+		this.#pushing = this.#pushing.then(async () => {
+			if (!this.#dirty) return;
+			this.#dirty = false;
+			await this.#push().catch((error: unknown) => this.#deps.warn(`writing task records to the queue failed: ${(error as Error).message}`));
+		});
+	}
+
+	async #push(): Promise<void> {
+		const {local, store, machine} = this.#deps;
+		const changed: Task[] = [];
+		const settled: Array<[Task, Owned]> = [];
+		for (const task of local.ownTasks()) {
+			const owned = this.#owned.get(task.id);
+			if (!owned || owned.settling) continue;
+			if (owned.lost) {
+				if (isFinal(task)) this.#forget(task.id);
+				continue;
+			}
+			if (owned.pushed === task) continue;
+			owned.pushed = task;
+			const record: Task = {...task, after: owned.after, attempts: task.attempts.map(attempt => (attempt.machine === undefined ? {...attempt, machine} : attempt))};
+			changed.push(record);
+			if (isFinal(task)) {
+				owned.settling = true;
+				settled.push([record, owned]);
+			}
+		}
+		await store.put(changed);
+		for (const [record, owned] of settled) await this.#settle(record, owned);
+	}
+
+	async #settle(task: Task, owned: Owned): Promise<void> {
+		try {
+			if (task.status === 'succeeded') {
+				await owned.job.moveToCompleted('succeeded', owned.token, false);
+				await this.#deps.succeeded(task);
+			} else {
+				await owned.job.moveToFailed(new Error(task.reason ?? task.status), owned.token, false);
+			}
+		} catch (error) {
+			this.#deps.warn(`settling ${task.id} in the queue failed: ${(error as Error).message}`);
+		}
+		this.#forget(task.id);
+	}
+
+	/** The lines running tasks printed since the last send, to each task's capped stream. */
+	async #sendTails(): Promise<void> {
+		const {local, redis, store} = this.#deps;
+		const batch = redis.pipeline();
+		let any = false;
+		for (const [id, owned] of this.#owned) {
+			const output = local.outputOf(id);
+			const attempt = [...local.ownTasks()].find(task => task.id === id)?.current;
+			if (!output || attempt === undefined) continue;
+			if (owned.sentFor !== attempt) {
+				// A new attempt starts a new stream.
+				batch.del(store.keys.tail(id));
+				owned.sentFor = attempt;
+				owned.sentLines = 0;
+			}
+			const fresh = Math.min(output.totalLines - (owned.sentLines ?? 0), tailCap);
+			if (fresh <= 0) continue;
+			for (const line of output.tail(fresh)) batch.xadd(store.keys.tail(id), 'MAXLEN', '~', tailCap, '*', 'line', line);
+			owned.sentLines = output.totalLines;
+			any = true;
+		}
+		if (any) await batch.exec();
+	}
+
+	#forget(id: string): void {
+		void this.#deps.redis.del(this.#deps.store.keys.tail(id)).catch(() => undefined);
+		this.#owned.delete(id);
+		this.#deps.local.release(id);
+		this.wake();
+	}
+}
