@@ -1,4 +1,5 @@
 import type {Snapshot} from '../engine/model/snapshot.js';
+import {machineLine} from '../engine/model/machine-text.js';
 import {taskStatuses} from '../engine/model/types.js';
 import {UsageError} from '../errors.js';
 import {computeStats} from '../stats/compute-stats.js';
@@ -79,6 +80,7 @@ export const run: CommandRun = async ctx => {
 		stateDir: config.stateDir,
 		dispatch: snapshot.dispatchPaused ? 'paused' : 'active',
 		slots: {busy: snapshot.busy, total: snapshot.concurrency},
+		...(snapshot.machines === undefined ? {} : {machine: snapshot.machine, machines: snapshot.machines}),
 		uptimeMs: live && snapshot.startedAt !== undefined ? snapshot.takenAt - snapshot.startedAt : undefined,
 		counts: {...snapshot.counts, blocked},
 		total: snapshot.tasks.length,
@@ -95,6 +97,7 @@ export const run: CommandRun = async ctx => {
 		`state       ${config.stateDir}`,
 		`dispatch    ${summary.dispatch}`,
 		`slots       ${snapshot.busy}/${snapshot.concurrency} busy`,
+		...(snapshot.machines ?? []).map((machine, index) => `${index === 0 ? 'machines   ' : '           '} ${machineLine(machine, snapshot.machine, snapshot.takenAt)}`),
 		`tasks       ${[...taskStatuses.map(status => [status, snapshot.counts[status]] as const), ['blocked', blocked] as const]
 			.filter(([, count]) => count > 0)
 			.map(([status, count]) => `${count} ${status}`)

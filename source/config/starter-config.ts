@@ -105,6 +105,21 @@ const settingSections: Section[] = [
 		],
 	},
 	{
+		doc: [
+			'Several machines, one queue: with `queue: redis://host:6379/0` (or --queue, ORCH_QUEUE), tasks live in',
+			'Redis (BullMQ) and every `orch start` there takes what it can run, each with its own concurrency and',
+			'agents. Each machine needs its own name. README: "Several machines". `orch doctor` checks the Redis.',
+		],
+		body: [
+			'# queue: redis://localhost:6379/0',
+			'fleet:',
+			'  # machine: build-1             # default: the host name',
+			'  lockDuration: 30s              # a task whose machine went quiet this long runs elsewhere',
+			'  stalledInterval: 30s           # how often each machine looks for such tasks',
+			'  rescore: 10s                   # how often the waiting tasks\' order is computed again (age)',
+		],
+	},
+	{
 		doc: ['What runs first: how much each factor counts in a task\'s score (higher runs first).'],
 		body: [
 			'priority:',

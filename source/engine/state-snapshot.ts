@@ -2,7 +2,7 @@
 import {buildSnapshot} from './build-snapshot.js';
 import {slotFacts} from './core/adapt.js';
 import {isActive, type CoreState} from './core/state.js';
-import {checkFacts, configFacts, type Snapshot} from './model/snapshot.js';
+import {checkFacts, configFacts, type Snapshot, type TaskView} from './model/snapshot.js';
 import {readTotals} from './model/totals.js';
 import type {OutputBuffer} from './output/output-buffer.js';
 import type {ViewOverlay} from './supervisor-deps.js';
@@ -30,5 +30,14 @@ export function snapshotOfState(state: CoreState, now: number, liveOutput: (task
 	});
 	if (!overlay) return snapshot;
 	// Slots are this machine's; the version moves with the queue's changes too (views skip a version they have).
-	return {...snapshot, ...overlay.facts(), busy: state.tasks.liveTasks().length, version: state.version + overlay.revision()};
+	const tasks = snapshot.tasks.map(task => (task.current === undefined || state.tasks.has(task.id) ? task : withRemoteTail(task, overlay)));
+	return {...snapshot, ...overlay.facts(), tasks, busy: state.tasks.liveTasks().length, version: state.version + overlay.revision()};
+}
+
+/** Lines of a task running elsewhere that views show (the Logs pane): the newest of those that reached here. */
+const remoteTailLines = 200;
+
+function withRemoteTail(task: TaskView, overlay: ViewOverlay): TaskView {
+	const lines = overlay.outputOf(task.id)?.tail(remoteTailLines);
+	return lines === undefined ? task : {...task, remoteTail: lines};
 }

@@ -2,12 +2,11 @@
 // second `orch start` under a name in use is refused.
 import os from 'node:os';
 import {OrchError} from '../errors.js';
+import {machineGoneMs} from '../engine/model/machine-text.js';
 import type {MachineInfo, Snapshot} from '../engine/model/snapshot.js';
 import type {FleetStore} from './fleet-store.js';
 
 export const heartbeatMs = 2000;
-/** A machine whose last heartbeat is older than this is gone (its name may be taken again). */
-export const goneAfterMs = 5 * heartbeatMs;
 
 export function machineInfo(name: string, snapshot: Snapshot, version: string, startedAt: number, now: number): MachineInfo {
 	return {
@@ -30,7 +29,8 @@ export async function claimName(store: FleetStore, name: string, now: number): P
 	if (json === null) return;
 	const other = JSON.parse(json) as MachineInfo;
 	const same = other.host === os.hostname() && other.pid === process.pid;
-	if (!same && now - other.heartbeatAt < goneAfterMs) {
+	// A machine gone quiet (engine/model/machine-text.ts) leaves its name free.
+	if (!same && now - other.heartbeatAt < machineGoneMs) {
 		throw new OrchError(
 			`machine name ${name} is in use on this queue by pid ${other.pid} on ${other.host} (heartbeat ${Math.round((now - other.heartbeatAt) / 1000)} s ago); give this one its own: fleet.machine in the config, --machine or ORCH_MACHINE`,
 		);

@@ -90,7 +90,7 @@ export function App({effects}: {effects: UiEffects}) {
 					layout={layout}
 					focus={ui.focus}
 					queue={{tasks: order, toRow, selected: Math.max(0, selectedIndex), filter: ui.filtering || ui.filter ? ui.filter : undefined}}
-					logs={{task: selected, attemptN: ui.attemptN, format: snapshot.agents.find(agent => agent.name === selected?.agent)?.output, ...logs.props}}
+					logs={{task: selected, attemptN: ui.attemptN, format: snapshot.agents.find(agent => agent.name === selected?.agent)?.output, machine: snapshot.machine, ...logs.props}}
 					health={snapshot.health}
 					stats={stats}
 				/>

@@ -6,6 +6,7 @@ import type {Snapshot} from '../engine/model/snapshot.js';
 import {AddTaskForm} from './overlays/AddTaskForm.js';
 import {ConfirmOverlay} from './overlays/ConfirmOverlay.js';
 import {HelpOverlay} from './overlays/HelpOverlay.js';
+import {MachinesOverlay} from './overlays/MachinesOverlay.js';
 import {QuitOverlay} from './overlays/QuitOverlay.js';
 import {DetailView} from './panes/DetailView.js';
 import type {UiEvent, UiState} from './ui-state.js';
@@ -39,6 +40,12 @@ export function Overlay({ui, snapshot, width, height, run, send}: OverlayProps) 
 			return (
 				<Centered width={width} height={height}>
 					<HelpOverlay width={width} height={height} />
+				</Centered>
+			);
+		case 'machines':
+			return (
+				<Centered width={width} height={height}>
+					<MachinesOverlay machines={snapshot.machines} self={snapshot.machine} now={snapshot.takenAt} width={width} height={height} />
 				</Centered>
 			);
 		case 'confirm':

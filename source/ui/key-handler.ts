@@ -61,6 +61,9 @@ function overlayKey(ctx: KeyContext, name: string): boolean {
 		case 'help':
 			if (name === 'escape' || name === '?' || name === 'q') send({type: 'close'});
 			return true;
+		case 'machines':
+			if (name === 'escape' || name === 'F' || name === 'q') send({type: 'close'});
+			return true;
 		case 'detail': {
 			const steps: Record<string, number> = {down: 1, j: 1, up: -1, k: -1, pagedown: 10, pageup: -10};
 			if (name === 'escape' || name === 'return' || name === 'q') send({type: 'close'});
@@ -185,6 +188,8 @@ export function handleKey(ctx: KeyContext, input: string, name: string): void {
 		}
 		case 'help':
 			return send({type: 'open', overlay: {kind: 'help'}});
+		case 'machines':
+			return send({type: 'open', overlay: {kind: 'machines'}});
 		case 'quit':
 			if (ctx.attached) return ctx.quit('detach');
 			if (ctx.snapshot.busy === 0) return ctx.quit('requeue');

@@ -32,6 +32,7 @@ export type Command =
 	| 'diff'
 	| 'tmuxFollow'
 	| 'help'
+	| 'machines'
 	| 'quit';
 
 export type Binding = {
@@ -129,6 +130,7 @@ export const bindings: readonly Binding[] = [
 	{keys: [']'], show: ']', label: 'next attempt', command: 'nextAttempt', panes: ['logs']},
 	{keys: ['o'], show: 'o', label: 'open the log in $PAGER', command: 'pager', panes: ['queue', 'logs']},
 	{keys: ['t'], show: 't', label: 'follow the log in a tmux split', command: 'tmuxFollow', panes: ['queue', 'logs']},
+	{keys: ['F'], show: 'F', label: 'machines serving the queue (queue: redis://…)', command: 'machines'},
 	{keys: ['?'], show: '?', label: 'help', command: 'help', footer: true},
 	{keys: ['q', 'ctrl-c'], show: 'q', label: 'quit', command: 'quit', footer: true},
 ];

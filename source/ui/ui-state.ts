@@ -7,6 +7,7 @@ import {paneOrder, type PaneId} from './layout.js';
 export type Overlay =
 	| {kind: 'none'}
 	| {kind: 'help'}
+	| {kind: 'machines'}
 	| {kind: 'detail'; taskId: string; scroll: number}
 	| {kind: 'confirm'; question: string; action: Action}
 	| {kind: 'quit'}

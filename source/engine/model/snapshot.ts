@@ -17,6 +17,8 @@ export type TaskView = Task & {
 	lastLine?: string;
 	/** Derived: its running agent waits on a person (its question, or what it was denied). */
 	needsYou?: string;
+	/** With a fleet queue: the newest lines of its attempt running on another machine (its log file is there). */
+	remoteTail?: string[];
 };
 
 export type HealthState = 'ok' | 'warn' | 'fail';

@@ -73,6 +73,7 @@ export function attemptLines(attempt: Attempt, task: TaskView, now: number): Det
 	const parts = [`#${attempt.n}`, `${looks.icon} ${looks.word}`];
 	if (attempt.exitCode !== undefined && attempt.exitCode !== null) parts.push(`exit ${attempt.exitCode}`);
 	if (attempt.signal) parts.push(`signal ${attempt.signal}`);
+	if (attempt.machine !== undefined) parts.push(`on ${attempt.machine}`);
 	const end = attempt.endedAt ?? (live ? now : undefined);
 	if (end !== undefined) parts.push(shortDuration(end - attempt.startedAt));
 	const stage = stagePart(attempt, live);
@@ -167,7 +168,9 @@ export function detailLines(task: TaskView, snapshot: Snapshot, width: number, p
 		for (const line of work) lines.push(...indented(line.text, line.tone));
 	}
 
-	const logs = [...new Set(task.attempts.flatMap(attempt => [attempt.logPath, ...(attempt.stageMs?.verify === undefined ? [] : [attempt.logPath.replace(/\.log$/, '.verify.log')])]))];
+	// With a fleet queue, a log is a file on the machine that ran the attempt.
+	const onMachine = (attempt: Attempt, file: string) => (attempt.machine === undefined ? file : `${attempt.machine}: ${file}`);
+	const logs = [...new Set(task.attempts.flatMap(attempt => [attempt.logPath, ...(attempt.stageMs?.verify === undefined ? [] : [attempt.logPath.replace(/\.log$/, '.verify.log')])].map(file => onMachine(attempt, file))))];
 	if (logs.length > 0) {
 		blank();
 		lines.push({text: 'Logs', tone: 'heading'});

@@ -16,6 +16,8 @@ export type LogsPaneProps = {
 	attemptN?: number;
 	/** Its agent's stream format: shown rendered for a person unless the scroll state says raw. */
 	format?: StreamFormat;
+	/** With a fleet queue, this machine's name: an attempt that ran on another keeps its log there. */
+	machine?: string;
 	width: number;
 	height: number;
 	focused: boolean;
@@ -49,7 +51,7 @@ export function logPosition(window: Pick<LogWindow, 'first' | 'end' | 'lineCount
 }
 
 /** The selected task's log, read from its file for the rows in view only; ends with the attempt's outcome. */
-export function LogsPane({task, attemptN, format, width, height, focused, scroll: kept, wrap = kept.wrap, onView}: LogsPaneProps) {
+export function LogsPane({task, attemptN, format, machine, width, height, focused, scroll: kept, wrap = kept.wrap, onView}: LogsPaneProps) {
 	const inner = frameInner(width, height);
 	const attempt = task ? pickAttempt(task, attemptN) : undefined;
 	const outcome = attempt ? outcomeLine(attempt) : undefined;
@@ -58,7 +60,8 @@ export function LogsPane({task, attemptN, format, width, height, focused, scroll
 	const verifying = attempt?.endedAt === undefined && attempt?.stage === 'verify';
 	const verify = useMemo(() => (attempt === undefined ? [] : verifyLogLines(attempt, verifyDone, verifying)), [attempt?.logPath, verifyDone, verifying]);
 	const extra = useMemo(() => [...verify, ...(outcome === undefined ? [] : [outcome])], [verify, outcome]);
-	const path = attempt?.logPath;
+	const elsewhere = attempt?.machine !== undefined && machine !== undefined && attempt.machine !== machine ? attempt.machine : undefined;
+	const path = elsewhere === undefined ? attempt?.logPath : undefined;
 	const scroll = scrollIn(kept, path);
 	const live = attempt !== undefined && attempt.endedAt === undefined;
 	const structured = format !== undefined && format !== 'text';
@@ -74,6 +77,7 @@ export function LogsPane({task, attemptN, format, width, height, focused, scroll
 	let body;
 	if (!task) body = notice('no task selected');
 	else if (!attempt) body = notice(`not started yet (${task.status.replace('_', ' ')})`);
+	else if (elsewhere !== undefined) body = remoteBody(task, attempt, elsewhere, outcome, inner, notice);
 	else if (window.error) body = notice(window.error, 'red');
 	else if (window.fileLines === 0 && !outcome) body = notice('no output yet');
 	else {
@@ -94,6 +98,22 @@ export function LogsPane({task, attemptN, format, width, height, focused, scroll
 		<PaneFrame title={title} info={info} focused={focused} width={width} height={height}>
 			{body}
 		</PaneFrame>
+	);
+}
+
+/** An attempt that ran on another machine: its live lines as they came through the queue, or where its log is. */
+function remoteBody(task: TaskView, attempt: Attempt, machine: string, outcome: string | undefined, inner: {width: number; height: number}, notice: (text: string, tone?: ColorName) => React.ReactNode) {
+	const live = attempt.endedAt === undefined;
+	const heading = live ? `running on ${machine}: its newest lines through the queue (the full log is there)` : `ran on ${machine}: its log is kept there (${attempt.logPath})`;
+	const lines = live ? (task.remoteTail ?? []).slice(-Math.max(0, inner.height - 1)) : [];
+	return (
+		<>
+			{notice(heading)}
+			{lines.map((line, index) => (
+				<Line key={index} width={inner.width} spans={{text: line}} />
+			))}
+			{outcome !== undefined && !live ? <Line width={inner.width} spans={rowSpan({line: 0, kind: 'extra', text: outcome}, attempt.outcome, outcome)} /> : null}
+		</>
 	);
 }
 
