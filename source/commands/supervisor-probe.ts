@@ -52,6 +52,13 @@ export async function readFileView(config: Config, now = Date.now()): Promise<Fi
 	const data = await readStateReadOnly(config.stateDir);
 	const lock = await readLock(config.stateDir);
 	const liveness = judgeLiveness(lock && {pid: lock.info.pid, alive: lock.alive, startedAt: lock.info.startedAt}, readHeartbeat(data.meta), now);
+	if (config.queue !== undefined) {
+		// The queue of record is Redis: its tasks, not the state file's (which keeps none), and its machines.
+		const {readFleet} = await import('../fleet/fleet-read.js');
+		const fleet = await readFleet(config.queue);
+		const snapshot = snapshotFromState(config, {...data, tasks: fleet.tasks}, now);
+		return {snapshot: {...snapshot, machines: fleet.machines, pid: liveness.state === 'stopped' ? 0 : liveness.pid}, liveness};
+	}
 	const snapshot = snapshotFromState(config, data, now);
 	return {snapshot: {...snapshot, pid: liveness.state === 'stopped' ? 0 : liveness.pid}, liveness};
 }

@@ -25,8 +25,15 @@ export class FleetControl {
 		readonly deps: IntakeDeps & {local: Supervisor; machine: string; subscriber: Redis; answerMs: number},
 	) {}
 
-	/** Listens for actions sent to this machine, and for the answers to those it sent. */
+	#listening: Promise<void> | undefined;
+
+	/** Listens for actions sent to this machine, and for the answers to those it sent (once; later calls share it). */
 	async listen(): Promise<void> {
+		this.#listening ??= this.#listen();
+		return this.#listening;
+	}
+
+	async #listen(): Promise<void> {
 		const {subscriber, store, machine, local} = this.deps;
 		const control = store.keys.control(machine);
 		const replies = store.keys.replies(machine);
@@ -52,6 +59,8 @@ export class FleetControl {
 	/** Sends an action to the machine that runs the task; its answer, or an error once it gave none in time. */
 	async ask(machine: string, action: Action): Promise<ActionResult> {
 		const {store} = this.deps;
+		// A command without a supervisor of its own (`orch kill` here, the task on another machine) hears the answer too.
+		await this.listen();
 		const request = randomUUID();
 		const answered = new Promise<ActionResult>((resolve, reject) => this.#pending.set(request, {resolve, reject}));
 		const listeners = await store.redis.publish(store.keys.control(machine), JSON.stringify({request, from: this.deps.machine, action}));

@@ -57,6 +57,8 @@ export function createFleetSupervisor(local: Supervisor, config: Config, parts: 
 
 	const dispatch = async (action: Action): Promise<ActionResult> => {
 		let result: ActionResult;
+		// A command without a supervisor of its own reads the queue first: ids and dependencies are checked against it.
+		if (startedAt === 0) await view.refresh();
 		if (action.type === 'enqueue') result = await addTasks(action.tasks, known(), deps);
 		else if ('id' in action && !owns(action.id)) result = await control.onTask(action);
 		else return local.dispatch(action);
