@@ -15,6 +15,7 @@ const benches = {
 	cli: () => import('./cli.mjs'),
 	scale: () => import('./scale.mjs'),
 	speedup: () => import('./speedup.mjs'),
+	fleet: () => import('./fleet.mjs'),
 };
 
 function pickBenches(argv) {
