@@ -7,6 +7,7 @@ import type {HealthState} from '../engine/model/snapshot.js';
 import type {Task} from '../engine/model/types.js';
 import {ConfigError, errorCode, StateError} from '../errors.js';
 import {agentsInUse, checkAgent, checkStateFile, resolveCommand} from '../health/basic-checks.js';
+import {checkRedis} from '../health/redis-check.js';
 import {formatLockTime, readLock, type LockStatus} from '../store/lock.js';
 import {LOCK_FILE} from '../store/state-dir.js';
 import {readStateReadOnly} from '../store/state-file.js';
@@ -67,6 +68,11 @@ export async function readTasks(stateDir: string): Promise<{tasks: readonly Task
 		// A state folder that cannot be read is the state folder check's to report.
 		return {tasks: []};
 	}
+}
+
+/** "queue": the Redis of `queue:` (or --queue, ORCH_QUEUE); none when orch runs on the state file alone. */
+export async function checkQueue(config: Pick<Config, 'queue'>): Promise<DoctorCheck[]> {
+	return config.queue ? [await checkRedis(config.queue)] : [];
 }
 
 type Found = 'folder' | 'other' | 'missing';

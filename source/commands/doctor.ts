@@ -4,20 +4,23 @@ import {builtInPresets} from '../config/presets.js';
 import type {Config} from '../config/schema.js';
 import {ConfigError} from '../errors.js';
 import type {CommandContext, CommandRun} from './context.js';
-import {checkAgents, checkLockFile, checkStateFolder, checkTool, configCheck, configErrorCheck, readTasks, tools, type DoctorCheck} from './doctor-checks.js';
+import {checkAgents, checkLockFile, checkQueue, checkStateFolder, checkTool, configCheck, configErrorCheck, readTasks, tools, type DoctorCheck} from './doctor-checks.js';
 import {configFlags, parseArgs} from './parse.js';
 import {loadCommandConfig} from './session.js';
 
 const help = `
-Usage: orch doctor [--json]
+Usage: orch doctor [--json] [--queue URL]
 
 Checks once, without starting a supervisor or taking the lock, what orch needs here: the config loads,
 the agents it uses can be started, the state folder takes writes (or can be created), who holds the
 lock (nobody, a running orch, or a stale lock a dead one left), and whether tmux and git are installed.
+With a queue (queue: in the config, --queue or ORCH_QUEUE), also that its Redis answers, is 6.2 or newer
+(BullMQ's floor), keeps tasks across its own restart (AOF on) and never evicts them (noeviction).
 Each line says ok, warn or fail, what it found, and for warn and fail what to do.
 
 Options
   --json               print the checks as a JSON array of {name, state, detail}
+  --queue URL          check this Redis (redis://host:port/db) as the queue, not the config's
   --config, -c FILE    config file
   --state-dir DIR      state folder
 
@@ -53,7 +56,7 @@ export function formatReport(checks: readonly DoctorCheck[]): string {
 export const exitCodeOf = (checks: readonly DoctorCheck[]): number => (checks.some(item => item.state === 'fail') ? 1 : 0);
 
 /** Every check in display order. A config that does not load leaves only the checks that need none. */
-export async function runDoctor(ctx: CommandContext, flags: {config?: string; stateDir?: string}): Promise<DoctorCheck[]> {
+export async function runDoctor(ctx: CommandContext, flags: {config?: string; stateDir?: string; queue?: string}): Promise<DoctorCheck[]> {
 	let config: Config | undefined;
 	let first: DoctorCheck;
 	try {
@@ -65,6 +68,7 @@ export async function runDoctor(ctx: CommandContext, flags: {config?: string; st
 	}
 	const toolChecks = Promise.all(tools.map(async tool => checkTool(tool, ctx.env, ctx.cwd)));
 	if (!config) return [first, ...(await toolChecks)];
+	const queue = checkQueue(config);
 	const {tasks, problem} = await readTasks(config.stateDir);
 	const [agents, stateFolder, lock] = await Promise.all([
 		checkAgents(config, tasks, builtInPresets(), ctx.env),
@@ -73,11 +77,11 @@ export async function runDoctor(ctx: CommandContext, flags: {config?: string; st
 	]);
 	// An agent CLI whose last run said it is not set up (not logged in, no key).
 	const notSetUp = setupChecks(tasks, Date.now()).map(({name, state, detail}) => ({name, state, detail}));
-	return [first, ...agents, ...notSetUp, stateFolder, ...(problem ? [problem] : []), lock, ...(await toolChecks)];
+	return [first, ...(await queue), ...agents, ...notSetUp, stateFolder, ...(problem ? [problem] : []), lock, ...(await toolChecks)];
 }
 
 export const run: CommandRun = async ctx => {
-	const cli = parseArgs(ctx, help, {...configFlags, json: {type: 'boolean'}});
+	const cli = parseArgs(ctx, help, {...configFlags, json: {type: 'boolean'}, queue: {type: 'string'}});
 	if (!cli) return 0;
 	const checks = await runDoctor(ctx, cli.flags);
 	ctx.stdout.write(cli.flags.json ? `${JSON.stringify(checks, null, 2)}\n` : formatReport(checks));

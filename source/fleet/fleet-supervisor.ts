@@ -5,6 +5,7 @@ import os from 'node:os';
 import type {Redis} from 'ioredis';
 import type {Config} from '../config/schema.js';
 import {OrchError} from '../errors.js';
+import {maskUrl} from '../health/redis-check.js';
 import type {Action, ActionResult} from '../engine/model/actions.js';
 import {intakeKey} from '../engine/model/intake-ledger.js';
 import {isFinal, type Task} from '../engine/model/types.js';
@@ -23,9 +24,6 @@ export type FleetParts = {store: FleetStore; view: FleetView; machine: string; s
 /** The machine's name in the fleet: the config's, else the host's. */
 export const machineName = (config: Pick<Config, 'fleet'>): string => config.fleet.machine ?? os.hostname().replace(/[^\w.@-]/g, '-').slice(0, 64);
 
-/** The queue's address as it may be shown: without a password. */
-export const shownUrl = (url: string): string => url.replace(/\/\/([^@/]*)@/, '//***@');
-
 /** Connects to the queue's Redis; a clear error when it does not answer. */
 export async function connectFleet(url: string, machine: string, timeoutMs = 5000): Promise<{redis: Redis; subscriber: Redis}> {
 	const redis = connectRedis(url, `orch:${machine}`);
@@ -37,7 +35,7 @@ export async function connectFleet(url: string, machine: string, timeoutMs = 500
 	} catch (error) {
 		redis.disconnect();
 		subscriber.disconnect();
-		throw new OrchError(`the queue at ${shownUrl(url)} cannot be reached (${(error as Error).message}); start Redis there, or fix queue: in the config (--queue, ORCH_QUEUE). \`orch doctor\` checks it`);
+		throw new OrchError(`the queue at ${maskUrl(url)} cannot be reached (${(error as Error).message}); start Redis there, or fix queue: in the config (--queue, ORCH_QUEUE). \`orch doctor\` checks it`);
 	}
 	return {redis, subscriber};
 }
