@@ -7,6 +7,7 @@ import type {HealthCheck, Snapshot} from './model/snapshot.js';
 import type {StateData} from './model/state-data.js';
 import type {OutputBuffer} from './output/output-buffer.js';
 import type {Task, TaskLookup} from './model/types.js';
+import type {FleetReport} from './core/state.js';
 import type {Reap} from './run/recovery.js';
 import type {Runner} from './run/run-port.js';
 import type {HookPort} from './hook-port.js';
@@ -91,5 +92,7 @@ export interface Supervisor {
 	adopt(task: Task): Promise<void>;
 	/** With a fleet queue: a settled task the queue has recorded leaves this machine's state. */
 	release(taskId: string): void;
+	/** With a fleet queue: what the other machines spent today and their breakers. */
+	reportFleet(report: FleetReport): void;
 	readonly failedThisRun: number;
 }

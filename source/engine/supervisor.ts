@@ -3,7 +3,7 @@
 import {randomBytes} from 'node:crypto';
 import {snapshotOfState} from './state-snapshot.js';
 import type {Effect, Input, TimerId} from './core/io.js';
-import {createCoreState, toStateData, type CoreState} from './core/state.js';
+import {createCoreState, toStateData, type CoreState, type FleetReport} from './core/state.js';
 import {step} from './core/step.js';
 import {LiveAttempts} from './live-attempts.js';
 import {stateTagOf} from './run/recovery.js';
@@ -127,6 +127,10 @@ class Interpreter implements Supervisor {
 
 	release(taskId: string): void {
 		this.#report({kind: 'release', taskId});
+	}
+
+	reportFleet(report: FleetReport): void {
+		this.#report({kind: 'fleet-report', report});
 	}
 
 	get failedThisRun(): number {

@@ -27,6 +27,8 @@ export type RunnerDeps = {
 };
 
 const idlePollMs = 250;
+/** At most this many times its slots in tasks held (running, waiting out a backoff, held by a breaker). */
+const holdingFactor = 3;
 /** How often the new lines of running tasks go to their streams in Redis (other machines' Logs panes read them). */
 const tailEveryMs = 300;
 const tailCap = 500;
@@ -121,10 +123,18 @@ export class FleetRunner {
 		return worker;
 	}
 
+	/**
+	 * Slots for more tasks: those held run or are about to start. One waiting out a backoff or held by a
+	 * breaker takes none, but a machine holds at most a few times its slots in all.
+	 */
 	#freeSlots(): number {
 		const snapshot = this.#deps.local.getSnapshot();
 		if (!snapshot.running || snapshot.stopping || snapshot.dispatchPaused) return 0;
-		return snapshot.concurrency - this.#owned.size;
+		let busy = 0;
+		for (const task of this.#deps.local.ownTasks()) {
+			if (this.#owned.has(task.id) && (task.current !== undefined || (task.status === 'queued' && !task.reason?.startsWith('held:')))) busy++;
+		}
+		return Math.min(snapshot.concurrency - busy, holdingFactor * snapshot.concurrency - this.#owned.size);
 	}
 
 	async #fetchLoop(): Promise<void> {

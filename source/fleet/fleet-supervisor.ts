@@ -12,12 +12,16 @@ import {isFinal, type Task} from '../engine/model/types.js';
 import type {Supervisor} from '../engine/supervisor.js';
 import {dependencyState} from '../engine/schedule/queue.js';
 import {FleetControl} from './fleet-control.js';
+import {shareFacts} from './fleet-facts.js';
 import {addTasks, releaseDependents, rescore, type IntakeDeps} from './fleet-intake.js';
 import {FleetQueue} from './fleet-queue.js';
 import {FleetRunner} from './fleet-runner.js';
 import {connectRedis, FleetStore} from './fleet-store.js';
 import type {FleetView} from './fleet-view.js';
 import {beat, claimName, heartbeatMs, leave, machineInfo} from './machines.js';
+
+/** How often a machine shares what it spent and its breakers. */
+const factsEveryMs = 1000;
 
 export type FleetParts = {store: FleetStore; view: FleetView; machine: string; subscriber: Redis};
 
@@ -49,6 +53,7 @@ export function createFleetSupervisor(local: Supervisor, config: Config, parts: 
 	const owns = (id: string) => [...local.ownTasks()].some(task => task.id === id);
 	const known = () => view.tasks(tableOf(local.ownTasks()));
 	let timers: NodeJS.Timeout[] = [];
+	let stopSharing = () => undefined as void;
 	let startedAt = 0;
 	let stopping: Promise<void> | undefined;
 	const heartbeat = async () => beat(store, machineInfo(machine, local.getSnapshot(), version, startedAt, Date.now()));
@@ -74,6 +79,7 @@ export function createFleetSupervisor(local: Supervisor, config: Config, parts: 
 			await view.start(300);
 			await heartbeat();
 			await runner.start();
+			stopSharing = shareFacts(store, machine, local, factsEveryMs);
 			timers = [
 				setInterval(() => void heartbeat().catch(() => undefined), heartbeatMs),
 				setInterval(() => void rescore(known(), deps, config.fleet.rescore, machine).catch(() => undefined), config.fleet.rescore),
@@ -85,6 +91,7 @@ export function createFleetSupervisor(local: Supervisor, config: Config, parts: 
 				await local.stop(graceMs);
 				await runner.handBack();
 				for (const timer of timers) clearInterval(timer);
+				stopSharing();
 				view.stop();
 				await leave(store, machine).catch(() => undefined);
 				await runner.close();
@@ -119,6 +126,7 @@ export function createFleetSupervisor(local: Supervisor, config: Config, parts: 
 		ownTasks: () => local.ownTasks(),
 		adopt: async task => local.adopt(task),
 		release: taskId => local.release(taskId),
+		reportFleet: report => local.reportFleet(report),
 		get failedThisRun() {
 			return local.failedThisRun;
 		},

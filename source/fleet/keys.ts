@@ -26,6 +26,6 @@ export const fleetKeys = (prefix: string) => ({
 	tail: (taskId: string) => `${prefix}:tail:${taskId}`,
 	/** One machine at a time computes the waiting tasks' order again. */
 	rescoreLock: `${prefix}:rescore-lock`,
-	/** The day's spend across the fleet (hash: usd, tokens). */
-	spend: (day: string) => `${prefix}:spend:${day}`,
+	/** Hash: machine name → what it spent today and its breakers (JSON): budgets and breakers count across the fleet. */
+	facts: `${prefix}:facts`,
 });

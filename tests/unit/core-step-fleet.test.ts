@@ -1,7 +1,9 @@
 // The core's fleet inputs as (state, input) → (state, effects) rows: a task the queue hands over
 // (`adopt`), and a settled one it has recorded (`release`).
 import {describe, expect, it} from 'vitest';
-import {given, kinds, run, taskIn} from '../helpers/core.js';
+import {clockOf} from '../../source/engine/model/breakers.js';
+import {dayOf} from '../../source/engine/model/spend.js';
+import {given, kinds, now, run, taskIn} from '../helpers/core.js';
 import {makeTask, runningTask} from '../helpers/tasks.js';
 
 const interrupted = {id: 'x1', n: 1, startedAt: 1000, endedAt: 2000, outcome: 'interrupted' as const, logPath: '/l/x1.log', machine: 'beta'};
@@ -54,5 +56,37 @@ describe('release', () => {
 
 	it('an unknown id is nothing to do', () => {
 		expect(run(given(), {kind: 'release', taskId: 'nope'}).effects).toEqual([]);
+	});
+});
+
+describe('fleet-report: budgets and breakers across the fleet', () => {
+	const trigger = {kind: 'trigger' as const, name: 'lint', key: 'src/a.js'};
+	const queued = (id: string) => makeTask({id, agent: 'fake', source: trigger});
+
+	it("the other machines' spend counts toward the day's budget: nothing more starts", () => {
+		const before = given({tasks: [queued('t1')], phase: 'idle', config: {budget: {perDay: {usd: 1}}}});
+		const day = dayOf(now);
+		const own = {...before, meta: {...before.meta, spend: {day, usd: 0.4, tokens: 0}}};
+		const {state, effects} = run({...own, phase: 'running'}, {kind: 'fleet-report', report: {spend: {day, usd: 0.7, tokens: 0}, breakers: {}}});
+		expect(taskIn(state, 't1').status).toBe('queued');
+		expect(state.budgetHeld).toMatch(/^the day's budget is spent \(\$1\.10 of \$1\.00\)/);
+		expect(kinds(effects)).toContain('emit:budget.spent');
+		// Without the others' spend, the same state starts it.
+		expect(taskIn(run({...own, phase: 'running'}, {kind: 'health', checks: []}).state, 't1').status).toBe('running');
+	});
+
+	it("another machine's open breaker holds this machine's tasks of that key until its retry", () => {
+		const report = {breakers: {'src/a.js': {failures: [now - 3, now - 2, now - 1], state: 'open' as const, openedAt: now - 1, retryAt: now + 60_000}}};
+		const {state, effects} = run(given({tasks: [queued('t1')]}), {kind: 'fleet-report', report});
+		expect(taskIn(state, 't1')).toMatchObject({status: 'queued', reason: `held: breaker open for src/a.js: 3 failures in 1 h; next try ${clockOf(now + 60_000)}`});
+		expect(effects).toContainEqual({kind: 'arm', timer: 'release', at: now + 60_000});
+	});
+
+	it("a failure here counts with the other machines' failures of the key: the third one in the fleet opens it", () => {
+		const failing = makeTask({id: 't3', agent: 'fake', source: trigger, status: 'running', current: 'a', budgetUsed: 1, attempts: [{id: 'a', n: 1, startedAt: 1, logPath: '/x'}], maxAttempts: 1});
+		const withReport = {...given({tasks: [failing]}), fleet: {breakers: {'src/a.js': {failures: [now - 2000, now - 1000], state: 'closed' as const}}}};
+		const {state, effects} = run(withReport, {kind: 'stage-done', taskId: 't3', attemptId: 'a', result: {stage: 'agent', exit: {exitCode: 1, signal: null}}});
+		expect(state.meta.breakers).toEqual({'src/a.js': {failures: [now - 2000, now - 1000, now], state: 'open', openedAt: now, retryAt: now + 900_000}});
+		expect(kinds(effects)).toContain('emit:breaker.opened');
 	});
 });

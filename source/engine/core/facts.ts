@@ -1,7 +1,7 @@
 // What an agent's stream tells while it runs: the attempt's facts (tokens, cost, session, result), the
 // day's spend, a budget passed, a person needed, a CLI that is not set up.
 import {currentAttempt, type Task} from '../model/types.js';
-import {addSpend, dayBudgetSpent, overLimit, priced, tokensOf, type DaySpend} from '../model/spend.js';
+import {addSpend, dayBudgetSpent, overLimit, priced, sumSpend, tokensOf, type DaySpend} from '../model/spend.js';
 import type {AgentFacts} from '../output/streams/stream-types.js';
 import {stopAttempt} from './attempts.js';
 import type {CoreState} from './state.js';
@@ -37,6 +37,6 @@ export function setupFailed(turn: Turn, taskId: string, attemptId: string, messa
 
 /** Why the day's budget holds dispatching, if it does; the release timer then wakes it the next day. */
 export function dayBudgetHold(turn: Turn): string | undefined {
-	return dayBudgetSpent(turn.config.budget.perDay, spendOf(turn.state), turn.now);
+	return dayBudgetSpent(turn.config.budget.perDay, sumSpend(spendOf(turn.state), turn.state.fleet?.spend, turn.now), turn.now);
 }
 

@@ -9,7 +9,7 @@ import type {StreamSpec} from '../output/streams/stream-watch.js';
 import type {AgentFacts} from '../output/streams/stream-types.js';
 import type {RunResult, RunSpec} from '../run/run-port.js';
 import type {FinishResult, FinishSpec, MergeResult, MergeSpec, PrepareResult, PrepareSpec, RecoverSpec, RemoveResult, RemoveSpec} from '../workspace-port.js';
-import type {CoreState} from './state.js';
+import type {CoreState, FleetReport} from './state.js';
 
 export type {StageName} from '../model/types.js';
 
@@ -74,7 +74,9 @@ export type Input =
 	/** The fleet's queue gave this machine a task to run (fleet/). */
 	| {kind: 'adopt'; task: Task}
 	/** A settled task the fleet's queue has recorded: it leaves this machine's state. */
-	| {kind: 'release'; taskId: string};
+	| {kind: 'release'; taskId: string}
+	/** What the other machines of the fleet spent today and their breakers: budgets and breakers count across the fleet. */
+	| {kind: 'fleet-report'; report: FleetReport};
 
 export type Effect =
 	/** The persisted state changed: written within ~25 ms, together with other changes. */

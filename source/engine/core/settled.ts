@@ -8,6 +8,7 @@ import {
 	nextRelease,
 	probeGone,
 	clockOf,
+	withFleet,
 	type Breaker,
 	type Breakers,
 	type RateLimitPauses,
@@ -20,6 +21,15 @@ import type {Turn} from './turn.js';
 
 export const breakersOf = (state: Pick<CoreState, 'meta'>): Breakers => (state.meta.breakers ?? {}) as Breakers;
 export const pausesOf = (state: Pick<CoreState, 'meta'>): RateLimitPauses => (state.meta.rateLimits ?? {}) as RateLimitPauses;
+
+/** This machine's breakers as the fleet's other machines' make them (model/breakers.ts withFleet). */
+function fleetBreakersOf(state: Pick<CoreState, 'meta' | 'fleet'>, now: number): Breakers {
+	const own = breakersOf(state);
+	const others = state.fleet?.breakers;
+	if (!others || Object.keys(others).length === 0) return own;
+	const keys = new Set([...Object.keys(own), ...Object.keys(others)]);
+	return Object.fromEntries([...keys].map(key => [key, withFleet(own[key], others[key], now)!]));
+}
 
 function setBreaker(turn: Turn, key: string, breaker: Breaker | undefined): void {
 	const {[key]: _old, ...rest} = breakersOf(turn.state);
@@ -34,7 +44,8 @@ function tendBreaker(turn: Turn, task: Task): void {
 	if (key === undefined || config.failures === 0) return;
 	const before = breakersOf(turn.state)[key];
 	if (task.status === 'failed') {
-		const {breaker, opened} = breakerFailed(before, turn.now, config);
+		// The other machines' failures of the key count too.
+		const {breaker, opened} = breakerFailed(withFleet(before, turn.state.fleet?.breakers[key], turn.now), turn.now, config);
 		setBreaker(turn, key, breaker);
 		if (!opened) return;
 		turn.set({meta: {...turn.state.meta, breakerOpenings: ((turn.state.meta.breakerOpenings as number | undefined) ?? 0) + 1}});
@@ -66,9 +77,9 @@ export function afterSettled(turn: Turn): void {
  * (no function) when nothing holds anything.
  */
 export function holdsOf(turn: Turn): ((task: Task) => string | undefined) | undefined {
-	const breakers = breakersOf(turn.state);
-	const pauses = pausesOf(turn.state);
 	const {now} = turn;
+	const breakers = fleetBreakersOf(turn.state, now);
+	const pauses = pausesOf(turn.state);
 	const config = turn.config.breaker;
 	const anyBreaker = Object.values(breakers).some(breaker => breaker.state !== 'closed');
 	const anyPause = Object.values(pauses).some(pause => pause.until > now);
@@ -93,7 +104,7 @@ export function startedThrough(turn: Turn, task: Task): void {
 
 /** The release timer follows the earliest end of a breaker's cooldown or an agent's pause. */
 export function armRelease(turn: Turn): void {
-	const released = nextRelease(breakersOf(turn.state), pausesOf(turn.state), turn.now);
+	const released = nextRelease(fleetBreakersOf(turn.state, turn.now), pausesOf(turn.state), turn.now);
 	// The day's budget lets go at the start of the next day.
 	const at = turn.state.budgetHeld === undefined ? released : Math.min(released ?? Infinity, nextDayAt(turn.now));
 	if (at === turn.state.releaseAt) return;

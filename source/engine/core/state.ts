@@ -2,7 +2,9 @@
 // current one; views, the store and the tests read it.
 import type {Config} from '../../config/schema.js';
 import {ledgerData, ledgerOf, type IntakeLedger} from '../model/intake-ledger.js';
+import type {Breakers} from '../model/breakers.js';
 import type {HealthCheck} from '../model/snapshot.js';
+import type {DaySpend} from '../model/spend.js';
 import {STATE_VERSION, type StateData} from '../model/state-data.js';
 import {emptyTotals, type Totals} from '../model/totals.js';
 import type {RankContext} from '../schedule/queue.js';
@@ -64,6 +66,8 @@ export type CoreState = {
 	readonly lastAssigned?: string;
 	/** Why the day's budget holds dispatching, while it does. */
 	readonly budgetHeld?: string;
+	/** With a fleet queue: what the other machines spent today and their breakers (fleet/fleet-runner.ts reports them). */
+	readonly fleet?: FleetReport;
 	/** Result hooks under way: whenIdle() waits for them. */
 	readonly hooksRunning: number;
 	/** The random generator's state (rng.ts). */
@@ -71,6 +75,8 @@ export type CoreState = {
 	/** Bumped by every change views can see. */
 	readonly version: number;
 };
+
+export type FleetReport = {spend?: DaySpend; breakers: Breakers};
 
 export function createCoreState(data: StateData, config: Config, options: CoreOptions, seed: number): CoreState {
 	return {

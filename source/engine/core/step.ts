@@ -63,6 +63,8 @@ function handle(turn: Turn, input: Input): void {
 			return adopt(turn, input.task);
 		case 'release':
 			return release(turn, input.taskId);
+		case 'fleet-report':
+			return turn.set({fleet: input.report}); // the pump holds or lets go what it changes
 	}
 }
 

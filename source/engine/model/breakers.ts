@@ -98,6 +98,33 @@ export function rateLimitPause(before: RateLimitPause | undefined, now: number, 
 	return {until: now + Math.min(limit.max, limit.backoff * 2 ** (hits - 1)), hits};
 }
 
+/**
+ * Several machines on one queue each keep their own breakers. Another machine's breaker for the same key
+ * as this one sees it: the failures of both count (each once); an open one there holds the key here too
+ * until its retry. Its half-open probe is its own: here the key then counts as closed.
+ */
+export function withFleet(own: Breaker | undefined, other: Breaker | undefined, now: number): Breaker | undefined {
+	if (!other) return own;
+	const failures = [...new Set([...(own?.failures ?? []), ...other.failures])].sort((a, b) => a - b);
+	if (own && own.state !== 'closed') return {...own, failures};
+	if (other.state === 'open' && (other.retryAt ?? 0) > now) return {failures, state: 'open', openedAt: other.openedAt, retryAt: other.retryAt};
+	return {...(own ?? {}), failures, state: 'closed'};
+}
+
+/** The other machines' breakers as one: per key, every failure once, and the latest open one. */
+export function mergeFleetBreakers(machines: readonly Breakers[], now: number): Breakers {
+	const merged: Record<string, Breaker> = {};
+	for (const breakers of machines) {
+		for (const [key, breaker] of Object.entries(breakers)) {
+			const before = merged[key];
+			const open = [before, breaker].filter(each => each?.state === 'open' && (each.retryAt ?? 0) > now).sort((a, b) => b!.retryAt! - a!.retryAt!)[0];
+			const failures = [...new Set([...(before?.failures ?? []), ...breaker.failures])].sort((a, b) => a - b);
+			merged[key] = open ? {failures, state: 'open', openedAt: open.openedAt, retryAt: open.retryAt} : {failures, state: 'closed'};
+		}
+	}
+	return merged;
+}
+
 /** The earliest moment something held may go (a breaker's retry, an agent's pause over), if any. */
 export function nextRelease(breakers: Breakers, pauses: RateLimitPauses, now: number): number | undefined {
 	let next = Infinity;

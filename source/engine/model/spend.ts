@@ -42,6 +42,14 @@ export function addSpend(spend: DaySpend | undefined, before: AgentFacts | undef
 	return usd === 0 && tokens === 0 ? base : {day, usd: Math.max(0, base.usd + usd), tokens: Math.max(0, base.tokens + tokens)};
 }
 
+/** Two spends of the same day as one (this machine's and the other machines' of a fleet); another day's counts nothing. */
+export function sumSpend(a: DaySpend | undefined, b: DaySpend | undefined, now: number): DaySpend | undefined {
+	const day = dayOf(now);
+	const today = [a, b].filter((spend): spend is DaySpend => spend?.day === day);
+	if (today.length === 0) return undefined;
+	return {day, usd: today.reduce((sum, spend) => sum + spend.usd, 0), tokens: today.reduce((sum, spend) => sum + spend.tokens, 0)};
+}
+
 /** What a task's attempts cost in all, when any of them reported a cost (`~`: estimated from tokens). */
 export function taskCost(task: {attempts: ReadonlyArray<{facts?: AgentFacts}>}): {usd: number; estimated: boolean} | undefined {
 	let usd: number | undefined;
