@@ -10,6 +10,7 @@ import {isFinal, type Task} from '../engine/model/types.js';
 import type {Supervisor} from '../engine/supervisor.js';
 import type {FleetQueue, JobData} from './fleet-queue.js';
 import type {FleetStore} from './fleet-store.js';
+import {stamped} from './fleet-view.js';
 import {queueName, serves} from './routes.js';
 
 type Owned = {route: string; job: Job<JobData>; token: string; worker: Worker<JobData>; after: string[]; pushed?: Task; lost?: boolean; settling?: boolean; sentLines?: number; sentFor?: string};
@@ -241,7 +242,7 @@ export class FleetRunner {
 			}
 			if (owned.pushed === task) continue;
 			owned.pushed = task;
-			const record: Task = {...task, after: owned.after, attempts: task.attempts.map(attempt => (attempt.machine === undefined ? {...attempt, machine} : attempt))};
+			const record: Task = {...stamped(task, machine), after: owned.after};
 			changed.push(record);
 			if (isFinal(task)) {
 				owned.settling = true;

@@ -9,6 +9,19 @@ import type {FleetStore} from './fleet-store.js';
 
 const tailLines = 500;
 
+const stampedTasks = new WeakMap<Task, Task>();
+
+/** The task with its attempts marked as run on this machine (its own supervisor does not know machines). */
+export function stamped(task: Task, machine: string): Task {
+	if (task.attempts.every(attempt => attempt.machine !== undefined)) return task;
+	let marked = stampedTasks.get(task);
+	if (!marked) {
+		marked = {...task, attempts: task.attempts.map(attempt => (attempt.machine === undefined ? {...attempt, machine} : attempt))};
+		stampedTasks.set(task, marked);
+	}
+	return marked;
+}
+
 export class FleetView implements ViewOverlay {
 	readonly #store: FleetStore;
 	readonly #machine: string;
@@ -75,7 +88,7 @@ export class FleetView implements ViewOverlay {
 		if (this.#merged?.own === own && this.#merged.changes === this.#changes) return this.#merged.tasks;
 		const tasks = new Map(this.#records);
 		// This machine's own tasks are fresher than their records: it writes those.
-		for (const task of own.values()) tasks.set(task.id, task);
+		for (const task of own.values()) tasks.set(task.id, stamped(task, this.#machine));
 		this.#merged = {own, changes: this.#changes, tasks};
 		return tasks;
 	}

@@ -1,0 +1,104 @@
+// Actions on a fleet's tasks from any machine, and what each machine may run: real `orch start`
+// processes on a real redis-server.
+import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {fleetTasks, makeMachine, readSpans, type Machine} from '../helpers/fleet.js';
+import {fixture, orch, writeConfig} from '../helpers/orch.js';
+import {hasRedis, startRedis, type RedisServer} from '../helpers/redis-server.js';
+import {waitFor} from '../helpers/wait-for.js';
+
+let redis: RedisServer;
+let machines: Machine[] = [];
+const cleanups: Array<() => Promise<void>> = [];
+
+beforeEach(async () => {
+	redis = await startRedis();
+});
+
+afterEach(async () => {
+	for (const machine of machines) machine.supervisor.process.kill('SIGTERM');
+	await Promise.all(machines.map(async machine => machine.supervisor.process));
+	machines = [];
+	await Promise.all(cleanups.splice(0).map(async cleanup => cleanup()));
+	await redis.dispose();
+});
+
+async function machine(name: string, concurrency: number, ms: number, extra: Record<string, unknown> = {}) {
+	const made = await makeMachine(redis.url, name, concurrency, ms, extra);
+	cleanups.push(made.cleanup);
+	return made;
+}
+
+const statusOf = async (dir: string, id: string) => (await fleetTasks(dir)).find(task => task.id === id);
+
+describe.skipIf(!hasRedis)('a fleet: actions from any machine, tasks where they can run', () => {
+	it('a machine takes only tasks whose agent it has', async () => {
+		// Given alpha with a `special` profile beside `span`, and beta with `span` only
+		const alpha = await machine('alpha', 2, 50);
+		const beta = await machine('beta', 2, 50);
+		const specialArgs = {command: process.execPath, args: [fixture('fleet-span.js'), alpha.spans, '50']};
+		const {machineConfig} = await import('../helpers/fleet.js');
+		const alphaConfig = machineConfig(redis.url, 'alpha', alpha.dir, 2, 50);
+		await writeConfig(alpha.dir, {...alphaConfig, agents: {...alphaConfig.agents, special: specialArgs}});
+		machines = [alpha.start(), beta.start()];
+
+		// When tasks for each are added
+		const tasks = [...Array.from({length: 6}, (_, i) => ({id: `s${i}`, prompt: 'x', agent: 'special'})), ...Array.from({length: 6}, (_, i) => ({id: `n${i}`, prompt: 'x'}))];
+		const added = await orch(alpha.dir, ['add', '--from', '-'], {input: JSON.stringify(tasks)});
+		expect(added.exitCode).toBe(0);
+
+		// Then the special ones all ran on alpha; beta took its share of the rest
+		const done = await waitFor(async () => {
+			const all = await fleetTasks(beta.dir);
+			return all.length === 12 && all.every(task => task.status === 'succeeded') ? all : undefined;
+		}, {timeout: 30_000, interval: 200, message: '12 tasks succeeded'});
+		for (const task of done.filter(each => each.id.startsWith('s'))) expect(task.attempts.map(attempt => attempt.machine)).toEqual(['alpha']);
+		expect((await readSpans(beta.spans)).filter(span => span.event === 'end').every(span => span.task.startsWith('n'))).toBe(true);
+	}, 60_000);
+
+	it('kill, cancel, priority, pause and retry from one machine reach the task wherever it is', async () => {
+		// Given two machines with one slot each, busy with 20 s tasks, and three more waiting
+		const alpha = await machine('alpha', 1, 20_000);
+		const beta = await machine('beta', 1, 20_000);
+		machines = [alpha.start(), beta.start()];
+		await orch(alpha.dir, ['add', '--from', '-'], {input: JSON.stringify(['a', 'b', 'c', 'd', 'e'].map(id => ({id, prompt: id, priority: id === 'a' || id === 'b' ? 9 : 0})))});
+		await waitFor(async () => (await fleetTasks(alpha.dir)).filter(task => task.status === 'running').length === 2, {timeout: 20_000, interval: 100, message: 'a and b running'});
+		const onAlpha = (await fleetTasks(alpha.dir)).find(task => task.status === 'running' && task.attempts.at(-1)?.machine === 'alpha')!;
+
+		// When beta kills the task that runs on alpha
+		const killed = await orch(beta.dir, ['kill', onAlpha.id]);
+		expect(killed.stderr).toBe('');
+		expect(killed.exitCode).toBe(0);
+		// Then it ends killed, on alpha, and alpha starts the next waiting task
+		expect(await statusOf(beta.dir, onAlpha.id)).toMatchObject({status: 'failed', attempts: [{machine: 'alpha', outcome: 'killed'}]});
+
+		// And beta cancels a waiting task, raises another, and holds the third: the queue's records say so
+		await waitFor(async () => (await fleetTasks(alpha.dir)).filter(task => task.status === 'running').length === 2, {timeout: 10_000, interval: 100, message: 'two running again'});
+		const waiting = (await fleetTasks(beta.dir)).filter(task => task.status === 'queued').map(task => task.id);
+		expect(waiting).toHaveLength(2);
+		const [first, second] = waiting as [string, string];
+		expect((await orch(beta.dir, ['cancel', first])).exitCode).toBe(0);
+		expect((await orch(alpha.dir, ['prio', second, '7'])).exitCode).toBe(0);
+		expect((await orch(beta.dir, ['pause', second])).exitCode).toBe(0);
+		expect(await statusOf(alpha.dir, first)).toMatchObject({status: 'cancelled'});
+		expect(await statusOf(alpha.dir, second)).toMatchObject({status: 'paused', priority: 7});
+
+		// And a person's retry of the killed task runs it again, as a second attempt
+		expect((await orch(beta.dir, ['retry', onAlpha.id])).exitCode).toBe(0);
+		expect(await statusOf(beta.dir, onAlpha.id)).toMatchObject({status: 'queued'});
+		// An action on an unknown id says so
+		const unknown = await orch(beta.dir, ['kill', 'nope']);
+		expect(unknown.exitCode).not.toBe(0);
+		expect(unknown.stderr).toMatch(/nope/);
+	}, 90_000);
+
+	it('a queue that cannot be reached: orch start says where and what to do', async () => {
+		const alone = await machine('alone', 1, 50);
+		await writeConfig(alone.dir, {queue: 'redis://127.0.0.1:1/0', fleet: {machine: 'alone'}});
+		const started = await orch(alone.dir, ['start', '--headless']);
+		expect(started.exitCode).not.toBe(0);
+		expect(started.stderr).toMatch(/the queue at redis:\/\/127\.0\.0\.1:1\/0 cannot be reached .*start Redis there, or fix queue: in the config/);
+		const bad = await orch(alone.dir, ['start', '--headless', '--queue', 'http://x']);
+		expect(bad.exitCode).toBe(2);
+		expect(bad.stderr).toMatch(/--queue \(or ORCH_QUEUE\): expected a Redis address such as redis:\/\/localhost:6379\/0, found "http:\/\/x"/);
+	}, 30_000);
+});
