@@ -77,7 +77,7 @@ export class FleetQueue {
 		const found: Array<{route: string; id: string; priority: number}> = [];
 		for (const route of await this.routes()) {
 			const jobs = await this.queue(route).getJobs(['prioritized', 'wait']);
-			for (const job of jobs) if (job?.id) found.push({route, id: job.id, priority: job.opts.priority ?? 0});
+			for (const job of jobs) if (job?.id) found.push({route, id: job.id, priority: job.priority});
 		}
 		return found;
 	}
