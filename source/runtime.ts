@@ -13,8 +13,7 @@ import {openStore, type Store} from './store/store.js';
 import {createGitWorkspace, keepOrchOutOfGit} from './workspace/git-workspace.js';
 import {createHookRunner} from './hooks/hook-runner.js';
 import {stateTagVariable} from './engine/run/spawn-attempt.js';
-import {closeFleetParts, fleetStatePort, openFleetParts, orchVersion} from './fleet/open-fleet.js';
-import {createFleetSupervisor} from './fleet/fleet-supervisor.js';
+import type {FleetParts} from './fleet/fleet-supervisor.js';
 import {startWatchdog} from './os/watchdog.js';
 
 export type Runtime = {
@@ -66,10 +65,18 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
 	// The Health pane's "worktrees" check: what orch left in workspace.root.
 	const listWorktrees = workspace === undefined ? undefined : async () => workspace.list(repo!, config.workspace.root);
 	// With a fleet queue, Redis is the record of tasks: this machine's state file keeps only what is its own.
-	const fleet = config.queue === undefined ? undefined : await openFleetParts(config, lock);
+	const fleeting = config.queue === undefined ? undefined : await import('./fleet/open-fleet.js');
+	let fleet: FleetParts | undefined;
+	try {
+		fleet = await fleeting?.openFleetParts(config, {serve: options.role !== 'command'});
+	} catch (error) {
+		await store.close();
+		await lock.release();
+		throw error;
+	}
 	const local = createSupervisor({
 		config,
-		store: fleet ? fleetStatePort(store) : store,
+		store: fleet ? fleeting!.fleetStatePort(store) : store,
 		...(fleet ? {overlay: fleet.view} : {}),
 		runner: createProcessRunner(),
 		archive: async tasks => {
@@ -80,7 +87,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
 		...(workspace === undefined ? {} : {workspace}),
 		hooks: createHookRunner({killGraceMs: config.shutdown.killGrace}),
 	});
-	const supervisor = fleet ? createFleetSupervisor(local, config, fleet, orchVersion(), message => options.onWarning?.(message)) : local;
+	const supervisor = fleet ? fleeting!.createFleetSupervisor(local, config, fleet, fleeting!.orchVersion(), message => options.onWarning?.(message)) : local;
 	if (fleet && options.role !== 'command') {
 		const watchdog = startWatchdog(stateTagVariable, stateTagOf(config.stateDir));
 		supervisor.onEvent(event => {
@@ -120,7 +127,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
 		async close() {
 			await intake?.stop();
 			monitor?.stop();
-			if (fleet) await closeFleetParts(fleet);
+			if (fleet) await fleeting!.closeFleetParts(fleet);
 			await store.close();
 			await lock.release();
 		},

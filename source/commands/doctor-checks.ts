@@ -7,7 +7,6 @@ import type {HealthState} from '../engine/model/snapshot.js';
 import type {Task} from '../engine/model/types.js';
 import {ConfigError, errorCode, StateError} from '../errors.js';
 import {agentsInUse, checkAgent, checkStateFile, resolveCommand} from '../health/basic-checks.js';
-import {checkRedis} from '../health/redis-check.js';
 import {formatLockTime, readLock, type LockStatus} from '../store/lock.js';
 import {LOCK_FILE} from '../store/state-dir.js';
 import {readStateReadOnly} from '../store/state-file.js';
@@ -72,7 +71,10 @@ export async function readTasks(stateDir: string): Promise<{tasks: readonly Task
 
 /** "queue": the Redis of `queue:` (or --queue, ORCH_QUEUE); none when orch runs on the state file alone. */
 export async function checkQueue(config: Pick<Config, 'queue'>): Promise<DoctorCheck[]> {
-	return config.queue ? [await checkRedis(config.queue)] : [];
+	if (!config.queue) return [];
+	// ioredis is loaded only when there is a queue to check.
+	const {checkRedis} = await import('../health/redis-check.js');
+	return [await checkRedis(config.queue)];
 }
 
 type Found = 'folder' | 'other' | 'missing';

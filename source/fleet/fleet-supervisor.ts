@@ -18,7 +18,7 @@ import {FleetQueue} from './fleet-queue.js';
 import {FleetRunner} from './fleet-runner.js';
 import {connectRedis, FleetStore} from './fleet-store.js';
 import type {FleetView} from './fleet-view.js';
-import {beat, claimName, heartbeatMs, leave, machineInfo} from './machines.js';
+import {beat, heartbeatMs, leave, machineInfo} from './machines.js';
 
 /** How often a machine shares what it spent and its breakers. */
 const factsEveryMs = 1000;
@@ -73,7 +73,6 @@ export function createFleetSupervisor(local: Supervisor, config: Config, parts: 
 		dispatch,
 		async start() {
 			startedAt = Date.now();
-			await claimName(store, machine, startedAt);
 			await control.listen();
 			await local.start();
 			await view.start(300);
