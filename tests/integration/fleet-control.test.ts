@@ -91,6 +91,32 @@ describe.skipIf(!hasRedis)('a fleet: actions from any machine, tasks where they 
 		expect(unknown.stderr).toMatch(/nope/);
 	}, 90_000);
 
+	it('a machine that stops normally hands its unfinished task back at once, not when its claim runs out', async () => {
+		// Given alpha running a 20 s task, claims that last 60 s, and a shutdown that waits for nobody
+		const slow = {fleet: {machine: 'alpha', lockDuration: '60s', stalledInterval: '1s'}, shutdown: {grace: '0s', killGrace: '1s'}};
+		const alpha = await machine('alpha', 1, 20_000, slow);
+		const beta = await machine('beta', 1, 100, {...slow, fleet: {...slow.fleet, machine: 'beta'}});
+		const first = alpha.start();
+		machines = [first];
+		await orch(alpha.dir, ['add', 'long one', '--id', 'long']);
+		await waitFor(async () => (await statusOf(alpha.dir, 'long'))?.status === 'running', {timeout: 20_000, interval: 100, message: 'running on alpha'});
+
+		// When alpha stops (SIGTERM) and beta starts
+		first.supervisor.process.kill('SIGTERM');
+		await first.supervisor.process;
+		machines = [beta.start()];
+
+		// Then beta runs it well before alpha's claim would have run out
+		const done = await waitFor(async () => {
+			const task = await statusOf(beta.dir, 'long');
+			return task?.status === 'succeeded' ? task : undefined;
+		}, {timeout: 20_000, interval: 100, message: 'long succeeded on beta'});
+		expect(done.attempts.map(attempt => [attempt.machine, attempt.outcome])).toEqual([
+			['alpha', 'interrupted'],
+			['beta', 'succeeded'],
+		]);
+	}, 60_000);
+
 	it('a queue that cannot be reached: orch start says where and what to do', async () => {
 		const alone = await machine('alone', 1, 50);
 		await writeConfig(alone.dir, {queue: 'redis://127.0.0.1:1/0', fleet: {machine: 'alone'}});
