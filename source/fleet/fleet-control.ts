@@ -97,7 +97,13 @@ export class FleetControl {
 
 	async #onRecord(task: Task, action: Extract<Action, {id: string}>): Promise<ActionResult> {
 		const event = eventOf(action);
-		if (!event) throw new InvalidActionError(`cannot ${action.type} task ${task.id} here: it has not run on this machine`);
+		if (!event) {
+			const where = task.attempts.at(-1)?.machine;
+			const branch = task.work?.branch === undefined ? 'its branch' : `its branch ${task.work.branch}`;
+			throw new InvalidActionError(
+				`cannot ${action.type === 'merge' ? 'merge' : 'remove the worktree of'} task ${task.id}: with a queue, orch does that only while the task is on the machine that ran it; ${branch} is in the repository of ${where ?? 'that machine'}: merge or remove it there with git`,
+			);
+		}
 		const after = transition(task, event, {now: this.deps.now(), retry: this.deps.config.retry, random: 0, maxInterruptions: this.deps.config.maxInterruptions});
 		const {queue, store} = this.deps;
 		const waitingBefore = task.status === 'queued' || task.status === 'retry_wait';
@@ -105,11 +111,10 @@ export class FleetControl {
 			throw new OrchError(`task ${task.id} was just taken by a machine; ${action.type} was not done: try again`);
 		}
 		await store.put([after]);
-		if (action.type === 'retry') {
-			const job = await queue.job(after);
-			if (job) await job.remove().catch(() => undefined);
+		if (after.status === 'queued' && !waitingBefore) {
+			await queue.dropFinished(after);
+			await queueIfReady(after, this.deps);
 		}
-		if (after.status === 'queued' && !waitingBefore) await queueIfReady(after, this.deps);
 		if (action.type === 'set_priority') await queue.reprioritize(after, scoreOf(after, this.deps.config, this.deps.now()));
 		return {message: `${doneWord[action.type] ?? action.type} ${task.id}`};
 	}

@@ -40,11 +40,10 @@ export class FleetQueue {
 		await this.queue(route).add('task', {id: task.id}, {jobId: task.id, priority: jobPriority(score), removeOnComplete: kept, removeOnFail: kept});
 	}
 
-	/** Queues a finished task again (a person's retry, a resume): its old job goes first. */
-	async requeue(task: Task, score: number): Promise<void> {
+	/** Before a task is queued again (a person's retry or resume): the job it finished with goes, or adding it again would be a no-op. */
+	async dropFinished(task: Task): Promise<void> {
 		const job = await this.job(task);
 		if (job && ['completed', 'failed'].includes(await job.getState())) await job.remove();
-		await this.enqueue(task, score);
 	}
 
 	async routes(): Promise<string[]> {

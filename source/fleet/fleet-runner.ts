@@ -7,13 +7,14 @@ import type {Redis} from 'ioredis';
 import type {Config} from '../config/schema.js';
 import {transition} from '../engine/model/transition.js';
 import {isFinal, type Task} from '../engine/model/types.js';
+import {releasable} from '../engine/core/fleet-inputs.js';
 import type {Supervisor} from '../engine/supervisor.js';
 import type {FleetQueue, JobData} from './fleet-queue.js';
 import type {FleetStore} from './fleet-store.js';
 import {stamped} from './fleet-view.js';
 import {queueName, serves} from './routes.js';
 
-type Owned = {route: string; job: Job<JobData>; token: string; worker: Worker<JobData>; after: string[]; pushed?: Task; lost?: boolean; settling?: boolean; sentLines?: number; sentFor?: string};
+type Owned = {job: Job<JobData>; token: string; worker: Worker<JobData>; after: string[]; pushed?: Task; lost?: boolean; settling?: boolean; sentLines?: number; sentFor?: string};
 
 export type RunnerDeps = {
 	local: Supervisor;
@@ -49,11 +50,6 @@ export class FleetRunner {
 
 	constructor(deps: RunnerDeps) {
 		this.#deps = deps;
-	}
-
-	/** The tasks this machine holds a claim on. */
-	get owned(): number {
-		return this.#owned.size;
 	}
 
 	async start(): Promise<void> {
@@ -164,13 +160,13 @@ export class FleetRunner {
 			const job = await worker.getNextJob(token, {block: false});
 			if (!job?.id) continue;
 			this.#next = (this.#next + i + 1) % Math.max(1, routes.length);
-			await this.#take(route, worker, job, token);
+			await this.#take(worker, job, token);
 			return true;
 		}
 		return false;
 	}
 
-	async #take(route: string, worker: Worker<JobData>, job: Job<JobData>, token: string): Promise<void> {
+	async #take(worker: Worker<JobData>, job: Job<JobData>, token: string): Promise<void> {
 		const {store, local, config} = this.#deps;
 		const record = await store.get(job.id!);
 		if (!record || isFinal(record) || record.status === 'paused') {
@@ -190,7 +186,7 @@ export class FleetRunner {
 				return;
 			}
 		}
-		const owned: Owned = {route, job, token, worker, after: task.after};
+		const owned: Owned = {job, token, worker, after: task.after};
 		this.#owned.set(task.id, owned);
 		await local.adopt({...task, after: []});
 	}
@@ -237,14 +233,15 @@ export class FleetRunner {
 			const owned = this.#owned.get(task.id);
 			if (!owned || owned.settling) continue;
 			if (owned.lost) {
-				if (isFinal(task)) this.#forget(task.id);
+				if (releasable(task)) this.#forget(task.id);
 				continue;
 			}
 			if (owned.pushed === task) continue;
 			owned.pushed = task;
 			const record: Task = {...stamped(task, machine), after: owned.after};
 			changed.push(record);
-			if (isFinal(task)) {
+			// Its job settles once its branch merged (when it merges): dependents wait for that.
+			if (releasable(task)) {
 				owned.settling = true;
 				settled.push([record, owned]);
 			}

@@ -48,6 +48,8 @@ describe('release', () => {
 		['queued', makeTask({status: 'queued', agent: 'fake', after: ['nope']}), true],
 		['retry_wait', makeTask({status: 'retry_wait', notBefore: 999_999_999}), true],
 		['running', runningTask(), true],
+		['succeeded, its merge still to come', makeTask({status: 'succeeded', work: {branch: 'orch/t1', path: '/w/t1', merge: {state: 'pending'}} as never}), true],
+		['succeeded and merged', makeTask({status: 'succeeded', work: {branch: 'orch/t1', path: '/w/t1', merge: {state: 'merged'}} as never}), false],
 	])('a %s task: stays %s', (_, task, stays) => {
 		const {state, effects} = run(given({tasks: [task], phase: 'idle'}), {kind: 'release', taskId: task.id});
 		expect(state.tasks.has(task.id)).toBe(stays);

@@ -1,6 +1,7 @@
 // A task handed over by the fleet's queue (fleet/): this machine runs it and hands it back once it settled.
 // The queue of record is elsewhere, so a task comes in whole (its history too) and leaves without an archive.
 import type {Task} from '../model/types.js';
+import {mergeAhead} from '../model/work.js';
 import {isFinal, isLive} from '../model/types.js';
 import type {Turn} from './turn.js';
 
@@ -15,10 +16,13 @@ export function adopt(turn: Turn, task: Task): void {
 	turn.emit({event: 'task.enqueued', task: task.id, status: 'queued', message: task.title});
 }
 
-/** Lets a settled task go: the queue of record has it. A task that runs or waits to run again stays. */
+/** Settled here for good: final, nothing of it runs, and no merge of its branch is still to come. */
+export const releasable = (task: Task): boolean => isFinal(task) && !isLive(task) && !mergeAhead(task.work);
+
+/** Lets a settled task go: the queue of record has it. A task that runs, waits to run again, or waits for its merge stays. */
 export function release(turn: Turn, taskId: string): void {
 	const task = turn.state.tasks.get(taskId);
-	if (!task || isLive(task) || !isFinal(task)) return;
+	if (!task || !releasable(task)) return;
 	turn.set({tasks: turn.state.tasks.remove([taskId])});
 	turn.do({kind: 'persist'});
 }
