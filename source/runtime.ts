@@ -12,9 +12,7 @@ import {appendArchive} from './store/retention.js';
 import {openStore, type Store} from './store/store.js';
 import {createGitWorkspace, keepOrchOutOfGit} from './workspace/git-workspace.js';
 import {createHookRunner} from './hooks/hook-runner.js';
-import {stateTagVariable} from './engine/run/spawn-attempt.js';
-import type {FleetParts} from './fleet/fleet-supervisor.js';
-import {startWatchdog} from './os/watchdog.js';
+import type {FleetRuntime} from './fleet/open-fleet.js';
 
 export type Runtime = {
 	config: Config;
@@ -40,6 +38,21 @@ export type RuntimeOptions = {
 	health?: boolean;
 };
 
+/**
+ * With a queue (`queue:`), Redis is the record of tasks: the fleet's parts, loaded only then. `undo`
+ * gives back what was opened before, when the queue cannot be reached.
+ */
+async function openFleetIfQueued(config: Config, options: RuntimeOptions, undo: () => Promise<void>): Promise<FleetRuntime | undefined> {
+	if (config.queue === undefined) return undefined;
+	try {
+		const {openFleet} = await import('./fleet/open-fleet.js');
+		return await openFleet(config, {serve: options.role !== 'command'});
+	} catch (error) {
+		await undo();
+		throw error;
+	}
+}
+
 /** Takes the state folder's lock and opens the store and a supervisor over it (not started). */
 export async function openRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
 	const lock = await acquireLock(config.stateDir, {role: options.role ?? 'supervisor'});
@@ -64,19 +77,13 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
 	const workspace = repo === undefined ? undefined : createGitWorkspace({stateTag: stateTagOf(config.stateDir)});
 	// The Health pane's "worktrees" check: what orch left in workspace.root.
 	const listWorktrees = workspace === undefined ? undefined : async () => workspace.list(repo!, config.workspace.root);
-	// With a fleet queue, Redis is the record of tasks: this machine's state file keeps only what is its own.
-	const fleeting = config.queue === undefined ? undefined : await import('./fleet/open-fleet.js');
-	let fleet: FleetParts | undefined;
-	try {
-		fleet = await fleeting?.openFleetParts(config, {serve: options.role !== 'command'});
-	} catch (error) {
+	const fleet = await openFleetIfQueued(config, options, async () => {
 		await store.close();
 		await lock.release();
-		throw error;
-	}
+	});
 	const local = createSupervisor({
 		config,
-		store: fleet ? fleeting!.fleetStatePort(store) : store,
+		store: fleet ? fleet.statePort(store) : store,
 		...(fleet ? {overlay: fleet.view} : {}),
 		runner: createProcessRunner(),
 		archive: async tasks => {
@@ -87,13 +94,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
 		...(workspace === undefined ? {} : {workspace}),
 		hooks: createHookRunner({killGraceMs: config.shutdown.killGrace}),
 	});
-	const supervisor = fleet ? fleeting!.createFleetSupervisor(local, config, fleet, fleeting!.orchVersion(), message => options.onWarning?.(message)) : local;
-	if (fleet && options.role !== 'command') {
-		const watchdog = startWatchdog(stateTagVariable, stateTagOf(config.stateDir));
-		supervisor.onEvent(event => {
-			if (event.event === 'supervisor.stopped') watchdog.stdin?.end();
-		});
-	}
+	const supervisor = fleet ? fleet.wrap(local, message => options.onWarning?.(message)) : local;
 	// The Health pane shows the monitor's checks and the intake parts' own.
 	const publishHealth = () => supervisor.setHealth([...(monitor?.latest() ?? []), ...(intake?.health() ?? [])]);
 	if (options.health) {
@@ -127,7 +128,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
 		async close() {
 			await intake?.stop();
 			monitor?.stop();
-			if (fleet) await fleeting!.closeFleetParts(fleet);
+			await fleet?.close();
 			await store.close();
 			await lock.release();
 		},

@@ -86,16 +86,18 @@ function onStopSignals(on: {first(signal: NodeJS.Signals): void; again(): void})
 	return {stopRequested, dispose: () => stopSignals.forEach(signal => process.off(signal, onSignal))};
 }
 
+const startFlags = {
+	...configFlags,
+	headless: {type: 'boolean'},
+	exitWhenIdle: {type: 'boolean'},
+	concurrency: {type: 'number'},
+	demo: {type: 'boolean'},
+	queue: {type: 'string'},
+	machine: {type: 'string'},
+} as const;
+
 export const run: CommandRun = async ctx => {
-	const cli = parseArgs(ctx, help, {
-		...configFlags,
-		headless: {type: 'boolean'},
-		exitWhenIdle: {type: 'boolean'},
-		concurrency: {type: 'number'},
-		demo: {type: 'boolean'},
-		queue: {type: 'string'},
-		machine: {type: 'string'},
-	});
+	const cli = parseArgs(ctx, help, startFlags);
 	if (!cli) return 0;
 	const {flags} = cli;
 	const config = await loadCommandConfig(ctx, flags);

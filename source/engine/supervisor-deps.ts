@@ -7,7 +7,7 @@ import type {HealthCheck, Snapshot} from './model/snapshot.js';
 import type {StateData} from './model/state-data.js';
 import type {OutputBuffer} from './output/output-buffer.js';
 import type {Task, TaskLookup} from './model/types.js';
-import type {FleetReport} from './core/state.js';
+import type {FleetInput} from './core/io.js';
 import type {Reap} from './run/recovery.js';
 import type {Runner} from './run/run-port.js';
 import type {HookPort} from './hook-port.js';
@@ -88,11 +88,10 @@ export interface Supervisor {
 	intakeTask(key: string): string | undefined;
 	/** This supervisor's own tasks as they are now (with a fleet queue, those it runs). */
 	ownTasks(): Iterable<Task>;
-	/** With a fleet queue: runs a task the queue gave this machine. Resolves once it is in the state. */
-	adopt(task: Task): Promise<void>;
-	/** With a fleet queue: a settled task the queue has recorded leaves this machine's state. */
-	release(taskId: string): void;
-	/** With a fleet queue: what the other machines spent today and their breakers. */
-	reportFleet(report: FleetReport): void;
+	/**
+	 * With a fleet queue, what the queue tells this machine's core (core/fleet-inputs.ts): a task to run,
+	 * a settled task it recorded, what the other machines spent and their breakers. Resolves once stepped.
+	 */
+	tell(input: FleetInput): Promise<void>;
 	readonly failedThisRun: number;
 }

@@ -2,8 +2,8 @@
 // it returns, in order. The only part of the engine with side effects; it decides nothing itself.
 import {randomBytes} from 'node:crypto';
 import {snapshotOfState} from './state-snapshot.js';
-import type {Effect, Input, TimerId} from './core/io.js';
-import {createCoreState, toStateData, type CoreState, type FleetReport} from './core/state.js';
+import type {Effect, FleetInput, Input, TimerId} from './core/io.js';
+import {createCoreState, toStateData, type CoreState} from './core/state.js';
 import {step} from './core/step.js';
 import {LiveAttempts} from './live-attempts.js';
 import {stateTagOf} from './run/recovery.js';
@@ -121,16 +121,8 @@ class Interpreter implements Supervisor {
 		return this.#state.tasks.values();
 	}
 
-	async adopt(task: Task): Promise<void> {
-		await this.#feed({kind: 'adopt', task});
-	}
-
-	release(taskId: string): void {
-		this.#report({kind: 'release', taskId});
-	}
-
-	reportFleet(report: FleetReport): void {
-		this.#report({kind: 'fleet-report', report});
+	async tell(input: FleetInput): Promise<void> {
+		await this.#feed(input);
 	}
 
 	get failedThisRun(): number {

@@ -30,7 +30,7 @@ export function shareFacts(store: FleetStore, machine: string, local: Supervisor
 		const text = JSON.stringify(report);
 		if (text === last) return;
 		last = text;
-		local.reportFleet(report);
+		await local.tell({kind: 'fleet-report', report});
 	};
 	const timer = setInterval(() => void share().catch(() => undefined), everyMs);
 	void share().catch(() => undefined);

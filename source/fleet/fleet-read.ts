@@ -4,8 +4,7 @@ import type {MachineInfo} from '../engine/model/snapshot.js';
 import type {Task} from '../engine/model/types.js';
 import {FleetStore} from './fleet-store.js';
 import {connectFleet} from './fleet-supervisor.js';
-import {fleetKeys} from './keys.js';
-import {fleetPrefix} from './open-fleet.js';
+import {fleetKeys, fleetPrefix} from './keys.js';
 
 export async function readFleet(url: string, timeoutMs = 2000): Promise<{tasks: Task[]; machines: MachineInfo[]}> {
 	const {redis, subscriber} = await connectFleet(url, 'reader', timeoutMs);

@@ -188,7 +188,7 @@ export class FleetRunner {
 		}
 		const owned: Owned = {job, token, worker, after: task.after};
 		this.#owned.set(task.id, owned);
-		await local.adopt({...task, after: []});
+		await local.tell({kind: 'adopt', task: {...task, after: []}});
 	}
 
 	/** Renews the claim on every job held; a claim that was lost (another machine took the task) stops the task here. */
@@ -291,7 +291,7 @@ export class FleetRunner {
 	#forget(id: string): void {
 		void this.#deps.redis.del(this.#deps.store.keys.tail(id)).catch(() => undefined);
 		this.#owned.delete(id);
-		this.#deps.local.release(id);
+		void this.#deps.local.tell({kind: 'release', taskId: id}).catch((error: unknown) => this.#deps.warn(`releasing ${id} failed: ${(error as Error).message}`));
 		this.wake();
 	}
 }

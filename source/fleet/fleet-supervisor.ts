@@ -8,7 +8,7 @@ import {OrchError} from '../errors.js';
 import {maskUrl} from '../health/redis-check.js';
 import type {Action, ActionResult} from '../engine/model/actions.js';
 import {intakeKey} from '../engine/model/intake-ledger.js';
-import {isFinal, type Task} from '../engine/model/types.js';
+import {isFinal, type Task, type TaskLookup} from '../engine/model/types.js';
 import type {Supervisor} from '../engine/supervisor.js';
 import {dependencyState} from '../engine/schedule/queue.js';
 import {FleetControl} from './fleet-control.js';
@@ -44,95 +44,120 @@ export async function connectFleet(url: string, machine: string, timeoutMs = 500
 	return {redis, subscriber};
 }
 
-export function createFleetSupervisor(local: Supervisor, config: Config, parts: FleetParts, version: string, warn: (message: string) => void): Supervisor {
-	const {store, view, machine, subscriber} = parts;
-	const queue = new FleetQueue(store.redis, store.keys);
-	const deps: IntakeDeps = {store, queue, config, now: Date.now};
-	const runner = new FleetRunner({local, store, queue, redis: store.redis, config, machine, warn, succeeded: async task => releaseDependents(task, deps)});
-	const control = new FleetControl({...deps, local, machine, subscriber, answerMs: config.shutdown.killGrace + 10_000});
-	const owns = (id: string) => [...local.ownTasks()].some(task => task.id === id);
-	const known = () => view.tasks(tableOf(local.ownTasks()));
-	let timers: NodeJS.Timeout[] = [];
-	let stopSharing = () => undefined as void;
-	let startedAt = 0;
-	let stopping: Promise<void> | undefined;
-	const heartbeat = async () => beat(store, machineInfo(machine, local.getSnapshot(), version, startedAt, Date.now()));
+export const createFleetSupervisor = (local: Supervisor, config: Config, parts: FleetParts, version: string, warn: (message: string) => void): Supervisor =>
+	new FleetSupervisor(local, config, parts, version, warn);
 
-	const dispatch = async (action: Action): Promise<ActionResult> => {
-		let result: ActionResult;
+class FleetSupervisor implements Supervisor {
+	readonly #local: Supervisor;
+	readonly #parts: FleetParts;
+	readonly #deps: IntakeDeps;
+	readonly #runner: FleetRunner;
+	readonly #control: FleetControl;
+	readonly #version: string;
+	#timers: NodeJS.Timeout[] = [];
+	#stopSharing = () => undefined as void;
+	#startedAt = 0;
+	#stopping: Promise<void> | undefined;
+
+	constructor(local: Supervisor, config: Config, parts: FleetParts, version: string, warn: (message: string) => void) {
+		const {store, machine, subscriber} = parts;
+		this.#local = local;
+		this.#parts = parts;
+		this.#version = version;
+		this.#deps = {store, queue: new FleetQueue(store.redis, store.keys), config, now: Date.now};
+		this.#runner = new FleetRunner({local, store, queue: this.#deps.queue, redis: store.redis, config, machine, warn, succeeded: async task => releaseDependents(task, this.#deps)});
+		this.#control = new FleetControl({...this.#deps, local, machine, subscriber, answerMs: config.shutdown.killGrace + 10_000});
+	}
+
+	/** The whole queue as this machine knows it: its own tasks over the records. */
+	#known(): TaskLookup {
+		return this.#parts.view.tasks(new Map([...this.#local.ownTasks()].map(task => [task.id, task])));
+	}
+
+	async #heartbeat(): Promise<void> {
+		await beat(this.#parts.store, machineInfo(this.#parts.machine, this.#local.getSnapshot(), this.#version, this.#startedAt, Date.now()));
+	}
+
+	async dispatch(action: Action): Promise<ActionResult> {
+		const {view} = this.#parts;
 		// A command without a supervisor of its own reads the queue first: ids and dependencies are checked against it.
-		if (startedAt === 0) await view.refresh();
-		if (action.type === 'enqueue') result = await addTasks(action.tasks, known(), deps);
-		else if ('id' in action && !owns(action.id)) result = await control.onTask(action);
-		else return local.dispatch(action);
+		if (this.#startedAt === 0) await view.refresh();
+		let result: ActionResult;
+		if (action.type === 'enqueue') result = await addTasks(action.tasks, this.#known(), this.#deps);
+		else if ('id' in action && ![...this.#local.ownTasks()].some(task => task.id === action.id)) result = await this.#control.onTask(action);
+		else return this.#local.dispatch(action);
 		await view.refresh();
 		return result;
-	};
+	}
 
-	return {
-		dispatch,
-		async start() {
-			startedAt = Date.now();
-			await control.listen();
-			await local.start();
-			await view.start(300);
-			await heartbeat();
-			await runner.start();
-			stopSharing = shareFacts(store, machine, local, factsEveryMs);
-			timers = [
-				setInterval(() => void heartbeat().catch(() => undefined), heartbeatMs),
-				setInterval(() => void rescore(known(), deps, config.fleet.rescore, machine).catch(() => undefined), config.fleet.rescore),
-			];
-		},
-		stop(graceMs) {
-			stopping ??= (async () => {
-				await runner.stopTaking();
-				await local.stop(graceMs);
-				await runner.handBack();
-				for (const timer of timers) clearInterval(timer);
-				stopSharing();
-				view.stop();
-				await leave(store, machine).catch(() => undefined);
-				await runner.close();
-				await queue.close();
-				subscriber.disconnect();
-				await store.redis.quit().catch(() => undefined);
-			})();
-			return stopping;
-		},
-		skipWait: () => local.skipWait(),
-		setHealth: checks => local.setHealth(checks),
-		async whenIdle() {
-			await local.whenIdle();
-			await new Promise<void>(resolve => {
-				const check = () => {
-					if (!hasWork(known())) resolve();
-					else setTimeout(check, 200).unref();
-				};
-				check();
-			});
-		},
-		subscribe: listener => local.subscribe(listener),
-		onEvent: listener => local.onEvent(listener),
-		getSnapshot: () => local.getSnapshot(),
-		outputOf: taskId => local.outputOf(taskId),
-		intakeTask(key) {
-			const own = local.intakeTask(key);
-			if (own !== undefined) return own;
-			for (const task of view.records.values()) if (intakeKey(task.source) === key) return task.id;
-			return undefined;
-		},
-		ownTasks: () => local.ownTasks(),
-		adopt: async task => local.adopt(task),
-		release: taskId => local.release(taskId),
-		reportFleet: report => local.reportFleet(report),
-		get failedThisRun() {
-			return local.failedThisRun;
-		},
-	};
+	async start(): Promise<void> {
+		const {store, machine, view} = this.#parts;
+		const {config} = this.#deps;
+		this.#startedAt = Date.now();
+		await this.#control.listen();
+		await this.#local.start();
+		await view.start(300);
+		await this.#heartbeat();
+		await this.#runner.start();
+		this.#stopSharing = shareFacts(store, machine, this.#local, factsEveryMs);
+		this.#timers = [
+			setInterval(() => void this.#heartbeat().catch(() => undefined), heartbeatMs),
+			setInterval(() => void rescore(this.#known(), this.#deps, config.fleet.rescore, machine).catch(() => undefined), config.fleet.rescore),
+		];
+	}
+
+	async stop(graceMs?: number): Promise<void> {
+		this.#stopping ??= this.#stop(graceMs);
+		return this.#stopping;
+	}
+
+	async #stop(graceMs: number | undefined): Promise<void> {
+		const {store, machine, view, subscriber} = this.#parts;
+		await this.#runner.stopTaking();
+		await this.#local.stop(graceMs);
+		await this.#runner.handBack();
+		for (const timer of this.#timers) clearInterval(timer);
+		this.#stopSharing();
+		view.stop();
+		await leave(store, machine).catch(() => undefined);
+		await this.#runner.close();
+		await this.#deps.queue.close();
+		subscriber.disconnect();
+		await store.redis.quit().catch(() => undefined);
+	}
+
+	/** This machine is idle and nothing in the whole queue can still run. */
+	async whenIdle(): Promise<void> {
+		await this.#local.whenIdle();
+		await new Promise<void>(resolve => {
+			const check = () => {
+				if (!hasWork(this.#known())) resolve();
+				else setTimeout(check, 200).unref();
+			};
+			check();
+		});
+	}
+
+	intakeTask(key: string): string | undefined {
+		const own = this.#local.intakeTask(key);
+		if (own !== undefined) return own;
+		for (const task of this.#parts.view.records.values()) if (intakeKey(task.source) === key) return task.id;
+		return undefined;
+	}
+
+	skipWait = () => this.#local.skipWait();
+	setHealth: Supervisor['setHealth'] = checks => this.#local.setHealth(checks);
+	subscribe: Supervisor['subscribe'] = listener => this.#local.subscribe(listener);
+	onEvent: Supervisor['onEvent'] = listener => this.#local.onEvent(listener);
+	getSnapshot: Supervisor['getSnapshot'] = () => this.#local.getSnapshot();
+	outputOf: Supervisor['outputOf'] = taskId => this.#local.outputOf(taskId);
+	ownTasks: Supervisor['ownTasks'] = () => this.#local.ownTasks();
+	tell: Supervisor['tell'] = async input => this.#local.tell(input);
+
+	get failedThisRun(): number {
+		return this.#local.failedThisRun;
+	}
 }
-
-const tableOf = (tasks: Iterable<Task>) => new Map([...tasks].map(task => [task.id, task]));
 
 /** Something in the queue can still run: running, waiting for a retry, or queued with dependencies that may yet succeed. */
 function hasWork(tasks: {values(): Iterable<Task>; get(id: string): Task | undefined}): boolean {

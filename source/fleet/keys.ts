@@ -2,6 +2,9 @@
 
 export type FleetKeys = ReturnType<typeof fleetKeys>;
 
+/** Redis keys and BullMQ queues of a fleet live under this prefix. */
+export const fleetPrefix = 'orch';
+
 export const fleetKeys = (prefix: string) => ({
 	prefix,
 	/** Hash: task id → the task record (JSON). */

@@ -98,7 +98,7 @@ async function withRedis(port, use) {
 /** Every task record of the fleet queue, as the workers wrote them to Redis. */
 async function fleetRecords(port) {
 	const {fleetKeys} = await distImport('fleet/keys.js');
-	const {fleetPrefix} = await distImport('fleet/open-fleet.js');
+	const {fleetPrefix} = await distImport('fleet/keys.js');
 	const records = await withRedis(port, client => client.hgetall(fleetKeys(fleetPrefix).tasks));
 	return Object.values(records).map(json => JSON.parse(json));
 }

@@ -2,7 +2,9 @@
 // state folder on one real redis-server, running tests/fixtures/fleet-span.js as its agent.
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';
+import {afterEach, beforeEach} from 'vitest';
 import {fixture, makeProject, orch, startSupervisor, writeConfig} from './orch.js';
+import {startRedis, type RedisServer} from './redis-server.js';
 
 export type Machine = {
 	name: string;
@@ -68,4 +70,40 @@ export async function fleetTasks(dir: string): Promise<Array<{id: string; status
 	const result = await orch(dir, ['ls', '--json']);
 	if (result.exitCode !== 0) throw new Error(`orch ls failed: ${result.stderr}`);
 	return JSON.parse(result.stdout);
+}
+
+/**
+ * A fresh redis-server for each test, machines made on it, and everything stopped and removed after
+ * the test: the supervisors (SIGTERM, awaited), their folders, the server.
+ */
+export function useFleet() {
+	let redis: RedisServer | undefined;
+	const running: Machine[] = [];
+	const cleanups: Array<() => Promise<void>> = [];
+	beforeEach(async () => {
+		redis = await startRedis();
+	});
+	afterEach(async () => {
+		for (const machine of running) machine.supervisor.process.kill('SIGTERM');
+		await Promise.all(running.splice(0).map(async machine => machine.supervisor.process));
+		await Promise.all(cleanups.splice(0).map(async cleanup => cleanup()));
+		await redis?.dispose();
+	});
+	return {
+		get redis(): RedisServer {
+			return redis!;
+		},
+		/** A machine's project on this test's Redis (not started). */
+		async machine(name: string, concurrency: number, ms: number, extra: Record<string, unknown> = {}) {
+			const made = await makeMachine(redis!.url, name, concurrency, ms, extra);
+			cleanups.push(made.cleanup);
+			return made;
+		},
+		/** Starts them; they are stopped after the test. */
+		start(made: ReadonlyArray<{start: () => Machine}>): Machine[] {
+			const started = made.map(machine => machine.start());
+			running.push(...started);
+			return started;
+		},
+	};
 }

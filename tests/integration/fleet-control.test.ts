@@ -1,32 +1,13 @@
 // Actions on a fleet's tasks from any machine, and what each machine may run: real `orch start`
 // processes on a real redis-server.
-import {afterEach, beforeEach, describe, expect, it} from 'vitest';
-import {fleetTasks, makeMachine, readSpans, type Machine} from '../helpers/fleet.js';
+import {describe, expect, it} from 'vitest';
+import {fleetTasks, machineConfig, readSpans, useFleet} from '../helpers/fleet.js';
 import {fixture, orch, writeConfig} from '../helpers/orch.js';
-import {hasRedis, startRedis, type RedisServer} from '../helpers/redis-server.js';
+import {hasRedis} from '../helpers/redis-server.js';
 import {waitFor} from '../helpers/wait-for.js';
 
-let redis: RedisServer;
-let machines: Machine[] = [];
-const cleanups: Array<() => Promise<void>> = [];
-
-beforeEach(async () => {
-	redis = await startRedis();
-});
-
-afterEach(async () => {
-	for (const machine of machines) machine.supervisor.process.kill('SIGTERM');
-	await Promise.all(machines.map(async machine => machine.supervisor.process));
-	machines = [];
-	await Promise.all(cleanups.splice(0).map(async cleanup => cleanup()));
-	await redis.dispose();
-});
-
-async function machine(name: string, concurrency: number, ms: number, extra: Record<string, unknown> = {}) {
-	const made = await makeMachine(redis.url, name, concurrency, ms, extra);
-	cleanups.push(made.cleanup);
-	return made;
-}
+const fleet = useFleet();
+const machine = fleet.machine;
 
 const statusOf = async (dir: string, id: string) => (await fleetTasks(dir)).find(task => task.id === id);
 
@@ -36,10 +17,9 @@ describe.skipIf(!hasRedis)('a fleet: actions from any machine, tasks where they 
 		const alpha = await machine('alpha', 2, 50);
 		const beta = await machine('beta', 2, 50);
 		const specialArgs = {command: process.execPath, args: [fixture('fleet-span.js'), alpha.spans, '50']};
-		const {machineConfig} = await import('../helpers/fleet.js');
-		const alphaConfig = machineConfig(redis.url, 'alpha', alpha.dir, 2, 50);
+		const alphaConfig = machineConfig(fleet.redis.url, 'alpha', alpha.dir, 2, 50);
 		await writeConfig(alpha.dir, {...alphaConfig, agents: {...alphaConfig.agents, special: specialArgs}});
-		machines = [alpha.start(), beta.start()];
+		fleet.start([alpha, beta]);
 
 		// When tasks for each are added
 		const tasks = [...Array.from({length: 6}, (_, i) => ({id: `s${i}`, prompt: 'x', agent: 'special'})), ...Array.from({length: 6}, (_, i) => ({id: `n${i}`, prompt: 'x'}))];
@@ -59,7 +39,7 @@ describe.skipIf(!hasRedis)('a fleet: actions from any machine, tasks where they 
 		// Given two machines with one slot each, busy with 20 s tasks, and three more waiting
 		const alpha = await machine('alpha', 1, 20_000);
 		const beta = await machine('beta', 1, 20_000);
-		machines = [alpha.start(), beta.start()];
+		fleet.start([alpha, beta]);
 		await orch(alpha.dir, ['add', '--from', '-'], {input: JSON.stringify(['a', 'b', 'c', 'd', 'e'].map(id => ({id, prompt: id, priority: id === 'a' || id === 'b' ? 9 : 0})))});
 		await waitFor(async () => (await fleetTasks(alpha.dir)).filter(task => task.status === 'running').length === 2, {timeout: 20_000, interval: 100, message: 'a and b running'});
 		const onAlpha = (await fleetTasks(alpha.dir)).find(task => task.status === 'running' && task.attempts.at(-1)?.machine === 'alpha')!;
@@ -96,15 +76,14 @@ describe.skipIf(!hasRedis)('a fleet: actions from any machine, tasks where they 
 		const slow = {fleet: {machine: 'alpha', lockDuration: '60s', stalledInterval: '1s'}, shutdown: {grace: '0s', killGrace: '1s'}};
 		const alpha = await machine('alpha', 1, 20_000, slow);
 		const beta = await machine('beta', 1, 100, {...slow, fleet: {...slow.fleet, machine: 'beta'}});
-		const first = alpha.start();
-		machines = [first];
+		const [first] = fleet.start([alpha]);
 		await orch(alpha.dir, ['add', 'long one', '--id', 'long']);
 		await waitFor(async () => (await statusOf(alpha.dir, 'long'))?.status === 'running', {timeout: 20_000, interval: 100, message: 'running on alpha'});
 
 		// When alpha stops (SIGTERM) and beta starts
-		first.supervisor.process.kill('SIGTERM');
-		await first.supervisor.process;
-		machines = [beta.start()];
+		first!.supervisor.process.kill('SIGTERM');
+		await first!.supervisor.process;
+		fleet.start([beta]);
 
 		// Then beta runs it well before alpha's claim would have run out
 		const done = await waitFor(async () => {

@@ -1,43 +1,20 @@
 // Several machines on one queue (queue: redis://…): real `orch start` processes with their own state
 // folders, a real redis-server on a free port, the span agent recording what ran where and when.
-import {writeFile} from 'node:fs/promises';
+import {readFile, writeFile} from 'node:fs/promises';
 import path from 'node:path';
-import {afterEach, beforeEach, describe, expect, it} from 'vitest';
-import {fleetTasks, makeMachine, mostAtOnce, readSpans, type Machine, type Span} from '../helpers/fleet.js';
+import {describe, expect, it} from 'vitest';
+import {fleetTasks, mostAtOnce, readSpans, useFleet, type Span} from '../helpers/fleet.js';
 import {fixture, orch, pidAlive} from '../helpers/orch.js';
-import {hasRedis, startRedis, type RedisServer} from '../helpers/redis-server.js';
+import {hasRedis} from '../helpers/redis-server.js';
 import {waitFor} from '../helpers/wait-for.js';
 
-let redis: RedisServer;
-let machines: Machine[] = [];
-const cleanups: Array<() => Promise<void>> = [];
-
-beforeEach(async () => {
-	redis = await startRedis();
-});
-
-afterEach(async () => {
-	for (const machine of machines) machine.supervisor.process.kill('SIGTERM');
-	await Promise.all(machines.map(async machine => machine.supervisor.process));
-	machines = [];
-	await Promise.all(cleanups.splice(0).map(async cleanup => cleanup()));
-	await redis.dispose();
-});
+const fleet = useFleet();
 
 async function fleetOf(specs: Array<{name: string; concurrency: number}>, ms: number, extra: Record<string, unknown> = {}) {
 	const made = [];
-	for (const spec of specs) {
-		const machine = await makeMachine(redis.url, spec.name, spec.concurrency, ms, extra);
-		cleanups.push(machine.cleanup);
-		made.push(machine);
-	}
+	for (const spec of specs) made.push(await fleet.machine(spec.name, spec.concurrency, ms, extra));
 	return made;
 }
-
-const startAll = (made: Array<{start: () => Machine}>) => {
-	machines = made.map(machine => machine.start());
-	return machines;
-};
 
 async function addTasks(dir: string, tasks: unknown[]): Promise<string[]> {
 	const added = await orch(dir, ['add', '--from', '-', '--json'], {input: JSON.stringify(tasks)});
@@ -69,7 +46,7 @@ describe.skipIf(!hasRedis)('several machines on one queue', () => {
 		expect(await addTasks(made[0]!.dir, [...independent, ...chain])).toHaveLength(60);
 
 		// When they all run
-		startAll(made);
+		fleet.start(made);
 		const tasks = await waitFor(allSucceeded(made[1]!.dir, 60), {timeout: 90_000, interval: 250, message: '60 tasks succeeded'});
 
 		// Then each ran once, on the machine its record names
@@ -103,7 +80,7 @@ describe.skipIf(!hasRedis)('several machines on one queue', () => {
 			],
 			1500,
 		);
-		startAll(made);
+		const machines = fleet.start(made);
 		await addTasks(made[0]!.dir, Array.from({length: 12}, (_, i) => ({id: `k${i}`, prompt: `task ${i}`})));
 		const beta = machines[1]!;
 		const running = await waitFor(
@@ -151,12 +128,12 @@ describe.skipIf(!hasRedis)('several machines on one queue', () => {
 			],
 			300,
 		);
-		startAll(made);
+		fleet.start(made);
 		await addTasks(made[0]!.dir, Array.from({length: 20}, (_, i) => ({id: `r${i}`, prompt: `task ${i}`})));
 		await waitFor(async () => ends((await Promise.all(made.map(async machine => readSpans(machine.spans)))).flat()).length >= 4, {timeout: 20_000, message: 'four tasks ended'});
 
 		// When Redis restarts while they run
-		await redis.restart();
+		await fleet.redis.restart();
 
 		// Then all 20 succeed, each ran to its end once
 		const tasks = await waitFor(allSucceeded(made[1]!.dir, 20), {timeout: 60_000, interval: 250, message: '20 tasks succeeded after the restart'});
@@ -166,20 +143,17 @@ describe.skipIf(!hasRedis)('several machines on one queue', () => {
 
 	it('a polled source configured on all three machines makes each item one task', async () => {
 		// Given a source with five items, polled every second by each of three machines
-		const shared = path.join(await makeMachine(redis.url, 'items', 1, 10).then(machine => (cleanups.push(machine.cleanup), machine.dir)), 'items.json');
+		const shared = path.join((await fleet.machine('items', 1, 10)).dir, 'items.json');
 		await writeFile(shared, JSON.stringify(Array.from({length: 5}, (_, i) => ({id: i + 1, title: `issue ${i + 1}`}))));
 		const runs = (name: string) => path.join(path.dirname(shared), `runs-${name}`);
 		const poll = (name: string) => ({intake: {poll: [{name: 'issues', command: [process.execPath, fixture('poll-items.js'), shared, runs(name)], every: '1s', map: {title: 'title', prompt: 'title'}}]}});
 		const made = [];
 		for (const name of ['alpha', 'beta', 'gamma']) {
-			const machine = await makeMachine(redis.url, name, 2, 50, poll(name));
-			cleanups.push(machine.cleanup);
-			made.push(machine);
+			made.push(await fleet.machine(name, 2, 50, poll(name)));
 		}
 
 		// When all three poll it a few times
-		startAll(made);
-		const {readFile} = await import('node:fs/promises');
+		fleet.start(made);
 		const polls = async (name: string) => (await readFile(runs(name), 'utf8').catch(() => '')).split('\n').filter(Boolean).length;
 		await waitFor(async () => (await Promise.all(['alpha', 'beta', 'gamma'].map(polls))).every(count => count >= 3), {timeout: 30_000, interval: 200, message: 'each machine polled three times'});
 

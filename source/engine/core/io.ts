@@ -78,6 +78,9 @@ export type Input =
 	/** What the other machines of the fleet spent today and their breakers: budgets and breakers count across the fleet. */
 	| {kind: 'fleet-report'; report: FleetReport};
 
+/** The inputs a fleet queue gives a machine's core. */
+export type FleetInput = Extract<Input, {kind: 'adopt' | 'release' | 'fleet-report'}>;
+
 export type Effect =
 	/** The persisted state changed: written within ~25 ms, together with other changes. */
 	| {kind: 'persist'}
