@@ -88,6 +88,8 @@ export interface Supervisor {
 	intakeTask(key: string): string | undefined;
 	/** This supervisor's own tasks as they are now (with a fleet queue, those it runs). */
 	ownTasks(): Iterable<Task>;
+	/** The slots tasks may use now; 0 while it does not dispatch (not started, stopping, paused). Cheaper than a snapshot. */
+	openSlots(): number;
 	/**
 	 * With a fleet queue, what the queue tells this machine's core (core/fleet-inputs.ts): a task to run,
 	 * a settled task it recorded, what the other machines spent and their breakers. Resolves once stepped.

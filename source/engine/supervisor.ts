@@ -3,7 +3,7 @@
 import {randomBytes} from 'node:crypto';
 import {snapshotOfState} from './state-snapshot.js';
 import type {Effect, FleetInput, Input, TimerId} from './core/io.js';
-import {createCoreState, toStateData, type CoreState} from './core/state.js';
+import {createCoreState, slotsOf, toStateData, type CoreState} from './core/state.js';
 import {step} from './core/step.js';
 import {LiveAttempts} from './live-attempts.js';
 import {stateTagOf} from './run/recovery.js';
@@ -119,6 +119,11 @@ class Interpreter implements Supervisor {
 
 	ownTasks(): Iterable<Task> {
 		return this.#state.tasks.values();
+	}
+
+	openSlots(): number {
+		const state = this.#state;
+		return state.phase === 'running' && !state.dispatchPaused ? slotsOf(state) : 0;
 	}
 
 	async tell(input: FleetInput): Promise<void> {

@@ -125,20 +125,20 @@ export class FleetRunner {
 	 * breaker takes none, but a machine holds at most a few times its slots in all.
 	 */
 	#freeSlots(): number {
-		const snapshot = this.#deps.local.getSnapshot();
-		if (!snapshot.running || snapshot.stopping || snapshot.dispatchPaused) return 0;
+		const slots = this.#deps.local.openSlots();
+		if (slots === 0) return 0;
 		let busy = 0;
 		for (const task of this.#deps.local.ownTasks()) {
 			if (this.#owned.has(task.id) && (task.current !== undefined || (task.status === 'queued' && !task.reason?.startsWith('held:')))) busy++;
 		}
-		return Math.min(snapshot.concurrency - busy, holdingFactor * snapshot.concurrency - this.#owned.size);
+		return Math.min(slots - busy, holdingFactor * slots - this.#owned.size);
 	}
 
 	async #fetchLoop(): Promise<void> {
 		while (!this.#stopped) {
-			let took = false;
-			if (this.#freeSlots() > 0) took = await this.#takeOne().catch((error: unknown) => (this.#deps.warn(`taking a task from the queue failed: ${(error as Error).message}`), false));
-			if (took || this.#stopped) continue;
+			const free = this.#freeSlots();
+			const took = free > 0 ? await this.#take(free).catch((error: unknown) => (this.#deps.warn(`taking tasks from the queue failed: ${(error as Error).message}`), 0)) : 0;
+			if (took > 0 || this.#stopped) continue;
 			await new Promise<void>(resolve => {
 				const timer = setTimeout(resolve, idlePollMs);
 				this.#wake = () => {
@@ -150,45 +150,53 @@ export class FleetRunner {
 		}
 	}
 
-	/** Takes the next job of the routes it serves, starting after the route it took from last. */
-	async #takeOne(): Promise<boolean> {
+	/**
+	 * Takes up to `count` jobs of the routes it serves, starting after the route it took from last, and
+	 * hands their tasks to the local supervisor in one step (one write of its state for all of them).
+	 */
+	async #take(count: number): Promise<number> {
 		const routes = this.#routes;
-		for (let i = 0; i < routes.length; i++) {
-			const route = routes[(this.#next + i) % routes.length]!;
-			const worker = this.#worker(route);
-			const token = `${this.#deps.machine}:${randomUUID()}`;
-			const job = await worker.getNextJob(token, {block: false});
-			if (!job?.id) continue;
-			this.#next = (this.#next + i + 1) % Math.max(1, routes.length);
-			await this.#take(worker, job, token);
-			return true;
+		const taken: Array<{job: Job<JobData>; token: string; worker: Worker<JobData>}> = [];
+		for (let i = 0; i < routes.length && taken.length < count; i++) {
+			const worker = this.#worker(routes[(this.#next + i) % routes.length]!);
+			while (taken.length < count) {
+				const token = `${this.#deps.machine}:${randomUUID()}`;
+				const job = await worker.getNextJob(token, {block: false});
+				if (!job?.id) break;
+				taken.push({job, token, worker});
+			}
 		}
-		return false;
+		this.#next = (this.#next + 1) % Math.max(1, routes.length);
+		if (taken.length === 0) return 0;
+		const records = await this.#deps.store.getMany(taken.map(({job}) => job.id!));
+		const tasks: Task[] = [];
+		for (const [index, claim] of taken.entries()) {
+			const task = await this.#claimed(records[index], claim.job, claim.token);
+			if (!task) continue;
+			this.#owned.set(task.id, {...claim, after: task.after});
+			tasks.push({...task, after: []});
+		}
+		if (tasks.length > 0) await this.#deps.local.tell({kind: 'adopt', tasks});
+		return taken.length;
 	}
 
-	async #take(worker: Worker<JobData>, job: Job<JobData>, token: string): Promise<void> {
-		const {store, local, config} = this.#deps;
-		const record = await store.get(job.id!);
+	/** The task of a job just taken, ready to run here; undefined when it is not to run (its job is settled then). */
+	async #claimed(record: Task | undefined, job: Job<JobData>, token: string): Promise<Task | undefined> {
+		const {store, config} = this.#deps;
 		if (!record || isFinal(record) || record.status === 'paused') {
 			// Cancelled or paused while it waited, and taken before its job could be withdrawn.
 			await job.moveToCompleted('not run', token, false);
-			return;
+			return undefined;
 		}
-		let task = record;
-		if (task.current !== undefined) {
-			// A machine died (or lost its claim) while running it: that attempt is over.
-			const from = task.attempts.find(attempt => attempt.id === task.current)?.machine ?? 'another machine';
-			const detail = `${from} stopped answering (its claim on the task ran out)`;
-			task = transition(task, {type: 'recover', detail}, {now: Date.now(), retry: config.retry, random: 0, maxInterruptions: config.maxInterruptions});
-			if (isFinal(task)) {
-				await store.put([task]);
-				await job.moveToFailed(new Error(task.reason ?? 'interrupted too often'), token, false);
-				return;
-			}
-		}
-		const owned: Owned = {job, token, worker, after: task.after};
-		this.#owned.set(task.id, owned);
-		await local.tell({kind: 'adopt', task: {...task, after: []}});
+		if (record.current === undefined) return record;
+		// A machine died (or lost its claim) while running it: that attempt is over.
+		const from = record.attempts.find(attempt => attempt.id === record.current)?.machine ?? 'another machine';
+		const detail = `${from} stopped answering (its claim on the task ran out)`;
+		const task = transition(record, {type: 'recover', detail}, {now: Date.now(), retry: config.retry, random: 0, maxInterruptions: config.maxInterruptions});
+		if (!isFinal(task)) return task;
+		await store.put([task]);
+		await job.moveToFailed(new Error(task.reason ?? 'interrupted too often'), token, false);
+		return undefined;
 	}
 
 	/** Renews the claim on every job held; a claim that was lost (another machine took the task) stops the task here. */
@@ -247,7 +255,8 @@ export class FleetRunner {
 			}
 		}
 		await store.put(changed);
-		for (const [record, owned] of settled) await this.#settle(record, owned);
+		// Jobs of different tasks settle side by side (ioredis pipelines the commands).
+		await Promise.all(settled.map(async ([record, owned]) => this.#settle(record, owned)));
 	}
 
 	async #settle(task: Task, owned: Owned): Promise<void> {

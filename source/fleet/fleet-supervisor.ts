@@ -152,6 +152,7 @@ class FleetSupervisor implements Supervisor {
 	getSnapshot: Supervisor['getSnapshot'] = () => this.#local.getSnapshot();
 	outputOf: Supervisor['outputOf'] = taskId => this.#local.outputOf(taskId);
 	ownTasks: Supervisor['ownTasks'] = () => this.#local.ownTasks();
+	openSlots: Supervisor['openSlots'] = () => this.#local.openSlots();
 	tell: Supervisor['tell'] = async input => this.#local.tell(input);
 
 	get failedThisRun(): number {

@@ -16,7 +16,12 @@ import {claimName} from './machines.js';
 
 export type FleetRuntime = {
 	view: FleetView;
-	/** The state file as a fleet machine uses it: its tasks are the queue's, so what it held at start is not taken up again (start-up still reaps what they left). */
+	/**
+	 * The state file as a fleet machine uses it. Its tasks are the queue's: what it held at start is not
+	 * taken up again (start-up still sweeps every process of the state folder, and the watchdog kills
+	 * them when the supervisor dies), so nothing waits for a durable write of them before an agent
+	 * starts: a flush is a write soon, like any change.
+	 */
 	statePort(store: StatePort): StatePort;
 	/** The supervisor commands and views get: the local one as one machine of the fleet. */
 	wrap(local: Supervisor, warn: (message: string) => void): Supervisor;
@@ -46,7 +51,7 @@ export async function openFleet(config: Config, options: {serve: boolean}): Prom
 			data: {...state.data, tasks: []},
 			setProducer: produce => state.setProducer(produce),
 			markDirty: () => state.markDirty(),
-			flush: async () => state.flush(),
+			flush: async () => state.markDirty(),
 		}),
 		wrap(local, warn) {
 			const supervisor = createFleetSupervisor(local, config, parts, orchVersion(), warn);

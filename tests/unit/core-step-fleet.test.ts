@@ -11,7 +11,7 @@ const interrupted = {id: 'x1', n: 1, startedAt: 1000, endedAt: 2000, outcome: 'i
 describe('adopt', () => {
 	it('takes a task with its history, queued, and starts it at once when a slot is free', () => {
 		const task = makeTask({id: 't9', seq: 40, agent: 'fake', attempts: [interrupted], interruptions: 1, budgetUsed: 1});
-		const {state, effects} = run(given(), {kind: 'adopt', task});
+		const {state, effects} = run(given(), {kind: 'adopt', tasks: [task]});
 		const adopted = taskIn(state, 't9');
 		expect(adopted.status).toBe('running');
 		expect(adopted.attempts.map(attempt => attempt.id)).toEqual(['x1', expect.stringMatching(/^t9-2-/)]);
@@ -24,7 +24,7 @@ describe('adopt', () => {
 		['retry_wait, with a backoff', {status: 'retry_wait' as const, notBefore: 999_999_999}],
 		['marked running by another machine', {status: 'running' as const, current: 'x1', stopping: 'kill' as const}],
 	])('a task %s comes in queued, with nothing of that left', (_, over) => {
-		const {state} = run(given({phase: 'idle'}), {kind: 'adopt', task: makeTask({id: 't9', agent: 'fake', ...over})});
+		const {state} = run(given({phase: 'idle'}), {kind: 'adopt', tasks: [makeTask({id: 't9', agent: 'fake', ...over})]});
 		const adopted = taskIn(state, 't9');
 		expect(adopted.status).toBe('queued');
 		expect(adopted.current).toBeUndefined();
@@ -32,9 +32,16 @@ describe('adopt', () => {
 		expect(adopted.notBefore).toBeUndefined();
 	});
 
+	it('takes several in one step: one flush before they start, as many start as there are slots', () => {
+		const tasks = ['t7', 't8', 't9'].map((id, index) => makeTask({id, seq: 10 + index, agent: 'fake'}));
+		const {state, effects} = run(given(), {kind: 'adopt', tasks});
+		expect(tasks.map(task => taskIn(state, task.id).status)).toEqual(['running', 'running', 'queued']);
+		expect(kinds(effects).filter(kind => kind === 'flush')).toHaveLength(1);
+	});
+
 	it('leaves a task it runs alone', () => {
 		const before = given({tasks: [runningTask({id: 't1', agent: 'fake'})]});
-		const {state, effects} = run(before, {kind: 'adopt', task: makeTask({id: 't1', agent: 'fake', prompt: 'other'})});
+		const {state, effects} = run(before, {kind: 'adopt', tasks: [makeTask({id: 't1', agent: 'fake', prompt: 'other'})]});
 		expect(taskIn(state, 't1')).toBe(taskIn(before, 't1'));
 		expect(effects).toEqual([]);
 	});

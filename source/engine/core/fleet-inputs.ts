@@ -5,15 +5,17 @@ import {mergeAhead} from '../model/work.js';
 import {isFinal, isLive} from '../model/types.js';
 import type {Turn} from './turn.js';
 
-/** Takes a task the queue gave this machine: queued, to start as slots allow; one held already is replaced unless it runs. */
-export function adopt(turn: Turn, task: Task): void {
-	const held = turn.state.tasks.get(task.id);
-	if (held && isLive(held)) return;
-	const {current: _current, stopping: _stopping, notBefore: _notBefore, ...rest} = task;
-	turn.put({...rest, status: 'queued', updatedAt: turn.now});
-	turn.set({seq: Math.max(turn.state.seq, task.seq + 1)});
-	turn.do({kind: 'persist'});
-	turn.emit({event: 'task.enqueued', task: task.id, status: 'queued', message: task.title});
+/** Takes tasks the queue gave this machine: queued, to start as slots allow; one held already is replaced unless it runs. */
+export function adopt(turn: Turn, tasks: readonly Task[]): void {
+	for (const task of tasks) {
+		const held = turn.state.tasks.get(task.id);
+		if (held && isLive(held)) continue;
+		const {current: _current, stopping: _stopping, notBefore: _notBefore, ...rest} = task;
+		turn.put({...rest, status: 'queued', updatedAt: turn.now});
+		turn.set({seq: Math.max(turn.state.seq, task.seq + 1)});
+		turn.do({kind: 'persist'});
+		turn.emit({event: 'task.enqueued', task: task.id, status: 'queued', message: task.title});
+	}
 }
 
 /** Settled here for good: final, nothing of it runs, and no merge of its branch is still to come. */

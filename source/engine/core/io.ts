@@ -72,7 +72,7 @@ export type Input =
 	/** A hook effect is over. */
 	| {kind: 'hook-done'; spec: Pick<HookSpec, 'taskId' | 'hook' | 'from'>; result: HookResult}
 	/** The fleet's queue gave this machine a task to run (fleet/). */
-	| {kind: 'adopt'; task: Task}
+	| {kind: 'adopt'; tasks: readonly Task[]}
 	/** A settled task the fleet's queue has recorded: it leaves this machine's state. */
 	| {kind: 'release'; taskId: string}
 	/** What the other machines of the fleet spent today and their breakers: budgets and breakers count across the fleet. */

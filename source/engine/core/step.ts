@@ -60,7 +60,7 @@ function handle(turn: Turn, input: Input): void {
 		case 'setup-failure':
 			return setupFailed(turn, input.taskId, input.attemptId, input.message);
 		case 'adopt':
-			return adopt(turn, input.task);
+			return adopt(turn, input.tasks);
 		case 'release':
 			return release(turn, input.taskId);
 		case 'fleet-report':
