@@ -38,8 +38,14 @@ export async function addTasks(raw: readonly unknown[], known: TaskLookup, deps:
 	if (taken !== undefined) throw new TaskInputError(`task.id: a task with id "${taken}" already exists; choose another id or leave it out`);
 	// Known as a dependent before its dependencies are looked at: a dependency that succeeds meanwhile finds it.
 	for (const task of added) for (const dependency of task.after) await store.addDependent(dependency, task.id);
-	const counts = dependentCounts(known.values());
-	for (const task of added) await queueIfReady(task, deps, counts.get(task.id) ?? 0);
+	// The new tasks count among the dependents (a chain added at once puts its first step first).
+	const counts = dependentCounts([...known.values(), ...added]);
+	// Tasks without dependencies enter the queue together; the others as their dependencies stand.
+	await deps.queue.enqueueMany(
+		added.filter(task => task.after.length === 0),
+		task => scoreOf(task, deps.config, now, counts.get(task.id) ?? 0),
+	);
+	for (const task of added) if (task.after.length > 0) await queueIfReady(task, deps, counts.get(task.id) ?? 0);
 	const ids = added.map(task => task.id);
 	return {ids, message: `enqueued ${ids.join(', ')}`};
 }

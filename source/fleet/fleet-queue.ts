@@ -33,11 +33,20 @@ export class FleetQueue {
 		return queue;
 	}
 
-	/** Queues the task to run. A job of that id that is still there (waiting or running) makes this a no-op: a task enters the queue once. */
+	/** Queues the task to run. A job of that id that is still there (waiting, running, finished this week) makes this a no-op: a task enters the queue once. */
 	async enqueue(task: Task, score: number): Promise<void> {
-		const route = routeOf(task);
-		await this.redis.sadd(this.keys.routes, route);
-		await this.queue(route).add('task', {id: task.id}, {jobId: task.id, priority: jobPriority(score), removeOnComplete: kept, removeOnFail: kept});
+		await this.enqueueMany([task], () => score);
+	}
+
+	/** enqueue() for many tasks: one bulk add per route. */
+	async enqueueMany(tasks: readonly Task[], scoreOf: (task: Task) => number): Promise<void> {
+		const byRoute = new Map<string, Task[]>();
+		for (const task of tasks) byRoute.set(routeOf(task), [...(byRoute.get(routeOf(task)) ?? []), task]);
+		for (const [route, list] of byRoute) {
+			await this.redis.sadd(this.keys.routes, route);
+			const jobs = list.map(task => ({name: 'task', data: {id: task.id}, opts: {jobId: task.id, priority: jobPriority(scoreOf(task)), removeOnComplete: kept, removeOnFail: kept}}));
+			await this.queue(route).addBulk(jobs);
+		}
 	}
 
 	/** Before a task is queued again (a person's retry or resume): the job it finished with goes, or adding it again would be a no-op. */
