@@ -84,6 +84,11 @@ class FleetSupervisor implements Supervisor {
 		if (this.#startedAt === 0) await view.refresh();
 		let result: ActionResult;
 		if (action.type === 'enqueue') result = await addTasks(action.tasks, this.#known(), this.#deps);
+		else if ('machine' in action && action.machine !== undefined) {
+			// Another machine's dispatching or slots: that machine does it.
+			const {machine: target, ...own} = action;
+			return target === this.#parts.machine ? this.#local.dispatch(own) : this.#control.ask(target, own);
+		}
 		else if ('id' in action && ![...this.#local.ownTasks()].some(task => task.id === action.id)) result = await this.#control.onTask(action);
 		else return this.#local.dispatch(action);
 		await view.refresh();

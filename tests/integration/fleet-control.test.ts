@@ -65,6 +65,13 @@ describe.skipIf(!hasRedis)('a fleet: actions from any machine, tasks where they 
 		// And a person's retry of the killed task runs it again, as a second attempt
 		expect((await orch(beta.dir, ['retry', onAlpha.id])).exitCode).toBe(0);
 		expect(await statusOf(beta.dir, onAlpha.id)).toMatchObject({status: 'queued'});
+		// And beta sets alpha's slots and pauses its dispatching: alpha's heartbeat says so
+		expect((await orch(beta.dir, ['concurrency', '3', '--machine', 'alpha'])).stdout).toMatch(/3/);
+		expect((await orch(beta.dir, ['pause', '--machine', 'alpha'])).exitCode).toBe(0);
+		await waitFor(async () => /alpha · \S+ pid \d+ · \d\/3 busy, paused/.test((await orch(beta.dir, ['status'])).stdout), {timeout: 10_000, interval: 200, message: 'alpha: 3 slots, paused'});
+		const nobody = await orch(beta.dir, ['concurrency', '2', '--machine', 'gone']);
+		expect(nobody.exitCode).toBe(1);
+		expect(nobody.stderr).toMatch(/machine gone is not serving the queue now; set_concurrency was not done/);
 		// An action on an unknown id says so
 		const unknown = await orch(beta.dir, ['kill', 'nope']);
 		expect(unknown.exitCode).not.toBe(0);

@@ -60,10 +60,11 @@ export const actionSchema = z.discriminatedUnion('type', [
 	z.strictObject({type: z.literal('retry'), id: z.string()}),
 	z.strictObject({type: z.literal('pause_task'), id: z.string()}),
 	z.strictObject({type: z.literal('resume_task'), id: z.string()}),
-	z.strictObject({type: z.literal('pause_dispatch')}),
-	z.strictObject({type: z.literal('resume_dispatch')}),
+	/** `machine`: with a fleet queue, the machine whose dispatching it is (default: the one asked). */
+	z.strictObject({type: z.literal('pause_dispatch'), machine: z.string().min(1).optional()}),
+	z.strictObject({type: z.literal('resume_dispatch'), machine: z.string().min(1).optional()}),
 	z.strictObject({type: z.literal('set_priority'), id: z.string(), priority: z.number().finite()}),
-	z.strictObject({type: z.literal('set_concurrency'), concurrency: z.number().int().min(1)}),
+	z.strictObject({type: z.literal('set_concurrency'), concurrency: z.number().int().min(1), machine: z.string().min(1).optional()}),
 	z.strictObject({type: z.literal('check_health')}),
 	/** Merges a finished task's branch (workspace.merge's mode, or `merge` when that is none). */
 	z.strictObject({type: z.literal('merge'), id: z.string(), mode: z.enum(['merge', 'squash', 'rebase']).optional()}),
