@@ -110,7 +110,9 @@ export class FleetRunner {
 				autorun: false,
 				lockDuration: config.fleet.lockDuration,
 				stalledInterval: config.fleet.stalledInterval,
-				maxStalledCount: 1,
+				// orch's maxInterruptions decides when a task stalled too often (the machine that takes it, as a
+				// restart does on one machine); BullMQ's own limit stays above it.
+				maxStalledCount: config.maxInterruptions + 1,
 				name: this.#deps.machine,
 			});
 			worker.on('error', () => undefined); // a Redis restart: commands wait for the reconnect
