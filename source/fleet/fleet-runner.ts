@@ -11,10 +11,11 @@ import {releasable} from '../engine/core/fleet-inputs.js';
 import type {Supervisor} from '../engine/supervisor.js';
 import type {FleetQueue, JobData} from './fleet-queue.js';
 import type {FleetStore} from './fleet-store.js';
+import {sendTails, type TailSent} from './fleet-tails.js';
 import {stamped} from './fleet-view.js';
 import {queueName, serves} from './routes.js';
 
-type Owned = {job: Job<JobData>; token: string; worker: Worker<JobData>; after: string[]; pushed?: Task; lost?: boolean; settling?: boolean; sentLines?: number; sentFor?: string};
+type Owned = TailSent & {job: Job<JobData>; token: string; worker: Worker<JobData>; after: string[]; pushed?: Task; lost?: boolean; settling?: boolean};
 
 export type RunnerDeps = {
 	local: Supervisor;
@@ -33,7 +34,6 @@ const idlePollMs = 250;
 const holdingFactor = 3;
 /** How often the new lines of running tasks go to their streams in Redis (other machines' Logs panes read them). */
 const tailEveryMs = 300;
-const tailCap = 500;
 
 export class FleetRunner {
 	readonly #deps: RunnerDeps;
@@ -47,6 +47,9 @@ export class FleetRunner {
 	#pushing: Promise<void> = Promise.resolve();
 	#dirty = false;
 	#loop: Promise<void> = Promise.resolve();
+	/** A renewal of the claims is under way; when the last one ended. */
+	#renewing = false;
+	#renewedAt = Date.now();
 
 	constructor(deps: RunnerDeps) {
 		this.#deps = deps;
@@ -58,7 +61,7 @@ export class FleetRunner {
 		this.#timers.push(
 			setInterval(() => void this.#refreshRoutes().catch(() => undefined), 2000),
 			setInterval(() => void this.#extendLocks(), Math.max(200, Math.floor(lockDuration / 3))),
-			setInterval(() => void this.#sendTails().catch(() => undefined), tailEveryMs),
+			setInterval(() => void sendTails(this.#deps.local, this.#deps.store, this.#owned).catch(() => undefined), tailEveryMs),
 		);
 		this.#deps.local.subscribe(() => this.#changed());
 		this.#loop = this.#fetchLoop();
@@ -67,7 +70,7 @@ export class FleetRunner {
 	/** Stops taking jobs. The tasks it holds settle as the local supervisor stops them; their jobs settle then. */
 	async stopTaking(): Promise<void> {
 		this.#stopped = true;
-		this.wake();
+		this.#wake?.();
 		await this.#loop;
 	}
 
@@ -89,10 +92,6 @@ export class FleetRunner {
 		for (const timer of this.#timers) clearInterval(timer);
 		await this.#pushing;
 		await Promise.all([...this.#workers.values()].map(async worker => worker.close(true)));
-	}
-
-	wake(): void {
-		this.#wake?.();
 	}
 
 	async #refreshRoutes(): Promise<void> {
@@ -203,6 +202,22 @@ export class FleetRunner {
 
 	/** Renews the claim on every job held; a claim that was lost (another machine took the task) stops the task here. */
 	async #extendLocks(): Promise<void> {
+		// Cut off from Redis (its commands wait for a reconnect) for as long as a claim lasts: another machine
+		// may be taking these tasks over now, so they stop here rather than run twice.
+		if (this.#renewing) {
+			if (Date.now() - this.#renewedAt > this.#deps.config.fleet.lockDuration) for (const id of this.#owned.keys()) this.#lose(id);
+			return;
+		}
+		this.#renewing = true;
+		try {
+			await this.#renew();
+			this.#renewedAt = Date.now();
+		} finally {
+			this.#renewing = false;
+		}
+	}
+
+	async #renew(): Promise<void> {
 		const byWorker = new Map<Worker<JobData>, Array<[string, Owned]>>();
 		for (const entry of this.#owned) if (!entry[1].lost) byWorker.set(entry[1].worker, [...(byWorker.get(entry[1].worker) ?? []), entry]);
 		for (const [worker, entries] of byWorker) {
@@ -221,7 +236,7 @@ export class FleetRunner {
 		const owned = this.#owned.get(id);
 		if (!owned || owned.lost) return;
 		owned.lost = true;
-		this.#deps.warn(`lost the claim on ${id}: another machine runs it now; stopping it here`);
+		this.#deps.warn(`lost the claim on ${id}: another machine may run it now; stopping it here`);
 		this.#deps.local.dispatch({type: 'cancel', id}).catch(() => undefined);
 	}
 
@@ -275,34 +290,10 @@ export class FleetRunner {
 		this.#forget(task.id);
 	}
 
-	/** The lines running tasks printed since the last send, to each task's capped stream. */
-	async #sendTails(): Promise<void> {
-		const {local, redis, store} = this.#deps;
-		const batch = redis.pipeline();
-		let any = false;
-		for (const [id, owned] of this.#owned) {
-			const output = local.outputOf(id);
-			const attempt = [...local.ownTasks()].find(task => task.id === id)?.current;
-			if (!output || attempt === undefined) continue;
-			if (owned.sentFor !== attempt) {
-				// A new attempt starts a new stream.
-				batch.del(store.keys.tail(id));
-				owned.sentFor = attempt;
-				owned.sentLines = 0;
-			}
-			const fresh = Math.min(output.totalLines - (owned.sentLines ?? 0), tailCap);
-			if (fresh <= 0) continue;
-			for (const line of output.tail(fresh)) batch.xadd(store.keys.tail(id), 'MAXLEN', '~', tailCap, '*', 'line', line);
-			owned.sentLines = output.totalLines;
-			any = true;
-		}
-		if (any) await batch.exec();
-	}
-
 	#forget(id: string): void {
 		void this.#deps.redis.del(this.#deps.store.keys.tail(id)).catch(() => undefined);
 		this.#owned.delete(id);
 		void this.#deps.local.tell({kind: 'release', taskId: id}).catch((error: unknown) => this.#deps.warn(`releasing ${id} failed: ${(error as Error).message}`));
-		this.wake();
+		this.#wake?.();
 	}
 }

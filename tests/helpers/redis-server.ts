@@ -22,6 +22,9 @@ export type RedisServer = {
 	kill(): Promise<void>;
 	/** stop() and remove the folder. */
 	dispose(): Promise<void>;
+	/** SIGSTOP / SIGCONT: it stops answering without closing a connection, as a network cut off looks. */
+	freeze(): void;
+	thaw(): void;
 };
 
 export type StartRedisOptions = {
@@ -156,9 +159,12 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
 			await exitOf(current);
 		},
 		async dispose() {
+			current.kill('SIGCONT');
 			await terminate(current);
 			await rm(dir, {recursive: true, force: true});
 		},
+		freeze: () => current.kill('SIGSTOP'),
+		thaw: () => current.kill('SIGCONT'),
 	};
 	return server;
 }

@@ -2,7 +2,7 @@
 // processes on a real redis-server.
 import {describe, expect, it} from 'vitest';
 import {fleetTasks, machineConfig, readSpans, useFleet} from '../helpers/fleet.js';
-import {fixture, orch, writeConfig} from '../helpers/orch.js';
+import {fixture, orch, pidAlive, writeConfig} from '../helpers/orch.js';
 import {hasRedis} from '../helpers/redis-server.js';
 import {waitFor} from '../helpers/wait-for.js';
 
@@ -101,6 +101,30 @@ describe.skipIf(!hasRedis)('a fleet: actions from any machine, tasks where they 
 			['alpha', 'interrupted'],
 			['beta', 'succeeded'],
 		]);
+	}, 60_000);
+
+	it('cut off from Redis as long as a claim lasts, a machine stops its tasks: they run once, elsewhere or later, never twice at once', async () => {
+		// Given alpha running a 20 s task, with claims of 2 s
+		const alpha = await machine('alpha', 1, 20_000);
+		fleet.start([alpha]);
+		await orch(alpha.dir, ['add', 'long one', '--id', 'cut']);
+		const [span] = await waitFor(async () => {
+			const started = (await readSpans(alpha.spans)).filter(each => each.event === 'start');
+			return started.length === 1 ? started : undefined;
+		}, {timeout: 20_000, interval: 100, message: 'the agent started'});
+
+		// When Redis stops answering (its connections stay open) for longer than a claim lasts
+		fleet.redis.freeze();
+		try {
+			// Then alpha stops the agent on its own, before Redis answers again
+			await waitFor(() => !pidAlive(span!.pid), {timeout: 10_000, interval: 100, message: 'the agent stopped while Redis was silent'});
+		} finally {
+			fleet.redis.thaw();
+		}
+		// And once Redis is back, the task runs again (its first attempt marked interrupted), and nothing ran twice at once
+		await waitFor(async () => (await readSpans(alpha.spans)).filter(each => each.event === 'start').length === 2, {timeout: 20_000, interval: 100, message: 'a second run'});
+		const task = await statusOf(alpha.dir, 'cut');
+		expect(task!.attempts[0]).toMatchObject({machine: 'alpha', outcome: 'interrupted'});
 	}, 60_000);
 
 	it('a queue that cannot be reached: orch start says where and what to do', async () => {
