@@ -4,19 +4,14 @@
 import {chmod, mkdir, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {PassThrough} from 'node:stream';
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
+import {agentCommand, goodConfig, useCleanups} from '../helpers/doctor.js';
 import {run} from '../../source/commands/doctor.js';
 import {makeProject} from '../helpers/orch.js';
 import {hasRedis, startRedis, type RedisServer} from '../helpers/redis-server.js';
 
-let cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-	for (const cleanup of cleanups.reverse()) await cleanup();
-	cleanups = [];
-});
+const cleanups = useCleanups();
 
-const agentCommand = 'orch-doctor-agent';
-const goodConfig = {defaultAgent: 'helper', agents: {helper: {command: agentCommand}}};
 
 async function started(args: string[] = []): Promise<RedisServer> {
 	const server = await startRedis({args});

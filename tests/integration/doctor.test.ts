@@ -5,19 +5,14 @@ import {chmod, mkdir, readdir, readFile, stat, writeFile} from 'node:fs/promises
 import {hostname} from 'node:os';
 import path from 'node:path';
 import {execa} from 'execa';
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
+import {agentCommand, goodConfig, useCleanups} from '../helpers/doctor.js';
 import {readLock} from '../../source/store/lock.js';
 import {makeProject, orch, startSupervisor} from '../helpers/orch.js';
 import {waitFor} from '../helpers/wait-for.js';
 
-let cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-	for (const cleanup of cleanups.reverse()) await cleanup();
-	cleanups = [];
-});
+const cleanups = useCleanups();
 
-const agentCommand = 'orch-doctor-agent';
-const goodConfig = {defaultAgent: 'helper', agents: {helper: {command: agentCommand}}};
 
 /** A folder of executable stand-ins named `programs`, to be the whole PATH. */
 async function binWith(dir: string, name: string, programs: string[]): Promise<string> {
