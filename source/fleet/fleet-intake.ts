@@ -29,13 +29,20 @@ export async function addTasks(raw: readonly unknown[], known: TaskLookup, deps:
 		if (/^\d+$/.test(task.id)) throw new TaskInputError(`task.id: "${task.id}" is a number; with a fleet queue an id needs a letter (t${task.id}, say)`);
 	}
 	const added: Task[] = [];
+	const claimed: string[] = [];
 	for (const task of prepared) {
 		const key = intakeKey(task.source);
-		if (key === undefined || (await store.claimIntake(key, task.id)) === undefined) added.push(task);
+		if (key !== undefined && (await store.claimIntake(key, task.id)) !== undefined) continue;
+		if (key !== undefined) claimed.push(key);
+		added.push(task);
 	}
 	if (added.length === 0) return {ids: [], message: 'nothing new: these items became tasks before'};
 	const taken = await store.add(added);
-	if (taken !== undefined) throw new TaskInputError(`task.id: a task with id "${taken}" already exists; choose another id or leave it out`);
+	if (taken !== undefined) {
+		// None was added: their items may come again.
+		if (claimed.length > 0) await store.redis.hdel(store.keys.intake, ...claimed);
+		throw new TaskInputError(`task.id: a task with id "${taken}" already exists; choose another id or leave it out`);
+	}
 	// Known as a dependent before its dependencies are looked at: a dependency that succeeds meanwhile finds it.
 	for (const task of added) for (const dependency of task.after) await store.addDependent(dependency, task.id);
 	// The new tasks count among the dependents (a chain added at once puts its first step first).

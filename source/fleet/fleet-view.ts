@@ -34,7 +34,8 @@ export class FleetView implements ViewOverlay {
 	#machinesJson = '';
 	#merged: {own: TaskLookup; changes: number; tasks: TaskLookup} | undefined;
 	#timer: NodeJS.Timeout | undefined;
-	#reading = false;
+	#reading: Promise<void> | undefined;
+	#again: Promise<void> | undefined;
 
 	constructor(store: FleetStore, machine: string) {
 		this.#store = store;
@@ -56,27 +57,34 @@ export class FleetView implements ViewOverlay {
 		return this.#records;
 	}
 
+	/** Reads what changed. Asked while a read is under way (which may have started before the change the caller made), it reads once more after that one. */
 	async refresh(): Promise<void> {
-		if (this.#reading) return;
-		this.#reading = true;
-		try {
-			const {revision, tasks} = await this.#store.changedSince(this.#revision);
-			this.#revision = revision;
-			for (const task of tasks) this.#records.set(task.id, task);
-			const machines = await this.#store.redis.hgetall(this.#store.keys.machines);
-			const json = JSON.stringify(machines);
-			const machinesChanged = json !== this.#machinesJson;
-			if (machinesChanged) {
-				this.#machinesJson = json;
-				this.#machines = Object.values(machines)
-					.map(value => JSON.parse(value) as MachineInfo)
-					.sort((a, b) => a.name.localeCompare(b.name));
-			}
-			const tailed = await this.#readTails();
-			if (tasks.length > 0 || machinesChanged || tailed) this.#changed();
-		} finally {
-			this.#reading = false;
+		if (this.#reading) {
+			this.#again ??= this.#reading.then(async () => {
+				this.#again = undefined;
+				return this.refresh();
+			});
+			return this.#again;
 		}
+		this.#reading = this.#read().finally(() => (this.#reading = undefined));
+		return this.#reading;
+	}
+
+	async #read(): Promise<void> {
+		const {revision, tasks} = await this.#store.changedSince(this.#revision);
+		this.#revision = revision;
+		for (const task of tasks) this.#records.set(task.id, task);
+		const machines = await this.#store.redis.hgetall(this.#store.keys.machines);
+		const json = JSON.stringify(machines);
+		const machinesChanged = json !== this.#machinesJson;
+		if (machinesChanged) {
+			this.#machinesJson = json;
+			this.#machines = Object.values(machines)
+				.map(value => JSON.parse(value) as MachineInfo)
+				.sort((a, b) => a.name.localeCompare(b.name));
+		}
+		const tailed = await this.#readTails();
+		if (tasks.length > 0 || machinesChanged || tailed) this.#changed();
 	}
 
 	#changed(): void {

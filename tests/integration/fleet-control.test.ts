@@ -49,7 +49,11 @@ describe.skipIf(!hasRedis)('a fleet: actions from any machine, tasks where they 
 		expect(killed.stderr).toBe('');
 		expect(killed.exitCode).toBe(0);
 		// Then it ends killed, on alpha, and alpha starts the next waiting task
-		expect(await statusOf(beta.dir, onAlpha.id)).toMatchObject({status: 'failed', attempts: [{machine: 'alpha', outcome: 'killed'}]});
+		const killedTask = await waitFor(async () => {
+			const task = await statusOf(beta.dir, onAlpha.id);
+			return task?.status === 'failed' ? task : undefined;
+		}, {timeout: 5000, interval: 100, message: `${onAlpha.id} failed, seen from beta`});
+		expect(killedTask).toMatchObject({attempts: [{machine: 'alpha', outcome: 'killed'}]});
 
 		// And beta cancels a waiting task, raises another, and holds the third: the queue's records say so
 		await waitFor(async () => (await fleetTasks(alpha.dir)).filter(task => task.status === 'running').length === 2, {timeout: 10_000, interval: 100, message: 'two running again'});
@@ -59,8 +63,12 @@ describe.skipIf(!hasRedis)('a fleet: actions from any machine, tasks where they 
 		expect((await orch(beta.dir, ['cancel', first])).exitCode).toBe(0);
 		expect((await orch(alpha.dir, ['prio', second, '7'])).exitCode).toBe(0);
 		expect((await orch(beta.dir, ['pause', second])).exitCode).toBe(0);
-		expect(await statusOf(alpha.dir, first)).toMatchObject({status: 'cancelled'});
-		expect(await statusOf(alpha.dir, second)).toMatchObject({status: 'paused', priority: 7});
+		// (alpha reads the queue's changes a few times a second)
+		await waitFor(async () => (await statusOf(alpha.dir, first))?.status === 'cancelled', {timeout: 5000, interval: 100, message: `${first} cancelled, seen from alpha`});
+		await waitFor(async () => {
+			const held = await statusOf(alpha.dir, second);
+			return held?.status === 'paused' && held.priority === 7;
+		}, {timeout: 5000, interval: 100, message: `${second} paused at priority 7, seen from alpha`});
 
 		// And a person's retry of the killed task runs it again, as a second attempt
 		expect((await orch(beta.dir, ['retry', onAlpha.id])).exitCode).toBe(0);
