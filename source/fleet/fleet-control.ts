@@ -88,8 +88,10 @@ export class FleetControl {
 		const task = await store.get(action.id);
 		if (!task) throw new UnknownTaskError(action.id);
 		const last = task.attempts.at(-1)?.machine;
-		const runsOn = isLive(task) ? task.attempts.find(attempt => attempt.id === task.current)?.machine : undefined;
-		if (runsOn !== undefined && runsOn !== machine) return this.ask(runsOn, action);
+		// The machine that holds the task: running it, waiting out a backoff, holding it paused. One that
+		// died holds it no more once its claim ran out; until then it is asked (and says it is not there).
+		const holder = (await this.deps.queue.holder(task)) ?? (isLive(task) ? task.attempts.find(attempt => attempt.id === task.current)?.machine : undefined);
+		if (holder !== undefined && holder !== machine) return this.ask(holder, action);
 		// A finished task's worktree and branch are where it ran.
 		if ((action.type === 'merge' || action.type === 'remove_worktree') && last !== undefined && last !== machine) return this.ask(last, action);
 		return this.#onRecord(task, action);

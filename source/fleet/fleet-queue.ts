@@ -75,6 +75,12 @@ export class FleetQueue {
 		}
 	}
 
+	/** The machine whose claim the task's job is under (its worker's token starts with the machine's name), if one is. */
+	async holder(task: Task): Promise<string | undefined> {
+		const token = await this.redis.get(`${this.keys.prefix}:${queueName(routeOf(task))}:${task.id}:lock`);
+		return token === null ? undefined : token.slice(0, token.lastIndexOf(':'));
+	}
+
 	async reprioritize(task: Task, score: number): Promise<void> {
 		const job = await this.job(task);
 		if (job && (await job.getState()) === 'prioritized') await job.changePriority({priority: jobPriority(score)});

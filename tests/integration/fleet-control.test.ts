@@ -86,6 +86,26 @@ describe.skipIf(!hasRedis)('a fleet: actions from any machine, tasks where they 
 		expect(unknown.stderr).toMatch(/nope/);
 	}, 90_000);
 
+	it('a task waiting out its backoff on one machine is cancelled from another: the machine holding it does it', async () => {
+		// Given alpha, whose `fail` agent exits 1, waiting 30 s before the retry
+		const failing = {agents: {fail: {command: process.execPath, args: [fixture('exit-with.js'), '1']}}, retry: {base: '30s', jitter: 0}};
+		const alpha = await machine('alpha', 1, 50);
+		const alphaConfig = machineConfig(fleet.redis.url, 'alpha', alpha.dir, 1, 50);
+		await writeConfig(alpha.dir, {...alphaConfig, ...failing, agents: {...alphaConfig.agents, ...failing.agents}});
+		const beta = await machine('beta', 1, 50);
+		fleet.start([alpha, beta]);
+		await orch(alpha.dir, ['add', 'fails once', '--id', 'flaky', '--agent', 'fail']);
+		await waitFor(async () => (await statusOf(beta.dir, 'flaky'))?.status === 'retry_wait', {timeout: 20_000, interval: 100, message: 'flaky waits out its backoff'});
+
+		// When beta cancels it
+		const cancelled = await orch(beta.dir, ['cancel', 'flaky']);
+
+		// Then alpha, which holds it, cancelled it
+		expect(cancelled.stderr).toBe('');
+		expect(cancelled.stdout).toMatch(/cancelled flaky/);
+		await waitFor(async () => (await statusOf(beta.dir, 'flaky'))?.status === 'cancelled', {timeout: 5000, interval: 100, message: 'flaky cancelled, seen from beta'});
+	}, 60_000);
+
 	it('a machine that stops normally hands its unfinished task back at once, not when its claim runs out', async () => {
 		// Given alpha running a 20 s task, claims that last 60 s, and a shutdown that waits for nobody
 		const slow = {fleet: {machine: 'alpha', lockDuration: '60s', stalledInterval: '1s'}, shutdown: {grace: '0s', killGrace: '1s'}};
