@@ -60,11 +60,12 @@ describe.skipIf(!hasRedis)('several machines on one queue', () => {
 		// Each step of the chain started after the one before it ended, wherever that ran
 		const at = (event: Span['event'], task: string) => spans.flat().find(span => span.event === event && span.task === task)!.at;
 		for (let i = 1; i < 10; i++) expect(at('start', `c${i}`)).toBeGreaterThanOrEqual(at('end', `c${i - 1}`));
-		// Within each machine, the independent tasks started (as orch recorded it: the agents' own lines may race) in order of their priority
+		// Within each machine, the independent tasks started (as orch recorded it: the agents' own lines may race) in order of their
+		// priority; those a machine took together start in the same step, at the same moment
 		for (const machine of made) {
 			const priorities = tasks
 				.filter(task => task.id.startsWith('p') && task.attempts[0]!.machine === machine.name)
-				.sort((a, b) => a.attempts[0]!.startedAt - b.attempts[0]!.startedAt)
+				.sort((a, b) => a.attempts[0]!.startedAt - b.attempts[0]!.startedAt || b.priority - a.priority)
 				.map(task => task.priority);
 			expect(priorities).toEqual([...priorities].sort((a, b) => b - a));
 		}
