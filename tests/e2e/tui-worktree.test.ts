@@ -67,12 +67,11 @@ describe.skipIf(!tmuxAvailable)(tmuxAvailable ? 'worktree keys in tmux' : 'workt
 		await waitFor(() => existsSync(typed), {timeout: screenTimeout, message: 'the pager to read the line typed'});
 		expect(await readFile(typed, 'utf8')).toBe('Px');
 		// Its first frame back may be the one it drew last, before its next snapshot (CI saw t2 still committing there).
-		const back = await term.waitScreen(
+		await term.waitScreen(
 			'orch',
 			text => /Queue 1\/2/.test(text) && /t1: git diff [0-9a-f]{7} [0-9a-f]{7}/.test(text) && text.split('╭').length - 1 === 4 && /✓ t2 +b\.txt/.test(text),
 			'the TUI back, four panes, the footer naming the diff, t2 done',
 		);
-		expect(back).toMatch(/✓ t2 +b\.txt/);
 		expect(await term.display('orch', '#{alternate_on}')).toBe('1');
 		expect(JSON.parse((await orch(repo.dir, ['status', '--json'])).stdout)).toMatchObject({supervisor: 'running', dispatch: expect.not.stringMatching(/paused/)});
 		// And the TUI reads keys again.
