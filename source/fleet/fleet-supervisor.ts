@@ -19,6 +19,7 @@ import {FleetRunner} from './fleet-runner.js';
 import {connectRedis, FleetStore} from './fleet-store.js';
 import type {FleetView} from './fleet-view.js';
 import {beat, heartbeatMs, leave, machineInfo} from './machines.js';
+import {offered} from './routes.js';
 
 /** How often a machine shares what it spent and its breakers. */
 const factsEveryMs = 1000;
@@ -75,7 +76,7 @@ class FleetSupervisor implements Supervisor {
 	}
 
 	async #heartbeat(): Promise<void> {
-		await beat(this.#parts.store, machineInfo(this.#parts.machine, this.#local.getSnapshot(), this.#version, this.#startedAt, Date.now()));
+		await beat(this.#parts.store, machineInfo(this.#parts.machine, this.#local.getSnapshot(), offered(this.#deps.config), this.#version, this.#startedAt, Date.now()));
 	}
 
 	async dispatch(action: Action): Promise<ActionResult> {

@@ -8,14 +8,14 @@ import type {FleetStore} from './fleet-store.js';
 
 export const heartbeatMs = 2000;
 
-export function machineInfo(name: string, snapshot: Snapshot, version: string, startedAt: number, now: number): MachineInfo {
+export function machineInfo(name: string, snapshot: Snapshot, agents: string[], version: string, startedAt: number, now: number): MachineInfo {
 	return {
 		name,
 		host: os.hostname(),
 		pid: process.pid,
 		busy: snapshot.busy,
 		slots: snapshot.concurrency,
-		agents: snapshot.agents.map(agent => agent.name),
+		agents,
 		version,
 		startedAt,
 		heartbeatAt: now,

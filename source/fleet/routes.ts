@@ -15,10 +15,18 @@ export function routeOf(task: Pick<Task, 'agent' | 'autoAgent' | 'needs'>): stri
 
 const keyPart = (name: string): string => encodeURIComponent(name).replaceAll('.', '%2E');
 
+/**
+ * The profiles a machine offers the queue: those its config names and its default agent. A preset the
+ * config does not name (claude, say) is not offered: its CLI may not be installed on this machine.
+ */
+export function offered(config: Pick<Config, 'agents' | 'declaredAgents' | 'defaultAgent'>): string[] {
+	return [...new Set([...config.declaredAgents, config.defaultAgent])].filter(name => config.agents[name] !== undefined).sort();
+}
+
 /** Whether this machine's profiles can run tasks of the route. */
-export function serves(config: Pick<Config, 'agents'>, route: string): boolean {
+export function serves(config: Pick<Config, 'agents' | 'declaredAgents' | 'defaultAgent'>, route: string): boolean {
 	if (route === 'any') return true;
-	const profiles = Object.values(config.agents);
+	const profiles = offered(config).map(name => config.agents[name]!);
 	if (route.startsWith('agent.')) return profiles.some(profile => keyPart(profile.name) === route.slice('agent.'.length));
 	if (!route.startsWith('needs.')) return false;
 	const needs = route.slice('needs.'.length).split('+');

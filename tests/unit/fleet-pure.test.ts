@@ -1,7 +1,7 @@
 // The pure parts of the fleet: which machines may run a task (routes), and a score as a BullMQ priority.
 import {describe, expect, it} from 'vitest';
 import {jobPriority} from '../../source/fleet/priority-map.js';
-import {queueName, routeOf, serves} from '../../source/fleet/routes.js';
+import {offered, queueName, routeOf, serves} from '../../source/fleet/routes.js';
 import {coreConfig} from '../helpers/core.js';
 
 describe('routeOf', () => {
@@ -19,12 +19,15 @@ describe('routeOf', () => {
 });
 
 describe('serves', () => {
-	const config = coreConfig();
-	const withCaps = {...config, agents: {...config.agents, py: {...config.agents.fake!, name: 'py', capabilities: ['python', 'docker']}}};
+	const config = {...coreConfig(), declaredAgents: []};
+	const withCaps = {...config, declaredAgents: ['py'], agents: {...config.agents, py: {...config.agents.fake!, name: 'py', capabilities: ['python', 'docker']}}};
+	const withUndeclared = {...config, agents: {...config.agents, claude: {...config.agents.fake!, name: 'claude'}}};
 	it.each([
 		['any', config, true],
 		['agent.fake (has the profile)', config, true],
 		['agent.claude (has not)', config, false],
+		['agent.claude (a profile the config does not name)', withUndeclared, false],
+		['agent.slow (not named, not the default)', config, false],
 		['needs.python (no profile has it)', config, false],
 		['needs.python (a profile has it)', withCaps, true],
 		['needs.docker+python (one profile has both)', withCaps, true],
@@ -32,6 +35,11 @@ describe('serves', () => {
 		['something else', config, false],
 	])('%s → %s', (label, machine, expected) => {
 		expect(serves(machine, label.split(' ')[0]!)).toBe(expected);
+	});
+
+	it('offers the profiles its config names and its default agent', () => {
+		expect(offered(config)).toEqual(['fake']);
+		expect(offered(withCaps)).toEqual(['fake', 'py']);
 	});
 
 	it('serves what routeOf makes of its own profiles', () => {
