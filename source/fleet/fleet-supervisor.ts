@@ -33,14 +33,16 @@ export const machineName = (config: Pick<Config, 'fleet'>): string => config.fle
 export async function connectFleet(url: string, machine: string, timeoutMs = 5000): Promise<{redis: Redis; subscriber: Redis}> {
 	const redis = connectRedis(url, `orch:${machine}`);
 	const subscriber = connectRedis(url, `orch:${machine}:listen`);
-	for (const connection of [redis, subscriber]) connection.on('error', () => undefined); // reconnects; commands wait
+	// Reconnects on its own and commands wait; until connected, the last error says why it cannot (WRONGPASS, ECONNREFUSED).
+	let why: string | undefined;
+	for (const connection of [redis, subscriber]) connection.on('error', (error: Error) => (why ??= error.message));
 	const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs).unref());
 	try {
 		await Promise.race([Promise.all([redis.connect(), subscriber.connect()]).then(async () => redis.ping()), timeout]);
 	} catch (error) {
 		redis.disconnect();
 		subscriber.disconnect();
-		throw new OrchError(`the queue at ${maskUrl(url)} cannot be reached (${(error as Error).message}); start Redis there, or fix queue: in the config (--queue, ORCH_QUEUE). \`orch doctor\` checks it`);
+		throw new OrchError(`the queue at ${maskUrl(url)} cannot be reached (${why ?? (error as Error).message}); start Redis there, or fix queue: in the config (--queue, ORCH_QUEUE). \`orch doctor\` checks it`);
 	}
 	return {redis, subscriber};
 }
