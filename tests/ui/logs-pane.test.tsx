@@ -12,6 +12,7 @@ import {setColors} from '../../source/ui/theme.js';
 import {useTempDir} from '../helpers/temp-dir.js';
 import {makeTask} from '../helpers/tasks.js';
 import {waitFor} from '../helpers/wait-for.js';
+import {paneBody as body} from '../helpers/pane-body.js';
 
 const temp = useTempDir('orch-logs-pane-');
 beforeEach(() => setColors(false));
@@ -57,15 +58,6 @@ function expectWithinPane(frame: string, width = 40, height = 10) {
 	for (const line of lines) expect(cellWidth(line), line).toBeLessThanOrEqual(width);
 }
 
-/** The rows inside the border, trimmed, without the blank ones below the last. */
-function body(frame: string): string[] {
-	const rows = frame
-		.split('\n')
-		.slice(2, -1)
-		.map(line => line.slice(1, -1).trim());
-	while (rows.at(-1) === '') rows.pop();
-	return rows;
-}
 
 describe('LogsPane', () => {
 	test('no task selected', async () => {

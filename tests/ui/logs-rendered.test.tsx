@@ -1,7 +1,7 @@
 // The Logs pane with an agent's structured stream: the claude transcript's log shown rendered for a
 // person (tool calls, commands, errors, the lines that are not JSON as they are), its raw lines when the
 // scroll state says raw (key `v`), and a live log rendered as it grows.
-import {npmWarn} from '../helpers/transcripts.js';
+import {claudeShown, npmWarn} from '../helpers/transcripts.js';
 import {appendFileSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {render} from 'ink-testing-library';
@@ -18,6 +18,7 @@ import {fixture} from '../helpers/orch.js';
 import {makeTask} from '../helpers/tasks.js';
 import {useTempDir} from '../helpers/temp-dir.js';
 import {waitFor} from '../helpers/wait-for.js';
+import {paneBody as body} from '../helpers/pane-body.js';
 
 const temp = useTempDir('orch-logs-rendered-');
 beforeEach(() => setColors(false));
@@ -25,16 +26,8 @@ afterEach(() => setColors(true));
 
 const claude = readFileSync(fixture(path.join('transcripts', 'claude.jsonl')), 'utf8');
 const codex = readFileSync(fixture(path.join('transcripts', 'codex.jsonl')), 'utf8');
-/** What the claude transcript renders to, line by line (tests/unit/streams-transcripts.test.ts). */
-const claudeRendered = [
-	'· session 8f3c2a1e-4b7d-4e2a-9c1f-2d5e6f7a8b9c (claude-sonnet-4-5-20250929)',
-	"I'll look at the failing test first.",
-	'→ Read /home/dev/calc/src/sum.ts',
-	npmWarn,
-	'→ Edit /home/dev/calc/src/sum.ts',
-	'$ npm test',
-	'✗ FAIL tests/sum.test.ts',
-];
+/** The first lines the claude transcript renders to (tests/helpers/transcripts.ts). */
+const claudeRendered = claudeShown.slice(0, 7);
 
 const width = 140;
 const height = 24;
@@ -48,15 +41,6 @@ const attempt = (over: Partial<Attempt> = {}): Attempt => ({id: 'a1', n: 1, star
 const endedTask = (): TaskView => makeTask({agent: 'claude', status: 'succeeded', attempts: [attempt({endedAt: 49_000, exitCode: 0, signal: null, outcome: 'succeeded'})]});
 const runningTask = (): TaskView => makeTask({agent: 'claude', status: 'running', current: 'a1', attempts: [attempt()]});
 
-/** The rows inside the border, trimmed, without the blank ones below the last. */
-function body(frame: string): string[] {
-	const rows = frame
-		.split('\n')
-		.slice(2, -1)
-		.map(line => line.slice(1, -1).trim());
-	while (rows.at(-1) === '') rows.pop();
-	return rows;
-}
 
 function expectWithinPane(frame: string) {
 	const lines = frame.split('\n');
