@@ -3,6 +3,7 @@
 import {Queue, type Job} from 'bullmq';
 import type {Redis} from 'ioredis';
 import type {Task} from '../engine/model/types.js';
+import {groupBy} from './group-by.js';
 import type {FleetKeys} from './keys.js';
 import {jobPriority} from './priority-map.js';
 import {queueName, routeOf} from './routes.js';
@@ -40,9 +41,7 @@ export class FleetQueue {
 
 	/** enqueue() for many tasks: one bulk add per route. */
 	async enqueueMany(tasks: readonly Task[], scoreOf: (task: Task) => number): Promise<void> {
-		const byRoute = new Map<string, Task[]>();
-		for (const task of tasks) byRoute.set(routeOf(task), [...(byRoute.get(routeOf(task)) ?? []), task]);
-		for (const [route, list] of byRoute) {
+		for (const [route, list] of groupBy(tasks, routeOf)) {
 			await this.redis.sadd(this.keys.routes, route);
 			const jobs = list.map(task => ({name: 'task', data: {id: task.id}, opts: {jobId: task.id, priority: jobPriority(scoreOf(task)), removeOnComplete: kept, removeOnFail: kept}}));
 			await this.queue(route).addBulk(jobs);

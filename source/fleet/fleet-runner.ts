@@ -12,6 +12,7 @@ import type {Supervisor} from '../engine/supervisor.js';
 import type {FleetQueue, JobData} from './fleet-queue.js';
 import type {FleetStore} from './fleet-store.js';
 import {sendTails, type TailSent} from './fleet-tails.js';
+import {groupBy} from './group-by.js';
 import {stamped} from './fleet-view.js';
 import {queueName, serves} from './routes.js';
 
@@ -218,9 +219,8 @@ export class FleetRunner {
 	}
 
 	async #renew(): Promise<void> {
-		const byWorker = new Map<Worker<JobData>, Array<[string, Owned]>>();
-		for (const entry of this.#owned) if (!entry[1].lost) byWorker.set(entry[1].worker, [...(byWorker.get(entry[1].worker) ?? []), entry]);
-		for (const [worker, entries] of byWorker) {
+		const held = [...this.#owned].filter(([, owned]) => !owned.lost);
+		for (const [worker, entries] of groupBy(held, ([, owned]) => owned.worker)) {
 			const failed = await worker
 				.extendJobLocks(
 					entries.map(([id]) => id),

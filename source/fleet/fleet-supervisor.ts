@@ -7,7 +7,6 @@ import type {Config} from '../config/schema.js';
 import {OrchError} from '../errors.js';
 import {maskUrl} from '../health/redis-check.js';
 import type {Action, ActionResult} from '../engine/model/actions.js';
-import {intakeKey} from '../engine/model/intake-ledger.js';
 import {isFinal, type Task, type TaskLookup} from '../engine/model/types.js';
 import type {Supervisor} from '../engine/supervisor.js';
 import {dependencyState} from '../engine/schedule/queue.js';
@@ -147,10 +146,7 @@ class FleetSupervisor implements Supervisor {
 	}
 
 	intakeTask(key: string): string | undefined {
-		const own = this.#local.intakeTask(key);
-		if (own !== undefined) return own;
-		for (const task of this.#parts.view.records.values()) if (intakeKey(task.source) === key) return task.id;
-		return undefined;
+		return this.#local.intakeTask(key) ?? this.#parts.view.intakeTask(key);
 	}
 
 	skipWait = () => this.#local.skipWait();

@@ -2,6 +2,7 @@
 // machines' heartbeats, and the live lines of tasks that run elsewhere. The local supervisor's views
 // read it as their overlay (engine/supervisor-deps.ts ViewOverlay).
 import type {MachineInfo} from '../engine/model/snapshot.js';
+import {intakeKey} from '../engine/model/intake-ledger.js';
 import {isLive, type Task, type TaskLookup} from '../engine/model/types.js';
 import {OutputBuffer} from '../engine/output/output-buffer.js';
 import type {ViewOverlay} from '../engine/supervisor-deps.js';
@@ -26,6 +27,7 @@ export class FleetView implements ViewOverlay {
 	readonly #store: FleetStore;
 	readonly #machine: string;
 	readonly #records = new Map<string, Task>();
+	readonly #intake = new Map<string, string>();
 	readonly #listeners = new Set<() => void>();
 	readonly #tails = new Map<string, {buffer: OutputBuffer; last: string}>();
 	#revision = 0;
@@ -52,6 +54,11 @@ export class FleetView implements ViewOverlay {
 		clearInterval(this.#timer);
 	}
 
+	/** The task an intake item became, as the records last read say. */
+	intakeTask(key: string): string | undefined {
+		return this.#intake.get(key);
+	}
+
 	/** The records as last read (what `orch add` checks ids and dependencies against). */
 	get records(): ReadonlyMap<string, Task> {
 		return this.#records;
@@ -73,7 +80,11 @@ export class FleetView implements ViewOverlay {
 	async #read(): Promise<void> {
 		const {revision, tasks} = await this.#store.changedSince(this.#revision);
 		this.#revision = revision;
-		for (const task of tasks) this.#records.set(task.id, task);
+		for (const task of tasks) {
+			this.#records.set(task.id, task);
+			const key = intakeKey(task.source);
+			if (key !== undefined) this.#intake.set(key, task.id);
+		}
 		const machines = await this.#store.redis.hgetall(this.#store.keys.machines);
 		const json = JSON.stringify(machines);
 		const machinesChanged = json !== this.#machinesJson;
